@@ -3,7 +3,8 @@ package jpdate
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"kenshin/internal/normalize"
 )
 
 // Problem says why a cell could not be read as a valid date.
@@ -30,15 +31,6 @@ type Parsed struct {
 	Problem    Problem
 }
 
-// lookalike maps letters an OCR engine emits for digits.
-var lookalike = map[rune]byte{
-	'O': '0', 'o': '0', 'D': '0', 'Q': '0', 'l': '1', 'I': '1', 'i': '1', '|': '1',
-	'S': '5', 's': '5', 'B': '8', 'Z': '2', 'z': '2', 'b': '6', 'G': '6', 'g': '9', 'q': '9', 'T': '7',
-}
-
-// Lookalike returns the digit a letter is commonly misread for.
-func Lookalike(r rune) (byte, bool) { d, ok := lookalike[r]; return d, ok }
-
 var eraPrefixes = []struct {
 	p string
 	e Era
@@ -56,7 +48,7 @@ func Parse(s string, implied Era) Parsed {
 		p.Problem = Empty
 		return p
 	}
-	s, p.FullWidth = foldWidth(s)
+	s, p.FullWidth = normalize.FoldWidth(s)
 	s = strings.TrimSpace(s)
 	for _, ep := range eraPrefixes {
 		if rest, ok := strings.CutPrefix(s, ep.p); ok && rest != "" && (ep.e != Showa || isDigitStart(rest)) {
@@ -152,7 +144,7 @@ func splitNumbers(s string) (parts []string, look bool, ok bool) {
 			flush()
 			seps++
 		default:
-			d, isLook := lookalike[r]
+			d, isLook := normalize.DigitFor(r)
 			if !isLook {
 				return nil, look, false
 			}
@@ -173,32 +165,6 @@ func atoi(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
-}
-
-// foldWidth turns full-width ASCII (０-９, ．, ／ …) and the ideographic
-// space into their half-width forms and reports whether it changed anything.
-func foldWidth(s string) (string, bool) {
-	changed := false
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 {
-			changed = true
-			break
-		}
-		i += n
-	}
-	if !changed {
-		return s, false
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			return r - 0xFEE0
-		case r == 0x3000:
-			return ' '
-		}
-		return r
-	}, s), true
 }
 
 // Style is a way of writing a date that OCR output shows (domain.md §2).
