@@ -23,7 +23,7 @@ func TestReadNumber(t *testing.T) {
 		{"minus sign", "−5.2", "-5.2", true, 1, "", false, false, false},
 		{"triangle minus", "▲3.0", "-3.0", true, 1, "", false, false, false},
 		{"long vowel minus", "ー3.0", "-3.0", true, 1, "", false, true, false},
-		{"leading point", ".5", "0.5", true, 1, "", false, false, false},
+		{"leading point", ".5", "0.5", true, 1, "", false, false, false}, // BarePoint, checked below
 		{"trailing point", "62.", "62", true, 0, "", false, false, false},
 		{"two points", "6.5.4", "", false, 0, "", false, false, false},
 		{"text", "不明", "", false, 0, "", false, false, false},
@@ -167,4 +167,10 @@ func FuzzReadClock(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReadNumberBarePoint(t *testing.T) {
+	if !ReadNumber(".5").BarePoint || ReadNumber("0.5").BarePoint {
+		t.Fatal("a point with no digit before it must be reported, and only then")
+	}
 }

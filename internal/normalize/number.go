@@ -14,6 +14,7 @@ type Number struct {
 	FullWidth bool   // full-width digits or signs were folded
 	Lookalike bool   // letters were read as digits
 	PointLike bool   // a comma or 。・ stood where the decimal point belongs
+	BarePoint bool   // the point had no digit before it (".5"): a digit was lost
 	OK        bool   // a number could be read (after the fixes above)
 }
 
@@ -82,6 +83,7 @@ func ReadNumber(s string) Number {
 		}
 		if point == 0 {
 			text = "0" + text
+			n.BarePoint = true
 		}
 	}
 	v, err := strconv.ParseFloat(text, 64)

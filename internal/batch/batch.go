@@ -1,0 +1,168 @@
+// Package batch is the model of one OCR CSV under review: every source row
+// with its line number and original cells (never overwritten), and the
+// findings the checks attach to cells.
+package batch
+
+import (
+	"strconv"
+	"strings"
+
+	"kenshin/internal/form"
+)
+
+// Batch is one CSV file read against one form.
+type Batch struct {
+	File     string // path as given
+	Hash     string // SHA-256 of the file's bytes, hex
+	Encoding string // 「UTF-8」「UTF-8 (BOM付き)」「CP932」
+	Form     *form.Form
+	Header   []string
+	Columns  form.Columns
+	Rows     []Row
+	Notes    []Finding // file-level findings (unknown columns, chosen form …)
+
+	confScale []float64 // per field: 100 for 0–100 columns, 1 for 0–1 columns
+}
+
+// Row is one record of the CSV as read.
+type Row struct {
+	Line    int      // physical line where the record starts; the header is line 1
+	Cells   []string // every column, decoded; never modified
+	Problem *RowProblem
+}
+
+// RowProblem records why a row could not be parsed cleanly. The row is kept.
+type RowProblem struct {
+	Code   string // a finding code (row.field_count, row.quote …)
+	Column int    // 1-based CSV column where it was noticed, 0 if none
+	Raw    string // the source text of the row when the cells cannot be trusted
+	Want   int    // expected number of columns, for field count problems
+}
+
+// Cell returns CSV column col of row r, or "" when the row is short.
+func (r *Row) Cell(col int) string {
+	if col < 0 || col >= len(r.Cells) {
+		return ""
+	}
+	return r.Cells[col]
+}
+
+// Value returns the raw OCR text of a field in row i.
+func (b *Batch) Value(i, field int) string {
+	return b.Rows[i].Cell(b.Columns.Value[field])
+}
+
+// Image returns the crop image path of a field in row i, relative to the CSV.
+func (b *Batch) Image(i, field int) string {
+	return b.Rows[i].Cell(b.Columns.Image[field])
+}
+
+// Confidence returns the OCR confidence of a field in row i in percent, and
+// whether the CSV gave one.
+func (b *Batch) Confidence(i, field int) (float64, bool) {
+	col := b.Columns.Conf[field]
+	if col < 0 {
+		return 0, false
+	}
+	s := strings.TrimSpace(b.Rows[i].Cell(col))
+	if s == "" {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 {
+		return 0, false
+	}
+	return v * b.scale(field), true
+}
+
+func (b *Batch) scale(field int) float64 {
+	if b.confScale == nil {
+		return 1
+	}
+	return b.confScale[field]
+}
+
+// DetectConfidenceScale decides per confidence column whether it holds
+// 0–100 or 0–1: a column whose values are all ≤ 1 and that has at least one
+// decimal is taken as 0–1.
+func (b *Batch) DetectConfidenceScale() {
+	b.confScale = make([]float64, len(b.Form.Fields))
+	for f, col := range b.Columns.Conf {
+		b.confScale[f] = 1
+		if col < 0 {
+			continue
+		}
+		fraction, seen := true, false
+		for i := range b.Rows {
+			s := strings.TrimSpace(b.Rows[i].Cell(col))
+			if s == "" {
+				continue
+			}
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				continue
+			}
+			if v > 1 {
+				fraction = false
+				break
+			}
+			if strings.Contains(s, ".") {
+				seen = true
+			}
+		}
+		if fraction && seen {
+			b.confScale[f] = 100
+		}
+	}
+}
+
+// Severity grades a finding: errors block submission, warnings ask to confirm.
+type Severity int
+
+// Severities, in increasing order.
+const (
+	Warning Severity = 1
+	Error   Severity = 2
+)
+
+func (s Severity) String() string {
+	if s == Error {
+		return "error"
+	}
+	return "warning"
+}
+
+// Label is the Japanese word shown to a clerk.
+func (s Severity) Label() string {
+	if s == Error {
+		return "エラー"
+	}
+	return "警告"
+}
+
+// Finding is one thing a check noticed. It is data, not an error.
+type Finding struct {
+	Row        int // 1-based data row; 0 for the file
+	Line       int // physical line in the file
+	Field      int // form field index; -1 when the finding concerns the row or the file
+	Related    []int
+	Severity   Severity
+	Code       string
+	Message    string
+	Suggestion string
+	Suggest    bool // Suggestion is meaningful (it may be "", meaning "clear the cell")
+}
+
+// Touches reports whether the finding is about field f (as the subject or as
+// a related field of a cross-field check).
+func (f *Finding) Touches(field int) bool {
+	if f.Field == field {
+		return true
+	}
+	for _, r := range f.Related {
+		if r == field {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,211 @@
+// Package check finds OCR-suspect cells: format faults, impossible and
+// implausible values, cross-field contradictions and duplicates, each as a
+// finding with a stable code, a Japanese message and, where one can be
+// derived, a suggested value. It never changes a value.
+package check
+
+import (
+	"slices"
+	"strings"
+
+	"kenshin/internal/batch"
+	"kenshin/internal/form"
+	"kenshin/internal/jpdate"
+)
+
+// Source is the data a checker reads: the OCR values, or the values as a
+// clerk has corrected them.
+type Source interface {
+	Len() int
+	Line(i int) int
+	Value(i, field int) string
+	Confidence(i, field int) (float64, bool)
+	Problem(i int) *batch.RowProblem
+}
+
+// Checker checks rows of one form. It is safe for use by one goroutine.
+type Checker struct {
+	form   *form.Form
+	growth *form.Growth
+	today  jpdate.Date
+
+	// keys of the fields the built-in date checks use, as indices
+	birth, exam, sex, atena int
+	cells                   []cell // scratch: the parsed values of the current row
+
+	// Checkups run on session days. sessions counts the 受診日 of the batch;
+	// clustered says most sheets fall on a day shared by several others.
+	sessions  map[jpdate.Date]int
+	clustered bool
+}
+
+// New returns a checker for a form. today is injected so tests are
+// deterministic: a 受診日 after it is in the future.
+func New(f *form.Form, g *form.Growth, today jpdate.Date) *Checker {
+	c := &Checker{form: f, growth: g, today: today, cells: make([]cell, len(f.Fields))}
+	c.birth = f.Field(form.KeyBirth).Index
+	c.exam = f.Field(form.KeyExamDate).Index
+	c.atena = f.Field(form.KeyAtena).Index
+	c.sex = -1
+	if s := f.Field(form.KeySex); s != nil {
+		c.sex = s.Index
+	}
+	return c
+}
+
+// Form returns the form the checker checks.
+func (c *Checker) Form() *form.Form { return c.form }
+
+// cell is what the checker made of one cell of the current row.
+type cell struct {
+	raw     string
+	conf    float64 // OCR confidence in percent, -1 when the CSV gave none
+	blank   bool
+	usable  bool // read without an error finding: cross-field checks may use it
+	num     float64
+	code    string
+	date    jpdate.Date
+	era     jpdate.Era
+	checked bool
+	hardIdx int // index in the row's findings of a range.hard still lacking a suggestion, or -1
+}
+
+// Row checks row i of src and appends its findings to out.
+func (c *Checker) Row(src Source, i int, out []batch.Finding) []batch.Finding {
+	rowNo, line := i+1, src.Line(i)
+	start := len(out)
+	if p := src.Problem(i); p != nil {
+		out = append(out, rowProblem(p, rowNo, line, len(c.form.Fields)))
+	}
+	for f, fd := range c.form.Fields {
+		conf, hasConf := src.Confidence(i, f)
+		out = c.checkCell(fd, src.Value(i, f), conf, hasConf, &c.cells[f], out)
+		if !hasConf {
+			c.cells[f].conf = -1
+		} else {
+			c.cells[f].conf = conf
+		}
+	}
+	out = c.crossField(out)
+	for k := start; k < len(out); k++ {
+		out[k].Row, out[k].Line = rowNo, line
+	}
+	return out
+}
+
+// All checks every row of src, then the batch-level rules.
+func (c *Checker) All(src Source) []batch.Finding {
+	out := make([]batch.Finding, 0, src.Len()/4)
+	c.LearnSessions(src)
+	for i := 0; i < src.Len(); i++ {
+		out = c.Row(src, i, out)
+	}
+	return c.duplicates(src, out)
+}
+
+func rowProblem(p *batch.RowProblem, rowNo, line, _ int) batch.Finding {
+	f := batch.Finding{Row: rowNo, Line: line, Field: -1, Severity: batch.Error, Code: p.Code}
+	switch p.Code {
+	case "row.field_count":
+		f.Message = msg("列数が見出しと合いません（見出しは %d 列）。%d 列目付近で区切りのずれや欠落がないか確認してください", p.Want, p.Column)
+	default:
+		f.Message = msg("%d 列目の引用符（\"）が正しく閉じていません。この行は区切り直して読み込みました", p.Column)
+		if p.Raw != "" {
+			f.Message += "。元の行: " + truncate(p.Raw, 80)
+		}
+	}
+	return f
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// Checker for a batch that also satisfies Source.
+type batchSource struct{ *batch.Batch }
+
+func (b batchSource) Len() int                            { return len(b.Rows) }
+func (b batchSource) Line(i int) int                      { return b.Rows[i].Line }
+func (b batchSource) Problem(i int) *batch.RowProblem     { return b.Rows[i].Problem }
+func (b batchSource) Value(i, f int) string               { return b.Batch.Value(i, f) }
+func (b batchSource) Confidence(i, f int) (float64, bool) { return b.Batch.Confidence(i, f) }
+
+// OCR returns the batch's values as read, as a Source.
+func OCR(b *batch.Batch) Source { return batchSource{b} }
+
+// Batch checks a batch as read and returns its file notes and findings.
+func Batch(b *batch.Batch, g *form.Growth, today jpdate.Date) []batch.Finding {
+	out := append([]batch.Finding(nil), b.Notes...)
+	return append(out, New(b.Form, g, today).All(OCR(b))...)
+}
+
+func hasBadChar(s string) bool { return strings.ContainsRune(s, '\uFFFD') }
+
+// Sort orders findings by row (file-level first), then field, for stable output.
+func Sort(fs []batch.Finding) { sortFindings(fs) }
+
+func sortFindings(fs []batch.Finding) {
+	slices.SortStableFunc(fs, func(a, b batch.Finding) int {
+		if a.Row != b.Row {
+			return a.Row - b.Row
+		}
+		return a.Field - b.Field
+	})
+}
+
+// LearnSessions counts the 受診日 of the batch, so that a date conflict can be
+// pinned on the 生年月日 when the 受診日 is a session day shared by others.
+func (c *Checker) LearnSessions(src Source) {
+	c.sessions = make(map[jpdate.Date]int)
+	parsed := 0
+	for i := 0; i < src.Len(); i++ {
+		if p := jpdate.Parse(src.Value(i, c.exam), jpdate.Reiwa); p.Problem == jpdate.OK {
+			c.sessions[p.Date]++
+			parsed++
+		}
+	}
+	onSession := 0
+	for _, n := range c.sessions {
+		if n >= sessionMin {
+			onSession += n
+		}
+	}
+	c.clustered = parsed >= 10 && onSession*2 >= parsed
+}
+
+// sessionMin is how many sheets make a 受診日 a session day.
+const sessionMin = 3
+
+// pick chooses the subject of a cross-field finding: of the cells involved,
+// the one OCR was least sure of; without confidences, def. The others
+// become related fields.
+func (c *Checker) pick(def int, others ...int) (int, []int) {
+	subject := def
+	for _, o := range others {
+		if co, cs := c.cells[o].conf, c.cells[subject].conf; co >= 0 && (cs < 0 || co < cs) {
+			subject = o
+		}
+	}
+	related := make([]int, 0, len(others))
+	for _, o := range append([]int{def}, others...) {
+		if o != subject {
+			related = append(related, o)
+		}
+	}
+	return subject, related
+}
+
+// dateSubject decides which of 生年月日 and 受診日 a date conflict is pinned on.
+func (c *Checker) dateSubject() (int, []int) {
+	switch {
+	case c.sessions[c.cells[c.exam].date] >= sessionMin:
+		return c.birth, []int{c.exam} // the exam day is shared: the birth date is the odd one
+	case c.clustered:
+		return c.exam, []int{c.birth} // the batch runs on session days, and this is not one
+	}
+	return c.pick(c.exam, c.birth)
+}

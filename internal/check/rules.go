@@ -1,0 +1,246 @@
+package check
+
+import (
+	"math"
+	"strings"
+
+	"kenshin/internal/batch"
+	"kenshin/internal/form"
+	"kenshin/internal/jpdate"
+	"kenshin/internal/normalize"
+)
+
+// crossField runs the checks that need more than one cell of the row: dates
+// against each other and today, growth bands by age and sex, and the form's
+// rules. A cell that already has an error is not used, so that one misread
+// does not raise a cascade of findings.
+func (k *Checker) crossField(out []batch.Finding) []batch.Finding {
+	cs := k.cells
+	fields := k.form.Fields
+	at := func(i int, sev batch.Severity, code, text string, related ...int) {
+		out = append(out, batch.Finding{Field: i, Related: related, Severity: sev, Code: code, Message: text})
+	}
+	birth, exam := &cs[k.birth], &cs[k.exam]
+	okB, okE := birth.usable && !birth.blank, exam.usable && !exam.blank
+	if okB {
+		if birth.era == jpdate.Heisei {
+			at(k.birth, batch.Warning, CodeHeiseiBirth, "生年月日が平成です。対象児はすべて令和生まれのため、元号か年の読み誤りを確認してください")
+		}
+		if k.today.Before(birth.date) {
+			at(k.birth, batch.Error, CodeFuture, msg("生年月日 %s が今日（%s）より後です", birth.date.Japanese(), k.today.Japanese()))
+			okB = false
+		}
+	}
+	if okE && k.today.Before(exam.date) {
+		at(k.exam, batch.Error, CodeFuture, msg("受診日 %s が今日（%s）より後です", exam.date.Japanese(), k.today.Japanese()))
+		okE = false
+	}
+	win := k.form.AgeMonths
+	from, to := win[0], win[1]
+	if okB && okE {
+		subject, related := k.dateSubject()
+		switch age := jpdate.MonthsBetween(birth.date, exam.date); {
+		case exam.date.Before(birth.date):
+			at(subject, batch.Error, CodeBeforeBirth, msg("受診日 %s が生年月日 %s より前です", exam.date.Japanese(), birth.date.Japanese()), related...)
+		case age < win[0] || age >= win[1]:
+			at(subject, batch.Error, CodeAgeWindow, msg("受診日の月齢が %s です。%sの対象（%s以上%s未満）から外れています。生年月日か受診日の読み誤りを確認してください",
+				months(age), k.form.CheckupName, months(win[0]), months(win[1])), related...)
+		default:
+			from, to = age, age+1
+		}
+	}
+	sex := ""
+	if k.sex >= 0 && cs[k.sex].usable {
+		sex = cs[k.sex].code
+	}
+	for i, f := range fields {
+		c := &cs[i]
+		if f.Growth == "" || c.blank || (!c.usable && c.hardIdx < 0) {
+			continue
+		}
+		lo, hi, ok := k.growth.Band(f.Growth, sex, from, to)
+		if !ok {
+			continue
+		}
+		if c.hardIdx >= 0 {
+			if r := repairs(c.num, f.Decimals, lo, hi); len(r) > 0 {
+				out[c.hardIdx] = suggest(out[c.hardIdx], normalize.FormatFixed(r[0], f.Decimals))
+			}
+			continue
+		}
+		if c.num < lo || c.num > hi {
+			at(i, batch.Warning, CodeRangeGrowth, msg("%s %s%s は%s%sの標準範囲（3〜97パーセンタイル %s〜%s%s）を外れています。用紙と照合してください",
+				f.Label, num(c.num), f.Unit, ageText(from, to), sexText(sex), num(lo), num(hi), f.Unit))
+		}
+	}
+	for _, r := range k.form.Rules {
+		out = k.rule(r, out)
+	}
+	return out
+}
+
+func months(m int) string {
+	switch {
+	case m < 0:
+		return msg("%d か月", m)
+	case m%12 == 0 && m >= 12:
+		return msg("%d 歳", m/12)
+	case m >= 12:
+		return msg("%d 歳 %d か月", m/12, m%12)
+	}
+	return msg("%d か月", m)
+}
+
+func ageText(from, to int) string {
+	if to == from+1 {
+		return months(from) + "・"
+	}
+	return months(from) + "〜" + months(to) + "未満・"
+}
+
+func sexText(sex string) string {
+	switch sex {
+	case "1":
+		return "男児"
+	case "2":
+		return "女児"
+	}
+	return "男女"
+}
+
+// rule evaluates one cross-field rule of the form.
+func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
+	f := k.form
+	cell := func(key string) *cell { return &k.cells[f.Field(key).Index] }
+	idx := func(key string) int { return f.Field(key).Index }
+	has := func(key string) bool { c := cell(key); return c.usable && !c.blank }
+	at := func(key string, sev batch.Severity, code, text string, others ...int) []batch.Finding {
+		subject, related := k.pick(idx(key), others...)
+		return append(out, batch.Finding{Field: subject, Related: related, Severity: sev, Code: code, Message: text})
+	}
+	switch r.Type {
+	case form.RuleJudgement:
+		if !has(r.Judgement) || cell(r.Judgement).code != r.Normal {
+			return out
+		}
+		var related []int
+		var labels []string
+		for _, fd := range f.Fields { // field order, not map order: stable output
+			codes, ok := r.Abnormal[fd.Key]
+			if ok && has(fd.Key) && contains(codes, cell(fd.Key).code) {
+				related = append(related, fd.Index)
+				labels = append(labels, fd.Label)
+			}
+		}
+		if len(related) > 0 {
+			return at(r.Judgement, batch.Warning, CodeJudgement, msg("「%s」に所見があるのに判定が「%s」です。どちらかの読み誤りでないか確認してください",
+				strings.Join(labels, "」「"), f.Field(r.Judgement).OptionLabel(r.Normal)), related...)
+		}
+	case form.RuleRequires:
+		cond, then := cell(r.If), cell(r.Then)
+		if !has(r.If) || !then.usable && !then.blank {
+			return out
+		}
+		condLabel := f.Field(r.If).OptionLabel(cond.code)
+		switch {
+		case contains(r.In, cond.code) && then.blank && r.Required:
+			return at(r.Then, batch.Error, CodeRequiresBlank, msg("「%s」が「%s」なのに「%s」が空欄です", f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.If))
+		case !contains(r.In, cond.code) && !then.blank:
+			return at(r.Then, batch.Warning, CodeRequiresExtra, msg("「%s」が「%s」なのに「%s」に記入があります。どちらかの読み誤りでないか確認してください",
+				f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.If))
+		}
+	case form.RuleExclusive:
+		if !has(r.Only) || !cell(r.Only).checked {
+			return out
+		}
+		var related []int
+		for _, key := range r.Fields {
+			if has(key) && cell(key).checked {
+				related = append(related, idx(key))
+			}
+		}
+		if len(related) > 0 {
+			return at(r.Only, batch.Warning, CodeExclusive, msg("「%s」と他の選択肢が同時に選ばれています", f.Field(r.Only).Label), related...)
+		}
+	case form.RuleDental:
+		if !has(r.Present) || !has(r.Untreated) || !has(r.Treated) {
+			return out
+		}
+		p, u, t := cell(r.Present).num, cell(r.Untreated).num, cell(r.Treated).num
+		if u+t > p {
+			out = at(r.Present, batch.Error, CodeDentalSum, msg("未処置歯数 %s + 処置歯数 %s が現在歯数 %s を超えています", num(u), num(t), num(p)), idx(r.Untreated), idx(r.Treated))
+		}
+		if has(r.Caries) {
+			ct := cell(r.Caries).code
+			none := contains(r.NoCaries, ct)
+			switch {
+			case none && u+t > 0:
+				out = at(r.Caries, batch.Error, CodeDentalType, msg("う蝕罹患型 %s（う蝕なし）なのに未処置歯・処置歯が %s 本あります", ct, num(u+t)), idx(r.Untreated), idx(r.Treated))
+			case !none && u+t == 0:
+				out = at(r.Caries, batch.Error, CodeDentalType, msg("う蝕罹患型 %s なのに未処置歯・処置歯が 0 本です", ct), idx(r.Untreated), idx(r.Treated))
+			}
+		}
+	case form.RuleBodyRatio:
+		if !has(r.Height) || !has(r.Weight) {
+			return out
+		}
+		h, w := cell(r.Height).num, cell(r.Weight).num
+		kaup := w / (h * h) * 1e4
+		if !r.Range.Contains(kaup) {
+			return at(r.Weight, batch.Warning, CodeBodyRatio, msg("身長 %scm と体重 %skg の組み合わせが不自然です（カウプ指数 %.1f、通常 %s〜%s）。どちらかの読み誤りを確認してください",
+				num(h), num(w), kaup, num(r.Range.Min), num(r.Range.Max)), idx(r.Height))
+		}
+	case form.RuleObesity:
+		if !has(r.Obesity) || !has(r.Height) || !has(r.Weight) {
+			return out
+		}
+		h, w, written := cell(r.Height).num, cell(r.Weight).num, cell(r.Obesity).num
+		if h < 70 || h > 120 {
+			return out
+		}
+		sex := ""
+		if has(r.Sex) {
+			sex = cell(r.Sex).code
+		}
+		nearest := math.Inf(1)
+		for _, std := range StandardWeights(h, sex) {
+			nearest = min(nearest, math.Abs(written-(w-std)/std*100))
+		}
+		if nearest > r.Tolerance {
+			calc := Obesity(h, w, sex)
+			return at(r.Obesity, batch.Warning, CodeObesity, msg("記入された肥満度 %s%% が身長・体重から計算した値（約 %.1f%%）と大きく違います。身長・体重・肥満度の読み誤りを確認してください",
+				num(written), calc), idx(r.Height), idx(r.Weight))
+		}
+	}
+	return out
+}
+
+// StandardWeights returns the standard weight for a height in cm by the
+// 2023 and the older 2012 formulas (domain.md §4.7); for an unknown sex,
+// those of both sexes.
+func StandardWeights(h float64, sex string) []float64 {
+	boys := []float64{0.002961*h*h - 0.2900*h + 14.7527, 0.00206*h*h - 0.1166*h + 6.5273}
+	girls := []float64{0.002706*h*h - 0.2326*h + 11.4427, 0.00249*h*h - 0.1858*h + 9.0360}
+	switch sex {
+	case "1":
+		return boys
+	case "2":
+		return girls
+	}
+	return append(boys, girls...)
+}
+
+// Obesity is 肥満度 in percent by the 2023 formula (boys' when sex is unknown).
+func Obesity(h, w float64, sex string) float64 {
+	std := StandardWeights(h, sex)[0]
+	return (w - std) / std * 100
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
