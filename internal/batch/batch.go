@@ -24,11 +24,51 @@ type Batch struct {
 	confScale []float64 // per field: 100 for 0–100 columns, 1 for 0–1 columns
 }
 
-// Row is one record of the CSV as read.
+// Row is one record of the CSV as read. Its cells are held compactly — one
+// string and the offsets of the cells in it — because a 100,000-row file
+// would otherwise spend most of its memory on string headers.
 type Row struct {
-	Line    int      // physical line where the record starts; the header is line 1
-	Cells   []string // every column, decoded; never modified
+	Line    int // physical line where the record starts; the header is line 1
 	Problem *RowProblem
+
+	text   string   // the cells, separated by one byte each
+	starts []uint32 // start of each cell in text, plus len(text)+1
+}
+
+// NewRow makes a row from cells.
+func NewRow(line int, cells []string) Row {
+	n := len(cells)
+	for _, c := range cells {
+		n += len(c)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	starts := make([]uint32, len(cells)+1)
+	for i, c := range cells {
+		starts[i] = uint32(b.Len())
+		b.WriteString(c)
+		b.WriteByte(',')
+	}
+	starts[len(cells)] = uint32(b.Len())
+	return Row{Line: line, text: b.String(), starts: starts}
+}
+
+// NewRowIn makes a row from text that already holds the cells separated by
+// one byte each, at the given starts (with the final len(text)+1).
+func NewRowIn(line int, text string, starts []uint32) Row {
+	return Row{Line: line, text: text, starts: starts}
+}
+
+// Len is the number of cells the row has.
+func (r *Row) Len() int { return max(len(r.starts)-1, 0) }
+
+// Cells returns a copy of every cell.
+func (r *Row) Cells() []string {
+	out := make([]string, r.Len())
+	for i := range out {
+		out[i] = r.Cell(i)
+	}
+	return out
 }
 
 // RowProblem records why a row could not be parsed cleanly. The row is kept.
@@ -41,10 +81,10 @@ type RowProblem struct {
 
 // Cell returns CSV column col of row r, or "" when the row is short.
 func (r *Row) Cell(col int) string {
-	if col < 0 || col >= len(r.Cells) {
+	if col < 0 || col >= r.Len() {
 		return ""
 	}
-	return r.Cells[col]
+	return r.text[r.starts[col] : r.starts[col+1]-1]
 }
 
 // Value returns the raw OCR text of a field in row i.

@@ -163,6 +163,19 @@ const (
 // Fold is the spelling-insensitive form used to compare headers and codes:
 // full-width ASCII folded to half-width, surrounding and inner spaces removed.
 func Fold(s string) string {
+	plain := true // the common case: nothing to fold, so no allocation
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || c == '\t' || c >= 0xEF { // 0xEF leads U+F000–U+FFFF (full/half-width forms)
+			plain = false
+			break
+		} else if c >= 0xE3 && i+2 < len(s) && s[i:i+3] == "\u3000" {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
 	s = width.Fold.String(s)
 	if strings.ContainsAny(s, " \t\u3000") {
 		s = strings.Map(func(r rune) rune {

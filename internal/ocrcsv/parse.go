@@ -12,10 +12,12 @@ const (
 	CodeQuote      = "row.quote"
 )
 
-// record is one parsed CSV record.
+// record is one parsed CSV record; fields is scratch space reused by the
+// next record, row the compact copy that is kept.
 type record struct {
 	line    int
 	fields  []string
+	quoted  bool
 	problem *batch.RowProblem
 }
 
@@ -23,16 +25,18 @@ type record struct {
 // cleanly carries a problem, and an unterminated quote costs one physical line,
 // not the rest of the file. want is the header's column count (0 while
 // reading the header itself).
-func parse(text string) []record {
-	var out []record
+func parse(text string) []batch.Row {
+	var out []batch.Row
 	pos, line, want := 0, 1, 0
+	scratch := make([]string, 0, 64)
 	for pos < len(text) {
 		if n := newlineLen(text, pos); n > 0 { // blank line
 			pos += n
 			line++
 			continue
 		}
-		r, next, lines, multiline, unterminated := parseRecord(text, pos, line)
+		r, next, lines, multiline, unterminated := parseRecord(text, pos, line, scratch[:0])
+		scratch = r.fields
 		if want == 0 {
 			want = len(r.fields)
 		} else if r.problem == nil && len(r.fields) != want {
@@ -43,27 +47,48 @@ func parse(text string) []record {
 			// line as a malformed row and read on from the next line.
 			end := lineEnd(text, pos)
 			raw := strings.TrimRight(text[pos:end], "\r\n")
-			r = record{line: line, fields: strings.Split(raw, ","), problem: &batch.RowProblem{
+			r = record{line: line, fields: strings.Split(raw, ","), quoted: true, problem: &batch.RowProblem{
 				Code: CodeQuote, Column: quoteColumn(raw), Raw: raw, Want: want,
 			}}
 			next, lines = end, 1
 		}
-		out = append(out, r)
+		out = append(out, pack(text, pos, r))
 		pos = next
 		line += lines
 	}
 	return out
 }
 
+// pack keeps a record compactly. A record of plain fields on one line is
+// kept as a slice of the decoded text itself: no copy.
+func pack(text string, pos int, r record) batch.Row {
+	var row batch.Row
+	if r.quoted {
+		row = batch.NewRow(r.line, r.fields)
+	} else {
+		starts := make([]uint32, len(r.fields)+1)
+		n := 0
+		for i, f := range r.fields {
+			starts[i] = uint32(n)
+			n += len(f) + 1
+		}
+		starts[len(r.fields)] = uint32(n)
+		row = batch.NewRowIn(r.line, text[pos:pos+n-1], starts)
+	}
+	row.Problem = r.problem
+	return row
+}
+
 // parseRecord reads one record starting at pos. It returns the position after
 // the record's line ending and how many physical lines it spanned.
-func parseRecord(text string, pos, line int) (r record, next, lines int, multiline, unterminated bool) {
+func parseRecord(text string, pos, line int, scratch []string) (r record, next, lines int, multiline, unterminated bool) {
 	r.line = line
 	lines = 1
-	r.fields = make([]string, 0, 32)
+	r.fields = scratch
 	for {
 		col := len(r.fields) + 1
 		if pos < len(text) && text[pos] == '"' {
+			r.quoted = true
 			var b strings.Builder
 			i := pos + 1
 			closed := false

@@ -76,21 +76,18 @@ func Read(name string, data []byte, set *form.Set, opt Options) (*batch.Batch, e
 		return nil, &Error{File: name, Msg: "空のファイルです（見出し行がありません）"}
 	}
 	head := recs[0]
-	if head.problem != nil {
-		return nil, &Error{File: name, Line: head.line, Column: head.problem.Column, Msg: "見出し行の引用符が正しくありません"}
+	if head.Problem != nil && head.Problem.Code == CodeQuote {
+		return nil, &Error{File: name, Line: head.Line, Column: head.Problem.Column, Msg: "見出し行の引用符が正しくありません"}
 	}
-	header := make([]string, len(head.fields))
-	for i, h := range head.fields {
+	header := head.Cells()
+	for i, h := range header {
 		header[i] = strings.TrimSpace(h)
 	}
 	if strings.ContainsRune(strings.Join(header, ""), '\uFFFD') {
-		return nil, &Error{File: name, Line: head.line, Msg: "見出し行が文字化けしています。文字コード（UTF-8 / CP932）を確認してください"}
+		return nil, &Error{File: name, Line: head.Line, Msg: "見出し行が文字化けしています。文字コード（UTF-8 / CP932）を確認してください"}
 	}
 	b := &batch.Batch{File: name, Hash: hex.EncodeToString(sum[:]), Encoding: enc, Header: header}
-	b.Rows = make([]batch.Row, len(recs)-1)
-	for i, r := range recs[1:] {
-		b.Rows[i] = batch.Row{Line: r.line, Cells: r.fields, Problem: r.problem}
-	}
+	b.Rows = recs[1:]
 	cand, note, err := chooseForm(name, header, b.Rows, set, opt.FormID)
 	if err != nil {
 		return nil, err
