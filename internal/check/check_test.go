@@ -18,10 +18,10 @@ type rows struct {
 	conf [][]float64 // -1 = none
 }
 
-func (r *rows) Len() int                          { return len(r.vals) }
-func (r *rows) Line(i int) int                    { return i + 2 }
-func (r *rows) Value(i, f int) string             { return r.vals[i][f] }
-func (r *rows) Problem(int) *batch.RowProblem     { return nil }
+func (r *rows) Len() int                            { return len(r.vals) }
+func (r *rows) Line(i int) int                      { return i + 2 }
+func (r *rows) Value(i, f int) string               { return r.vals[i][f] }
+func (r *rows) Problem(int) *batch.RowProblem       { return nil }
 func (r *rows) Confidence(i, f int) (float64, bool) { c := r.conf[i][f]; return c, c >= 0 }
 
 func (r *rows) add(base map[string]string, over map[string]string) {
@@ -275,7 +275,7 @@ func TestDuplicateIDs(t *testing.T) {
 func TestSessionDayPinsBirthDate(t *testing.T) {
 	c, r := setup(t, "m4-exam")
 	for i := 0; i < 12; i++ {
-		r.add(bases["m4-exam"], map[string]string{"atena_no": strings.Repeat("0", 13) + string(rune('A'+i))[:0] + twoDigits(i)})
+		r.add(bases["m4-exam"], map[string]string{"atena_no": strings.Repeat("0", 13) + string(rune('A' + i))[:0] + twoDigits(i)})
 	}
 	// One birth date misread: the exam day is shared by all, so the birth date is blamed.
 	r.vals[5][r.f.Field("birth_date").Index] = "R7.1.10"
@@ -321,10 +321,10 @@ func TestRepairs(t *testing.T) {
 		lo, hi   float64
 		want     float64
 	}{
-		{654, 2, 5.2, 7.8, 6.54},   // lost point
-		{65.4, 2, 5.2, 7.8, 6.54},  // moved point
-		{6.54, 1, 58, 66, 65.4},    // moved the other way
-		{662.5, 1, 58, 66, 62.5},   // doubled digit
+		{654, 2, 5.2, 7.8, 6.54},  // lost point
+		{65.4, 2, 5.2, 7.8, 6.54}, // moved point
+		{6.54, 1, 58, 66, 65.4},   // moved the other way
+		{662.5, 1, 58, 66, 62.5},  // doubled digit
 
 	}
 	for _, tt := range tests[:4] {

@@ -77,7 +77,9 @@ func (w *writer) row(c *Child) []string {
 		if !ok {
 			lo, hi, _ = w.growth.Band(metric, c.Sex, f.AgeMonths[0], f.AgeMonths[1])
 		}
-		z := 0.75*c.Size + 0.66*w.r.NormFloat64()
+		// real children beyond ±3 SD exist but are rarer than the misreads the
+		// hard limits are there to catch
+		z := max(-3, min(3, 0.75*c.Size+0.66*w.r.NormFloat64()))
 		v := (lo+hi)/2 + z*(hi-lo)/3.76 + offset
 		v = math.Round(v*math.Pow10(fd.Decimals)) / math.Pow10(fd.Decimals)
 		text := normalize.FormatFixed(v, fd.Decimals)
