@@ -5,6 +5,9 @@ import (
 	"kenshin/internal/normalize"
 )
 
+// Duplicates returns the batch-level findings about 宛名番号 seen twice.
+func (k *Checker) Duplicates(src Source) []batch.Finding { return k.duplicates(src, nil) }
+
 // duplicates flags a 宛名番号 that appears on more than one row of the batch:
 // one child has one checkup of a kind, so the second sheet is either a
 // double scan or a misread number.

@@ -1,0 +1,233 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"kenshin/internal/form"
+)
+
+// ErrNothing is returned when an action has nothing to do (no suggestion to
+// accept, nothing to undo …).
+var ErrNothing = errors.New("review: nothing to do")
+
+func (s *Session) key(field int) string {
+	if field < 0 {
+		return ""
+	}
+	return s.Batch.Form.Fields[field].Key
+}
+
+// commit journals a group of changes, then applies them.
+func (s *Session) commit(ctx context.Context, step Step, cs []Change) error {
+	group := 1
+	if n := len(s.history); n > 0 {
+		group = s.history[n-1].Group + 1
+	}
+	for i := range cs {
+		cs[i].Seq = len(s.history) + i + 1
+		cs[i].Group = group
+		cs[i].Step = step
+		cs[i].User = s.User
+		cs[i].At = s.now()
+		cs[i].Key = s.key(cs[i].Field)
+	}
+	if s.journal != nil {
+		if err := s.journal.Append(ctx, cs...); err != nil {
+			return fmt.Errorf("review: save change: %w", err)
+		}
+	}
+	for _, c := range cs {
+		if err := s.replay(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replay applies a journaled change and keeps the undo and redo stacks.
+func (s *Session) replay(c Change) error {
+	if c.Row < 0 || c.Row >= len(s.Batch.Rows) || c.Field < -1 || c.Field >= len(s.Batch.Form.Fields) {
+		return fmt.Errorf("cell %d/%d outside the batch", c.Row, c.Field)
+	}
+	if c.Field >= 0 && c.Key != "" && c.Key != s.key(c.Field) {
+		return fmt.Errorf("field %d is %q, the change was for %q", c.Field, s.key(c.Field), c.Key)
+	}
+	last := len(s.history) - 1
+	sameGroup := last >= 0 && s.history[last].Group == c.Group && s.history[last].Step == c.Step
+	s.history = append(s.history, c)
+	switch c.Step {
+	case StepDo:
+		if sameGroup {
+			s.undo[len(s.undo)-1] = append(s.undo[len(s.undo)-1], c)
+		} else {
+			s.undo = append(s.undo, []Change{c})
+		}
+		s.redo = nil
+	case StepUndo:
+		if !sameGroup && len(s.undo) > 0 {
+			s.redo = append(s.redo, s.undo[len(s.undo)-1])
+			s.undo = s.undo[:len(s.undo)-1]
+		}
+	case StepRedo:
+		if !sameGroup && len(s.redo) > 0 {
+			s.undo = append(s.undo, s.redo[len(s.redo)-1])
+			s.redo = s.redo[:len(s.redo)-1]
+		}
+	}
+	s.apply(c)
+	return nil
+}
+
+func (s *Session) apply(c Change) {
+	k := cellKey{c.Row, c.Field}
+	switch c.Op {
+	case OpEdit:
+		if c.New == s.Batch.Value(c.Row, c.Field) {
+			delete(s.edits, k) // back to what OCR read
+		} else {
+			s.edits[k] = c.New
+		}
+	case OpConfirm:
+		s.confirms[k] = Confirmation{User: c.User, Reason: c.New, At: c.At}
+	case OpUnconfirm:
+		delete(s.confirms, k)
+	}
+	if !s.replaying { // Open checks everything once the replay is done
+		s.recheckRow(c.Row, c.Field)
+	}
+}
+
+func (s *Session) recheckRow(row, field int) {
+	if field >= 0 && s.Batch.Form.Fields[field].Key == form.KeyExamDate {
+		s.checker.LearnSessions(s)
+	}
+	s.rows[row] = s.checker.Row(s, row, nil)
+	if field >= 0 && s.Batch.Form.Fields[field].Key == form.KeyAtena {
+		s.dups = s.checker.Duplicates(s)
+		s.indexExtra()
+	}
+}
+
+// Edit sets a cell's value. Confirming a value and then changing it
+// withdraws the confirmation in the same undoable step.
+func (s *Session) Edit(ctx context.Context, row, field int, value, reason string) error {
+	if field < 0 {
+		return fmt.Errorf("review: a row has no value to edit")
+	}
+	old := s.Value(row, field)
+	if old == value {
+		return ErrNothing
+	}
+	var cs []Change
+	if c, ok := s.confirms[cellKey{row, field}]; ok {
+		cs = append(cs, Change{Row: row, Field: field, Op: OpUnconfirm, Old: c.Reason})
+	}
+	cs = append(cs, Change{Row: row, Field: field, Op: OpEdit, Old: old, New: value, Reason: reason})
+	return s.commit(ctx, StepDo, cs)
+}
+
+// Confirm records that the cell (Field -1: the row) was checked against the
+// paper and is right as it stands, with the reason.
+func (s *Session) Confirm(ctx context.Context, row, field int, reason string) error {
+	if c, ok := s.confirms[cellKey{row, field}]; ok && c.Reason == reason {
+		return ErrNothing
+	}
+	old := ""
+	if c, ok := s.confirms[cellKey{row, field}]; ok {
+		old = c.Reason
+	}
+	return s.commit(ctx, StepDo, []Change{{Row: row, Field: field, Op: OpConfirm, Old: old, New: reason, Reason: reason}})
+}
+
+// Unconfirm withdraws a confirmation.
+func (s *Session) Unconfirm(ctx context.Context, row, field int) error {
+	c, ok := s.confirms[cellKey{row, field}]
+	if !ok {
+		return ErrNothing
+	}
+	return s.commit(ctx, StepDo, []Change{{Row: row, Field: field, Op: OpUnconfirm, Old: c.Reason}})
+}
+
+// Suggestion returns the first suggestion of an open finding on a cell.
+func (s *Session) Suggestion(row, field int) (string, bool) {
+	for _, f := range s.CellFindings(row, field) {
+		if f.Suggest && s.IsOpen(f) {
+			return f.Suggestion, true
+		}
+	}
+	return "", false
+}
+
+// AcceptSuggestion sets a cell to the suggested value.
+func (s *Session) AcceptSuggestion(ctx context.Context, row, field int) error {
+	v, ok := s.Suggestion(row, field)
+	if !ok {
+		return ErrNothing
+	}
+	return s.Edit(ctx, row, field, v, "候補を採用")
+}
+
+// CanUndo and CanRedo report whether there is a step to undo or redo.
+func (s *Session) CanUndo() bool { return len(s.undo) > 0 }
+
+// CanRedo reports whether there is a step to redo.
+func (s *Session) CanRedo() bool { return len(s.redo) > 0 }
+
+// Undo reverts the last step; it returns the cell it touched.
+func (s *Session) Undo(ctx context.Context) (row, field int, err error) {
+	if len(s.undo) == 0 {
+		return 0, 0, ErrNothing
+	}
+	group := s.undo[len(s.undo)-1]
+	inv := make([]Change, 0, len(group))
+	for i := len(group) - 1; i >= 0; i-- {
+		inv = append(inv, inverse(group[i]))
+	}
+	return group[0].Row, group[0].Field, s.commit(ctx, StepUndo, inv)
+}
+
+// Redo applies the last undone step again.
+func (s *Session) Redo(ctx context.Context) (row, field int, err error) {
+	if len(s.redo) == 0 {
+		return 0, 0, ErrNothing
+	}
+	group := s.redo[len(s.redo)-1]
+	again := make([]Change, len(group))
+	for i, c := range group {
+		again[i] = Change{Row: c.Row, Field: c.Field, Op: c.Op, Old: c.Old, New: c.New, Reason: c.Reason}
+	}
+	return group[0].Row, group[0].Field, s.commit(ctx, StepRedo, again)
+}
+
+func inverse(c Change) Change {
+	r := Change{Row: c.Row, Field: c.Field, Reason: "元に戻す"}
+	switch c.Op {
+	case OpEdit:
+		r.Op, r.Old, r.New = OpEdit, c.New, c.Old
+	case OpConfirm:
+		if c.Old != "" {
+			r.Op, r.Old, r.New = OpConfirm, c.New, c.Old
+		} else {
+			r.Op, r.Old = OpUnconfirm, c.New
+		}
+	case OpUnconfirm:
+		r.Op, r.New = OpConfirm, c.Old
+	}
+	return r
+}
+
+// History returns the changes of one cell, oldest first.
+func (s *Session) History(row, field int) []Change {
+	var out []Change
+	for _, c := range s.history {
+		if c.Row == row && c.Field == field {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Changes returns every change made in this review, oldest first.
+func (s *Session) Changes() []Change { return append([]Change(nil), s.history...) }

@@ -1,0 +1,177 @@
+package review
+
+import (
+	"slices"
+
+	"kenshin/internal/batch"
+)
+
+// RowFindings returns every finding of row i: the row's own, duplicates and
+// partner findings.
+func (s *Session) RowFindings(i int) []batch.Finding {
+	if extra := s.extra[i]; len(extra) > 0 {
+		return append(s.rows[i][:len(s.rows[i]):len(s.rows[i])], extra...)
+	}
+	return s.rows[i]
+}
+
+// indexExtra files the batch-level findings under their rows.
+func (s *Session) indexExtra() {
+	s.extra = map[int][]batch.Finding{}
+	for _, list := range [][]batch.Finding{s.dups, s.partner} {
+		for _, f := range list {
+			s.extra[f.Row-1] = append(s.extra[f.Row-1], f)
+		}
+	}
+}
+
+// CellFindings returns the findings whose subject is cell (i, f); f = -1
+// gives the findings about the row as a whole.
+func (s *Session) CellFindings(i, f int) []batch.Finding {
+	var out []batch.Finding
+	for _, fd := range s.RowFindings(i) {
+		if fd.Field == f {
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+// IsOpen reports whether a finding still needs the clerk: its subject cell
+// has not been confirmed.
+func (s *Session) IsOpen(f batch.Finding) bool {
+	if f.Row <= 0 {
+		return false
+	}
+	_, ok := s.confirms[cellKey{f.Row - 1, f.Field}]
+	return !ok
+}
+
+// Status is the worst open state of a cell, for colouring it.
+type Status int
+
+// Cell statuses, from nothing to say to worst.
+const (
+	StatusClean     Status = iota
+	StatusConfirmed        // confirmed as read correctly
+	StatusCorrected        // changed by the clerk, nothing open
+	StatusLowConf          // only a low-confidence warning is open
+	StatusWarning
+	StatusError
+)
+
+// CellStatus sums up a cell for display.
+func (s *Session) CellStatus(i, f int) Status {
+	st := StatusClean
+	for _, fd := range s.RowFindings(i) {
+		if fd.Field != f || !s.IsOpen(fd) {
+			continue
+		}
+		switch {
+		case fd.Severity == batch.Error:
+			return StatusError
+		case fd.Code == "ocr.low_confidence":
+			st = max(st, StatusLowConf)
+		default:
+			st = StatusWarning
+		}
+	}
+	if st != StatusClean {
+		return st
+	}
+	if _, ok := s.confirms[cellKey{i, f}]; ok {
+		return StatusConfirmed
+	}
+	if s.Edited(i, f) {
+		return StatusCorrected
+	}
+	return StatusClean
+}
+
+// Pos is a cell position.
+type Pos struct{ Row, Field int }
+
+// OpenCells lists every cell with an open finding, in reading order (row by
+// row, then field order; the row itself before its cells).
+func (s *Session) OpenCells() []Pos {
+	var out []Pos
+	for i := range s.rows {
+		seen := map[int]bool{}
+		var fields []int
+		for _, f := range s.RowFindings(i) {
+			if s.IsOpen(f) && !seen[f.Field] {
+				seen[f.Field] = true
+				fields = append(fields, f.Field)
+			}
+		}
+		slices.Sort(fields)
+		for _, f := range fields {
+			out = append(out, Pos{i, f})
+		}
+	}
+	return out
+}
+
+// Next returns the next (dir = +1) or previous (dir = -1) cell with an open
+// finding after p, wrapping around; its index among all open cells (0-based)
+// and their count. ok is false when nothing is open.
+func (s *Session) Next(p Pos, dir int) (next Pos, index, total int, ok bool) {
+	open := s.OpenCells()
+	if len(open) == 0 {
+		return p, 0, 0, false
+	}
+	less := func(a, b Pos) bool { return a.Row < b.Row || a.Row == b.Row && a.Field < b.Field }
+	if dir >= 0 {
+		for i, o := range open {
+			if less(p, o) {
+				return o, i, len(open), true
+			}
+		}
+		return open[0], 0, len(open), true
+	}
+	for i := len(open) - 1; i >= 0; i-- {
+		if less(open[i], p) {
+			return open[i], i, len(open), true
+		}
+	}
+	return open[len(open)-1], len(open) - 1, len(open), true
+}
+
+// Stats sum up the review for the status bar.
+type Stats struct {
+	Rows      int
+	RowsDone  int // rows with nothing open
+	Errors    int // open error findings
+	Warnings  int // open warnings
+	Corrected int // cells whose value the clerk changed
+	Confirmed int // cells confirmed as read correctly
+}
+
+// Stats computes the current counts.
+func (s *Session) Stats() Stats {
+	st := Stats{Rows: len(s.rows)}
+	for i := range s.rows {
+		open := false
+		for _, f := range s.RowFindings(i) {
+			if !s.IsOpen(f) {
+				continue
+			}
+			open = true
+			if f.Severity == batch.Error {
+				st.Errors++
+			} else {
+				st.Warnings++
+			}
+		}
+		if !open {
+			st.RowsDone++
+		}
+	}
+	for k, v := range s.edits {
+		if v != s.Batch.Value(k.row, k.field) {
+			st.Corrected++
+		}
+	}
+	st.Confirmed = len(s.confirms)
+	return st
+}
