@@ -37,6 +37,10 @@ type Checker struct {
 	// clustered says most sheets fall on a day shared by several others.
 	sessions  map[jpdate.Date]int
 	clustered bool
+
+	// age band and sex of the row being checked, for the rules
+	ageFrom, ageTo int
+	rowSex         string
 }
 
 // New returns a checker for a form. today is injected so tests are
@@ -180,13 +184,19 @@ func (c *Checker) LearnSessions(src Source) {
 // sessionMin is how many sheets make a 受診日 a session day.
 const sessionMin = 3
 
-// pick chooses the subject of a cross-field finding: of the cells involved,
-// the one OCR was least sure of; without confidences, def. The others
-// become related fields.
-func (c *Checker) pick(def int, others ...int) (int, []int) {
-	subject := def
+// confidenceMargin is how much less sure OCR must have been of another
+// cell before that cell, not the domain's likeliest suspect, is blamed.
+const confidenceMargin = 10
+
+// pick chooses the subject of a cross-field finding. prior is the cell the
+// domain makes the likeliest misread; a cell OCR was clearly less sure of
+// overrides it. The others become related fields.
+func (c *Checker) pick(prior int, others ...int) (int, []int) {
+	def := prior
+	subject := prior
 	for _, o := range others {
-		if co, cs := c.cells[o].conf, c.cells[subject].conf; co >= 0 && (cs < 0 || co < cs) {
+		co, cs := c.cells[o].conf, c.cells[subject].conf
+		if co >= 0 && cs >= 0 && co+confidenceMargin <= cs {
 			subject = o
 		}
 	}
@@ -208,4 +218,19 @@ func (c *Checker) dateSubject() (int, []int) {
 		return c.exam, []int{c.birth} // the batch runs on session days, and this is not one
 	}
 	return c.pick(c.exam, c.birth)
+}
+
+// zscore places a body measurement in its growth band for the row's age and
+// sex (0 = middle, ±1.88 = p3/p97); ok is false without a band.
+func (c *Checker) zscore(field int, from, to int, sex string) (float64, bool) {
+	f := c.form.Fields[field]
+	cl := c.cells[field]
+	if f.Growth == "" || !cl.usable || cl.blank {
+		return 0, false
+	}
+	lo, hi, ok := c.growth.Band(f.Growth, sex, from, to)
+	if !ok {
+		return 0, false
+	}
+	return (cl.num - (lo+hi)/2) / ((hi - lo) / 3.76), true
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"kenshin/internal/batch"
@@ -53,6 +54,7 @@ func (k *Checker) crossField(out []batch.Finding) []batch.Finding {
 	if k.sex >= 0 && cs[k.sex].usable {
 		sex = cs[k.sex].code
 	}
+	k.ageFrom, k.ageTo, k.rowSex = from, to, sex
 	for i, f := range fields {
 		c := &cs[i]
 		if f.Growth == "" || c.blank || (!c.usable && c.hardIdx < 0) {
@@ -118,6 +120,19 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 		subject, related := k.pick(idx(key), others...)
 		return append(out, batch.Finding{Field: subject, Related: related, Severity: sev, Code: code, Message: text})
 	}
+	// atPrior makes a finding about the cells anchor and involved, blaming
+	// the prior suspect unless confidence points elsewhere.
+	atPrior := func(prior string, anchor int, sev batch.Severity, code, text string, involved []int) []batch.Finding {
+		p := idx(prior)
+		others := []int{}
+		for _, i := range append([]int{anchor}, involved...) {
+			if i != p && !slices.Contains(others, i) {
+				others = append(others, i)
+			}
+		}
+		subject, related := k.pick(p, others...)
+		return append(out, batch.Finding{Field: subject, Related: related, Severity: sev, Code: code, Message: text})
+	}
 	switch r.Type {
 	case form.RuleJudgement:
 		if !has(r.Judgement) || cell(r.Judgement).code != r.Normal {
@@ -133,8 +148,14 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 			}
 		}
 		if len(related) > 0 {
-			return at(r.Judgement, batch.Warning, CodeJudgement, msg("「%s」に所見があるのに判定が「%s」です。どちらかの読み誤りでないか確認してください",
-				strings.Join(labels, "」「"), f.Field(r.Judgement).OptionLabel(r.Normal)), related...)
+			// Abnormal findings are rare: a single one beside 異常なし is more
+			// likely a misread mark than a misread judgement.
+			prior := r.Judgement
+			if len(related) == 1 {
+				prior = f.Fields[related[0]].Key
+			}
+			return atPrior(prior, idx(r.Judgement), batch.Warning, CodeJudgement, msg("「%s」に所見があるのに判定が「%s」です。どちらかの読み誤りでないか確認してください",
+				strings.Join(labels, "」「"), f.Field(r.Judgement).OptionLabel(r.Normal)), related)
 		}
 	case form.RuleRequires:
 		cond, then := cell(r.If), cell(r.Then)
@@ -143,11 +164,13 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 		}
 		condLabel := f.Field(r.If).OptionLabel(cond.code)
 		switch {
+		// A neighbouring box read as marked is likelier than a number
+		// appearing in, or vanishing from, its own box: blame the condition.
 		case contains(r.In, cond.code) && then.blank && r.Required:
-			return at(r.Then, batch.Error, CodeRequiresBlank, msg("「%s」が「%s」なのに「%s」が空欄です", f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.If))
+			return at(r.If, batch.Error, CodeRequiresBlank, msg("「%s」が「%s」なのに「%s」が空欄です。どちらかの読み誤りでないか確認してください", f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.Then))
 		case !contains(r.In, cond.code) && !then.blank:
-			return at(r.Then, batch.Warning, CodeRequiresExtra, msg("「%s」が「%s」なのに「%s」に記入があります。どちらかの読み誤りでないか確認してください",
-				f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.If))
+			return at(r.If, batch.Warning, CodeRequiresExtra, msg("「%s」が「%s」なのに「%s」に記入があります。どちらかの読み誤りでないか確認してください",
+				f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.Then))
 		}
 	case form.RuleExclusive:
 		if !has(r.Only) || !cell(r.Only).checked {
@@ -160,22 +183,36 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 			}
 		}
 		if len(related) > 0 {
-			return at(r.Only, batch.Warning, CodeExclusive, msg("「%s」と他の選択肢が同時に選ばれています", f.Field(r.Only).Label), related...)
+			// One stray mark beside 「いずれにも該当しない」 is the likelier
+			// misread; several marks make that box the suspect.
+			prior := r.Only
+			if len(related) == 1 {
+				prior = f.Fields[related[0]].Key
+			}
+			return atPrior(prior, idx(r.Only), batch.Warning, CodeExclusive, msg("「%s」と他の選択肢が同時に選ばれています", f.Field(r.Only).Label), related)
 		}
 	case form.RuleDental:
 		if !has(r.Present) || !has(r.Untreated) || !has(r.Treated) {
 			return out
 		}
 		p, u, t := cell(r.Present).num, cell(r.Untreated).num, cell(r.Treated).num
+		larger := r.Untreated // decay is rare at these ages: the larger count is the suspect
+		if t > u {
+			larger = r.Treated
+		}
 		if u+t > p {
-			out = at(r.Present, batch.Error, CodeDentalSum, msg("未処置歯数 %s + 処置歯数 %s が現在歯数 %s を超えています", num(u), num(t), num(p)), idx(r.Untreated), idx(r.Treated))
+			prior := larger
+			if pf := f.Field(r.Present); pf.Soft != nil && p < pf.Soft.Min {
+				prior = r.Present
+			}
+			out = atPrior(prior, idx(r.Present), batch.Error, CodeDentalSum, msg("未処置歯数 %s + 処置歯数 %s が現在歯数 %s を超えています", num(u), num(t), num(p)), []int{idx(r.Untreated), idx(r.Treated)})
 		}
 		if has(r.Caries) {
 			ct := cell(r.Caries).code
 			none := contains(r.NoCaries, ct)
 			switch {
 			case none && u+t > 0:
-				out = at(r.Caries, batch.Error, CodeDentalType, msg("う蝕罹患型 %s（う蝕なし）なのに未処置歯・処置歯が %s 本あります", ct, num(u+t)), idx(r.Untreated), idx(r.Treated))
+				out = atPrior(larger, idx(r.Caries), batch.Error, CodeDentalType, msg("う蝕罹患型 %s（う蝕なし）なのに未処置歯・処置歯が %s 本あります", ct, num(u+t)), []int{idx(r.Untreated), idx(r.Treated)})
 			case !none && u+t == 0:
 				out = at(r.Caries, batch.Error, CodeDentalType, msg("う蝕罹患型 %s なのに未処置歯・処置歯が 0 本です", ct), idx(r.Untreated), idx(r.Treated))
 			}
@@ -187,8 +224,8 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 		h, w := cell(r.Height).num, cell(r.Weight).num
 		kaup := w / (h * h) * 1e4
 		if !r.Range.Contains(kaup) {
-			return at(r.Weight, batch.Warning, CodeBodyRatio, msg("身長 %scm と体重 %skg の組み合わせが不自然です（カウプ指数 %.1f、通常 %s〜%s）。どちらかの読み誤りを確認してください",
-				num(h), num(w), kaup, num(r.Range.Min), num(r.Range.Max)), idx(r.Height))
+			return atPrior(k.furthest(r.Weight, r.Height), idx(r.Weight), batch.Warning, CodeBodyRatio, msg("身長 %scm と体重 %skg の組み合わせが不自然です（カウプ指数 %.1f、通常 %s〜%s）。どちらかの読み誤りを確認してください",
+				num(h), num(w), kaup, num(r.Range.Min), num(r.Range.Max)), []int{idx(r.Height)})
 		}
 	case form.RuleObesity:
 		if !has(r.Obesity) || !has(r.Height) || !has(r.Weight) {
@@ -208,8 +245,12 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 		}
 		if nearest > r.Tolerance {
 			calc := Obesity(h, w, sex)
-			return at(r.Obesity, batch.Warning, CodeObesity, msg("記入された肥満度 %s%% が身長・体重から計算した値（約 %.1f%%）と大きく違います。身長・体重・肥満度の読み誤りを確認してください",
-				num(written), calc), idx(r.Height), idx(r.Weight))
+			prior := r.Obesity // unless height or weight is itself out of the ordinary
+			if z := k.furthest(r.Weight, r.Height); k.absZ(z) > 2 {
+				prior = z
+			}
+			return atPrior(prior, idx(r.Obesity), batch.Warning, CodeObesity, msg("記入された肥満度 %s%% が身長・体重から計算した値（約 %.1f%%）と大きく違います。身長・体重・肥満度の読み誤りを確認してください",
+				num(written), calc), []int{idx(r.Height), idx(r.Weight)})
 		}
 	}
 	return out
@@ -234,6 +275,23 @@ func StandardWeights(h float64, sex string) []float64 {
 func Obesity(h, w float64, sex string) float64 {
 	std := StandardWeights(h, sex)[0]
 	return (w - std) / std * 100
+}
+
+// furthest returns whichever of two body measurements lies further from the
+// middle of its growth band for this row (the likelier misread).
+func (k *Checker) furthest(a, b string) string {
+	if k.absZ(b) > k.absZ(a) {
+		return b
+	}
+	return a
+}
+
+func (k *Checker) absZ(key string) float64 {
+	z, ok := k.zscore(k.form.Field(key).Index, k.ageFrom, k.ageTo, k.rowSex)
+	if !ok {
+		return 0
+	}
+	return math.Abs(z)
 }
 
 func contains(list []string, s string) bool {

@@ -83,13 +83,13 @@ func TestEditRechecksAndUndo(t *testing.T) {
 	if err := s.Edit(ctx, 0, field(s, "murmur"), "2", ""); err != nil {
 		t.Fatal(err)
 	}
-	if got := codes(s.CellFindings(0, field(s, "judgement"))); got != "rule.judgement" {
-		t.Fatalf("judgement after murmur=2: %q", got)
+	if got := codes(s.CellFindings(0, field(s, "murmur"))); got != "rule.judgement" {
+		t.Fatalf("murmur=2 with 判定 異常なし: %q", got)
 	}
 	if _, _, err := s.Undo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(s.CellFindings(0, field(s, "judgement"))) != 0 {
+	if len(s.CellFindings(0, field(s, "murmur"))) != 0 {
 		t.Fatal("undo must remove the cross-field finding")
 	}
 	if _, _, err := s.Undo(ctx); err != nil {
