@@ -81,6 +81,7 @@ func (s *Session) replay(c Change) error {
 }
 
 func (s *Session) apply(c Change) {
+	s.invalidate()
 	k := cellKey{c.Row, c.Field}
 	switch c.Op {
 	case OpEdit:

@@ -94,13 +94,15 @@ type Pos struct{ Row, Field int }
 // OpenCells lists every cell with an open finding, in reading order (row by
 // row, then field order; the row itself before its cells).
 func (s *Session) OpenCells() []Pos {
-	var out []Pos
+	if s.open != nil {
+		return s.open
+	}
+	out := []Pos{}
+	var fields []int
 	for i := range s.rows {
-		seen := map[int]bool{}
-		var fields []int
+		fields = fields[:0]
 		for _, f := range s.RowFindings(i) {
-			if s.IsOpen(f) && !seen[f.Field] {
-				seen[f.Field] = true
+			if s.IsOpen(f) && !slices.Contains(fields, f.Field) {
 				fields = append(fields, f.Field)
 			}
 		}
@@ -109,6 +111,7 @@ func (s *Session) OpenCells() []Pos {
 			out = append(out, Pos{i, f})
 		}
 	}
+	s.open = out
 	return out
 }
 
@@ -149,6 +152,9 @@ type Stats struct {
 
 // Stats computes the current counts.
 func (s *Session) Stats() Stats {
+	if s.stats != nil {
+		return *s.stats
+	}
 	st := Stats{Rows: len(s.rows)}
 	for i := range s.rows {
 		open := false
@@ -173,5 +179,6 @@ func (s *Session) Stats() Stats {
 		}
 	}
 	st.Confirmed = len(s.confirms)
+	s.stats = &st
 	return st
 }

@@ -89,6 +89,16 @@ type Session struct {
 	redo     [][]Change
 
 	replaying bool
+
+	// caches for the status bar and F8, dropped whenever anything changes
+	stats *Stats
+	open  []Pos
+}
+
+// invalidate drops what is derived from the findings.
+func (s *Session) invalidate() {
+	s.stats = nil
+	s.open = nil
 }
 
 // Options configure a new session.
@@ -132,6 +142,7 @@ func (s *Session) Recheck() {
 	}
 	s.dups = s.checker.Duplicates(s)
 	s.indexExtra()
+	s.invalidate()
 }
 
 // Checker returns the session's checker (for comparing with a partner batch).
@@ -142,6 +153,7 @@ func (s *Session) Checker() *check.Checker { return s.checker }
 func (s *Session) SetPartnerFindings(fs []batch.Finding) {
 	s.partner = fs
 	s.indexExtra()
+	s.invalidate()
 }
 
 // --- check.Source: the values as corrected ---

@@ -1,47 +1,336 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/form"
-	"kenshin/internal/jpdate"
+	"kenshin/internal/review"
+	"kenshin/internal/workspace"
 )
 
-func newTestBench(t *testing.T) *Workbench {
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newTestBench(t *testing.T, ws Workspace) (*Workbench, *clock) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	forms, err := form.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := New(a, Deps{Forms: forms, Today: func() jpdate.Date { return jpdate.Date{Y: 2026, M: 4, D: 30} }})
+	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
+	w := New(a, Deps{Forms: forms, Workspace: ws, User: "clerk1", Now: c.now})
+	w.Window().Resize(fyne.NewSize(1400, 860))
 	t.Cleanup(w.Window().Close)
-	return w
+	return w, c
 }
 
-func sample(name string) string { return filepath.Join("..", "..", "testdata", name) }
+func testdata(name string) string { return filepath.Join("..", "..", "testdata", name) }
+
+func key(g *grid, name fyne.KeyName) { g.TypedKey(&fyne.KeyEvent{Name: name}) }
+
+func typeText(e *editor, s string) {
+	for _, r := range s {
+		e.TypedRune(r)
+	}
+}
 
 func TestOpenShowsFile(t *testing.T) {
-	w := newTestBench(t)
-	if err := w.OpenPath(sample("samples/m4-exam.csv")); err != nil {
+	w, _ := newTestBench(t, nil)
+	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(w.Window().Title(), "m4-exam.csv") {
 		t.Errorf("title %q", w.Window().Title())
 	}
-	if !strings.Contains(w.status.Text, "30 行") {
-		t.Errorf("status %q", w.status.Text)
+	if !strings.Contains(w.counts.Text, "/ 30 行") || !strings.Contains(w.counts.Text, "エラー") {
+		t.Errorf("status %q", w.counts.Text)
+	}
+	sh := w.active()
+	if rows, cols := sh.grid.Length(); rows != 30 || cols != len(sh.fields()) {
+		t.Errorf("table %d×%d", rows, cols)
+	}
+	if sh.grid.StickyColumnCount != 2 {
+		t.Errorf("宛名番号 and 氏名カナ should stay in view, sticky %d", sh.grid.StickyColumnCount)
 	}
 }
 
 func TestOpenBadFileNamesFileAndLine(t *testing.T) {
-	w := newTestBench(t)
-	err := w.OpenPath(sample("malformed/unknown_header.csv"))
+	w, _ := newTestBench(t, nil)
+	err := w.OpenPath(testdata("malformed/unknown_header.csv"))
 	if err == nil || !strings.Contains(err.Error(), "unknown_header.csv") || !strings.Contains(err.Error(), "1 行目") {
 		t.Fatalf("got %v", err)
 	}
+	if len(w.sheets) != 0 {
+		t.Fatal("a file that cannot be read must not be opened")
+	}
+}
+
+// TestKeyboardFlow walks the review the way a clerk does: F8 to the first
+// finding, F4 to take the suggestion, type a correction, undo, redo, F6.
+func TestKeyboardFlow(t *testing.T) {
+	w, clk := newTestBench(t, nil)
+	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
+		t.Fatal(err)
+	}
+	sh := w.active()
+	s := sh.session
+	before := s.Stats()
+	first := s.OpenCells()[0]
+
+	key(sh.grid, fyne.KeyF8)
+	if r, f, _ := sh.pos(); r != first.Row || f != max(first.Field, 0) {
+		t.Fatalf("F8 went to %d/%d, want %v", r, f, first)
+	}
+	if !strings.Contains(w.position.Text, "指摘 1/") {
+		t.Errorf("status should say which finding: %q", w.position.Text)
+	}
+	// walk to a cell with a suggestion and take it with F4
+	var target review.Pos
+	found := false
+	for i := 0; i < 60 && !found; i++ {
+		r, f, _ := sh.pos()
+		if _, ok := s.Suggestion(r, f); ok {
+			target, found = review.Pos{Row: r, Field: f}, true
+			break
+		}
+		key(sh.grid, fyne.KeyF8)
+	}
+	if !found {
+		t.Fatal("no suggestion among the findings of the sample")
+	}
+	sug, _ := s.Suggestion(target.Row, target.Field)
+	key(sh.grid, fyne.KeyF4)
+	if got := s.Value(target.Row, target.Field); got != sug {
+		t.Fatalf("F4: value %q, want %q", got, sug)
+	}
+	if s.CellStatus(target.Row, target.Field) != review.StatusCorrected {
+		t.Errorf("status after F4: %v", s.CellStatus(target.Row, target.Field))
+	}
+	// the highlight shows it: the cell view of the cursor cell is green with ◆
+	cv := newCellView()
+	sh.grid.updateCell(sh.grid.cur, cv)
+	if cv.mark.Text != "◆" || cv.bg.FillColor != colFixedBg {
+		t.Errorf("corrected cell drawn with %q %v", cv.mark.Text, cv.bg.FillColor)
+	}
+
+	// type a correction into the weight of row 1: typing starts the edit
+	sh.goTo(0, sh.fields()[0].Index)
+	wf := s.Batch.Form.Field("weight").Index
+	sh.grid.moveTo(0, wf)
+	sh.grid.TypedRune('7')
+	if !sh.editing || sh.editor.Text != "7" {
+		t.Fatalf("typing should start editing with the rune: editing=%v %q", sh.editing, sh.editor.Text)
+	}
+	typeText(sh.editor, ".12")
+	clk.t = clk.t.Add(time.Second) // past the IME guard
+	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.Value(0, wf) != "7.12" || sh.editing {
+		t.Fatalf("Enter should commit: %q editing=%v", s.Value(0, wf), sh.editing)
+	}
+	if r, f, _ := sh.pos(); r != 1 || f != wf {
+		t.Errorf("Enter should move down, at %d/%d", r, f)
+	}
+	// Esc cancels
+	sh.grid.moveTo(0, wf)
+	key(sh.grid, fyne.KeyF2)
+	sh.editor.SetText("99")
+	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.Value(0, wf) != "7.12" || sh.editing {
+		t.Fatal("Esc must cancel")
+	}
+	// undo and redo through the menu actions
+	sh.undo()
+	if s.Value(0, wf) == "7.12" {
+		t.Fatal("undo")
+	}
+	sh.redo()
+	if s.Value(0, wf) != "7.12" {
+		t.Fatal("redo")
+	}
+	// F6 confirms the value as read, recording who
+	sh.grid.moveTo(0, s.Batch.Form.Field("head").Index)
+	key(sh.grid, fyne.KeyF6)
+	if c, ok := s.Confirmed(0, s.Batch.Form.Field("head").Index); !ok || c.User != "clerk1" || c.Reason != reasonMatchesPaper {
+		t.Fatalf("F6: %+v %v", c, ok)
+	}
+	if after := s.Stats(); after.Corrected < before.Corrected+2 {
+		t.Errorf("stats %+v → %+v", before, after)
+	}
+}
+
+func TestEnterRightAfterTextIsIMECommit(t *testing.T) {
+	w, clk := newTestBench(t, nil)
+	w.OpenPath(testdata("samples/m4-exam.csv"))
+	sh := w.active()
+	doc := sh.session.Batch.Form.Field("doctor").Index
+	sh.grid.moveTo(2, doc)
+	key(sh.grid, fyne.KeyF2)
+	sh.editor.SetText("")
+	typeText(sh.editor, "森田")
+	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // same instant: the IME's Enter
+	if !sh.editing {
+		t.Fatal("an Enter arriving with the converted text must not commit the cell")
+	}
+	clk.t = clk.t.Add(500 * time.Millisecond)
+	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if sh.editing || sh.session.Value(2, doc) != "森田" {
+		t.Fatalf("the next Enter commits: editing=%v %q", sh.editing, sh.session.Value(2, doc))
+	}
+}
+
+func TestShiftF8GoesBack(t *testing.T) {
+	w, _ := newTestBench(t, nil)
+	w.OpenPath(testdata("samples/m4-exam.csv"))
+	sh := w.active()
+	open := sh.session.OpenCells()
+	sh.grid.KeyDown(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	key(sh.grid, fyne.KeyF8) // from the top, backwards wraps to the last
+	sh.grid.KeyUp(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	last := open[len(open)-1]
+	if r, f, _ := sh.pos(); r != last.Row || f != max(last.Field, 0) {
+		t.Fatalf("Shift+F8 at %d/%d, want %v", r, f, last)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	w, _ := newTestBench(t, nil)
+	w.OpenPath(testdata("samples/m4-exam.csv"))
+	sh := w.active()
+	sh.onlyOpen.SetChecked(true)
+	n := len(sh.visible)
+	if n == 0 || n >= 30 {
+		t.Fatalf("only rows with open findings: %d of 30", n)
+	}
+	for _, r := range sh.visible {
+		if len(sh.session.RowFindings(r)) == 0 {
+			t.Fatalf("row %d has no findings", r+1)
+		}
+	}
+	sh.onlyOpen.SetChecked(false)
+	sh.columnSel.SetSelected("体重")
+	for _, r := range sh.visible {
+		hit := false
+		for _, f := range sh.session.RowFindings(r) {
+			hit = hit || f.Field == sh.session.Batch.Form.Field("weight").Index
+		}
+		if !hit {
+			t.Fatalf("row %d shown for 体重 without a weight finding", r+1)
+		}
+	}
+	sh.columnSel.SetSelected(allColumns)
+	id := sh.session.Batch.Value(5, 0)
+	sh.search.SetText(id[len(id)-6:])
+	if len(sh.visible) != 1 || sh.visible[0] != 5 {
+		t.Fatalf("search by 宛名番号: %v", sh.visible)
+	}
+	sh.search.SetText("")
+	if len(sh.visible) != 30 {
+		t.Fatal("clearing the search shows every row")
+	}
+}
+
+func TestPartnerFilesCompared(t *testing.T) {
+	w, _ := newTestBench(t, nil)
+	w.OpenPath(testdata("samples/m4-exam.csv"))
+	w.OpenPath(testdata("samples/m4-survey.csv"))
+	if len(w.sheets) != 2 {
+		t.Fatal("two files")
+	}
+	found := false
+	for _, sh := range w.sheets {
+		for i := range sh.session.Batch.Rows {
+			for _, f := range sh.session.RowFindings(i) {
+				found = found || strings.HasPrefix(f.Code, "batch.partner")
+			}
+		}
+	}
+	if !found {
+		t.Error("受診票 and アンケート opened together should be compared")
+	}
+	// opening the same file again selects it instead of a second tab
+	w.OpenPath(testdata("samples/m4-exam.csv"))
+	if len(w.sheets) != 2 || w.tabs.SelectedIndex() != 0 {
+		t.Errorf("sheets %d selected %d", len(w.sheets), w.tabs.SelectedIndex())
+	}
+}
+
+func TestResumeFromWorkspace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ws.db")
+	ws, err := workspace.Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	w, _ := newTestBench(t, ws)
+	w.OpenPath(testdata("samples/m4-exam.csv"))
+	sh := w.active()
+	wf := sh.session.Batch.Form.Field("weight").Index
+	sh.grid.moveTo(4, wf)
+	key(sh.grid, fyne.KeyF2)
+	sh.editor.SetText("6.01")
+	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+	// the first window stays open: the workspace alone carries the work over
+
+	w2, _ := newTestBench(t, ws)
+	w2.OpenPath(testdata("samples/m4-exam.csv"))
+	sh2 := w2.active()
+	if got := sh2.session.Value(4, wf); got != "6.01" {
+		t.Fatalf("resumed value %q", got)
+	}
+	if r, f, _ := sh2.pos(); r != 4 || f != wf+1 {
+		t.Errorf("resumed at %d/%d, want the cell after the edit", r, f)
+	}
+	if !strings.Contains(w2.message.Text, "再開") {
+		t.Errorf("message %q", w2.message.Text)
+	}
+}
+
+func TestDetailPaneExplains(t *testing.T) {
+	w, _ := newTestBench(t, nil)
+	w.OpenPath(testdata("samples/m4-exam.csv"))
+	sh := w.active()
+	key(sh.grid, fyne.KeyF8)
+	r, f, _ := sh.pos()
+	text := collectText(sh.detail)
+	if !strings.Contains(text, "OCR の読み取り") || !strings.Contains(text, sh.fields()[f].Label) {
+		t.Errorf("detail lacks basics: %s", text)
+	}
+	for _, fd := range sh.session.CellFindings(r, f) {
+		if !strings.Contains(text, fd.Message) {
+			t.Errorf("detail lacks %q", fd.Message)
+		}
+	}
+}
+
+func collectText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case *widget.Label:
+			b.WriteString(v.Text + "\n")
+		case *widget.Button:
+			b.WriteString(v.Text + "\n")
+		case *canvas.Text:
+			b.WriteString(v.Text + "\n")
+		}
+	}
+	walk(o)
+	return b.String()
 }

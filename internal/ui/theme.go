@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"os"
 	"runtime"
 
@@ -47,9 +48,32 @@ func newTheme() fyne.Theme {
 	return t
 }
 
+// Color uses the light variant whatever the desktop asks: the screen should
+// look like the paper and the printed report.
+func (t *jpTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, theme.VariantLight)
+}
+
 func (t *jpTheme) Font(s fyne.TextStyle) fyne.Resource {
 	if s.Monospace || s.Symbol {
 		return t.Theme.Font(s)
 	}
 	return t.font
 }
+
+// Status colours: a pale fill so the text stays readable, and a strong
+// colour for the mark drawn beside it (colour is never the only signal).
+var (
+	colErrorBg   = color.NRGBA{0xFD, 0xDD, 0xDB, 0xFF}
+	colErrorFg   = color.NRGBA{0xC6, 0x28, 0x28, 0xFF}
+	colWarnBg    = color.NRGBA{0xFF, 0xE8, 0xC2, 0xFF}
+	colWarnFg    = color.NRGBA{0xB2, 0x5E, 0x00, 0xFF}
+	colLowBg     = color.NRGBA{0xFF, 0xF9, 0xC4, 0xFF}
+	colLowFg     = color.NRGBA{0x8D, 0x7A, 0x00, 0xFF}
+	colFixedBg   = color.NRGBA{0xDD, 0xF2, 0xDB, 0xFF}
+	colFixedFg   = color.NRGBA{0x2E, 0x7D, 0x32, 0xFF}
+	colConfirmBg = color.NRGBA{0xEC, 0xEC, 0xEC, 0xFF}
+	colConfirmFg = color.NRGBA{0x61, 0x61, 0x61, 0xFF}
+	colCursor    = color.NRGBA{0x15, 0x65, 0xC0, 0xFF}
+	colRelated   = color.NRGBA{0x15, 0x65, 0xC0, 0x80}
+)

@@ -1,0 +1,61 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// imeGuard: an Enter that arrives this soon after typed text is taken as the
+// key that committed an input-method conversion, not as "commit the cell".
+const imeGuard = 40 * time.Millisecond
+
+// editor is the one-line entry above the table where a cell is edited:
+// Enter commits and moves down, Tab commits and moves right, Esc cancels.
+type editor struct {
+	widget.Entry
+	s        *sheet
+	lastRune time.Time
+}
+
+func newEditor(s *sheet) *editor {
+	e := &editor{s: s}
+	e.ExtendBaseWidget(e)
+	e.SetPlaceHolder("セルを選んで Enter / F2 で編集")
+	return e
+}
+
+// AcceptsTab lets Tab commit the cell instead of moving focus.
+func (e *editor) AcceptsTab() bool { return true }
+
+// FocusGained starts editing when the clerk clicks into the entry.
+func (e *editor) FocusGained() {
+	e.Entry.FocusGained()
+	if !e.s.editing {
+		e.s.startEditing()
+	}
+}
+
+// TypedRune notes when text arrived, for the IME guard.
+func (e *editor) TypedRune(r rune) {
+	e.lastRune = e.s.wb.now()
+	e.Entry.TypedRune(r)
+}
+
+// TypedKey commits or cancels; everything else edits the text.
+func (e *editor) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if e.s.wb.now().Sub(e.lastRune) < imeGuard {
+			return
+		}
+		e.s.commitEdit(1, 0)
+	case fyne.KeyTab:
+		e.s.commitEdit(0, 1)
+	case fyne.KeyEscape:
+		e.s.cancelEdit()
+	default:
+		e.Entry.TypedKey(k)
+	}
+}
