@@ -40,6 +40,17 @@ windows:
 	  $(GO) build -tags $(TAGS) -ldflags "-H=windowsgui -s -w" -o $(BIN)/kenshin.exe ./cmd/kenshin
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -o $(BIN)/kenshinctl.exe ./cmd/kenshinctl
 
+## package: the Fyne package (tar.xz on Linux) from the root FyneApp.toml;
+## fyne package reads the toml beside package main, so it is staged there
+FYNE := $(shell go env GOPATH)/bin/fyne
+package: setup
+	@test -x $(FYNE) || $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+	@mkdir -p dist
+	sed 's#"assets/#"../../assets/#' FyneApp.toml > cmd/kenshin/FyneApp.toml
+	cd cmd/kenshin && $(FYNE) package -os linux --release; status=$$?; rm -f FyneApp.toml; \
+	  mv -f *.tar.xz ../../dist/ 2>/dev/null; exit $$status
+	@ls -l dist
+
 ## samples: regenerate the bundled dummy files and golden outputs
 samples:
 	$(GO) test ./internal/cli -run 'TestSamples|TestCheckGolden' -update
@@ -60,4 +71,4 @@ eval: build
 	$(BIN)/kenshinctl eval $$(for f in out/eval/*.csv; do echo $$f $${f%.csv}.truth.json; done)
 
 clean:
-	rm -rf $(BIN) out
+	rm -rf $(BIN) out dist

@@ -20,9 +20,10 @@ import (
 // form fields.
 type grid struct {
 	widget.Table
-	s     *sheet
-	cur   widget.TableCellID
-	shift bool
+	s      *sheet
+	cur    widget.TableCellID
+	shift  bool
+	widths []float32 // column widths as set, for scrolling
 }
 
 func newGrid(s *sheet) *grid {
@@ -48,9 +49,10 @@ func newGrid(s *sheet) *grid {
 	}
 	g.ExtendBaseWidget(g)
 	for i, f := range s.fields() {
-		g.SetColumnWidth(i, columnWidth(f))
+		g.widths = append(g.widths, columnWidth(f))
+		g.SetColumnWidth(i, g.widths[i])
 	}
-	g.SetColumnWidth(-1, 56)
+	g.SetColumnWidth(-1, rowHeaderWidth)
 	return g
 }
 
@@ -65,6 +67,8 @@ func stickyColumns(f *form.Form) int {
 	}
 	return n
 }
+
+const rowHeaderWidth = 56
 
 func columnWidth(f *form.Field) float32 {
 	w := map[form.Type]float32{form.TypeID: 150, form.TypeKana: 150, form.TypeDate: 140, form.TypeText: 170, form.TypeTime: 76, form.TypeDecimal: 76, form.TypeInteger: 64, form.TypeCode: 60, form.TypeCheck: 56}[f.Type]
@@ -195,8 +199,37 @@ func (g *grid) moveTo(r, c int) {
 	r = max(0, min(rows-1, r))
 	c = max(0, min(cols-1, c))
 	id := widget.TableCellID{Row: r, Col: c}
-	g.ScrollTo(id)
+	g.scrollTo(id)
 	g.setCursor(id)
+}
+
+// scrollTo is Table.ScrollTo corrected for Fyne 2.7, which takes the whole
+// width as visible even when a header column and sticky columns cover its
+// left part, leaving a cell at the right edge partly hidden. Scrolling to a
+// column further right by that covered width brings the cell fully in view.
+func (g *grid) scrollTo(id widget.TableCellID) {
+	g.ScrollTo(id)
+	if id.Col < g.StickyColumnCount || len(g.widths) == 0 {
+		return
+	}
+	pad := theme.Padding()
+	covered := float32(rowHeaderWidth) + pad
+	for _, w := range g.widths[:g.StickyColumnCount] {
+		covered += w + pad
+	}
+	right := float32(0)
+	for _, w := range g.widths[:id.Col+1] {
+		right += w + pad
+	}
+	edge := float32(0)
+	for j, w := range g.widths {
+		edge += w + pad
+		if edge >= right+covered {
+			g.ScrollTo(widget.TableCellID{Row: id.Row, Col: j})
+			return
+		}
+	}
+	g.ScrollToTrailing()
 }
 
 func (g *grid) setCursor(id widget.TableCellID) {
