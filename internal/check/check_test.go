@@ -347,3 +347,32 @@ func TestRepairs(t *testing.T) {
 		t.Errorf("no plausible repair of 12.5 into 58–66, got %v", got)
 	}
 }
+
+func TestCanonical(t *testing.T) {
+	set, _ := form.Default()
+	m4 := set.Form("m4-exam")
+	y3 := set.Form("y3-exam")
+	sv := set.Form("m4-survey")
+	tests := []struct {
+		f        *form.Field
+		in, want string
+		ok       bool
+	}{
+		{m4.Field("birth_date"), "令和7年4月1日", "2025-04-01", true},
+		{m4.Field("birth_date"), "R7.4.1", "2025-04-01", true},
+		{m4.Field("weight"), "６．５", "6.50", true},
+		{m4.Field("height"), "62", "62.0", true},
+		{m4.Field("atena_no"), "０００００0123456789", "000000123456789", true},
+		{m4.Field("feeding"), "母乳", "1", true},
+		{y3.Field("urine_protein"), "（－）", "-", true},
+		{sv.Field("events_8"), "○", "1", true},
+		{m4.Field("weight"), "不明", "不明", false},
+		{m4.Field("weight"), "", "", true},
+	}
+	for _, tt := range tests {
+		got, ok := Canonical(tt.f, tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Canonical(%s, %q) = %q %v, want %q %v", tt.f.Key, tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -98,6 +98,7 @@ type Form struct {
 	AgeMonths   [2]int   `json:"ageMonths"` // [from, to): the checkup's age window
 	Fields      []*Field `json:"fields"`
 	Rules       []Rule   `json:"rules"`
+	Export      Export   `json:"export"`
 
 	byKey map[string]*Field
 }
@@ -111,6 +112,20 @@ func (f *Form) Survey() bool { return strings.HasSuffix(f.Kind, "survey") }
 // Partner reports whether two forms belong to the same checkup, so that a
 // 受診票 and its アンケート can be matched row by row.
 func (f *Form) Partner(o *Form) bool { return f.Checkup == o.Checkup && f.ID != o.ID }
+
+// Export is the layout of the import file the health management system
+// reads for this form. Its exact layout is vendor-specific, so it is data.
+type Export struct {
+	DateFormat string         `json:"dateFormat,omitempty"` // "yyyymmdd" (default), "yyyy/mm/dd" or "yyyy-mm-dd"
+	Columns    []ExportColumn `json:"columns,omitempty"`    // none: every field, in form order
+}
+
+// ExportColumn is one column of the import file.
+type ExportColumn struct {
+	Header string            `json:"header"`
+	Field  string            `json:"field"`
+	Codes  map[string]string `json:"codes,omitempty"` // our code → the vendor's code
+}
 
 // Rule is a cross-field check, parameterised by data. Which members matter
 // depends on Type; Load checks that the ones needed are there.

@@ -46,6 +46,7 @@ func (s *Set) IDs() []string {
 }
 
 type common struct {
+	ExportDateFormat  string              `json:"exportDateFormat"`
 	DefaultConfidence int                 `json:"defaultConfidence"`
 	IDLength          int                 `json:"idLength"`
 	CodeLists         map[string][]Option `json:"codeLists"`
@@ -277,6 +278,24 @@ func (f *Form) resolve(file string, c *common, g *Growth) error {
 	for i, r := range f.Rules {
 		if err := f.checkRule(r); err != "" {
 			return bad(fmt.Sprintf("rules[%d] (%s)", i, r.Type), "%s", err)
+		}
+	}
+	if f.Export.DateFormat == "" {
+		f.Export.DateFormat = c.ExportDateFormat
+	}
+	switch f.Export.DateFormat {
+	case "", "yyyymmdd", "yyyy/mm/dd", "yyyy-mm-dd":
+	default:
+		return bad("export", "dateFormat %q は yyyymmdd・yyyy/mm/dd・yyyy-mm-dd のいずれかです", f.Export.DateFormat)
+	}
+	if len(f.Export.Columns) == 0 {
+		for _, fd := range fields {
+			f.Export.Columns = append(f.Export.Columns, ExportColumn{Header: fd.Header, Field: fd.Key})
+		}
+	}
+	for i, col := range f.Export.Columns {
+		if f.byKey[col.Field] == nil || col.Header == "" {
+			return bad(fmt.Sprintf("export.columns[%d]", i), "header と、この帳票にある field が必要です（%q）", col.Field)
 		}
 	}
 	return nil

@@ -6,44 +6,28 @@ package workspace
 
 import (
 	"context"
-	"database/sql"
 	"embed"
-	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
-
 	"kenshin/internal/review"
+	"kenshin/internal/sqlitedb"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Error is a workspace problem in Japanese, for the clerk.
-type Error struct {
-	Path string
-	Msg  string
-	Err  error
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("作業データ「%s」: %s", e.Path, e.Msg)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+// Error is a workspace problem in Japanese, naming the file.
+type Error = sqlitedb.Error
 
 // busyTimeoutMS is how long a write waits for another program's lock.
 var busyTimeoutMS = 5000
 
 // Store is an open workspace database.
 type Store struct {
-	db   *sql.DB
+	db   *sqlitedb.DB
 	path string
 	now  func() time.Time
 }
@@ -67,93 +51,15 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 	if now == nil {
 		now = time.Now
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, &Error{Path: path, Msg: "フォルダを作れません", Err: err}
-	}
-	if err := checkHeader(path); err != nil {
+	sub, _ := fs.Sub(migrations, "migrations")
+	db, err := sqlitedb.Open(ctx, path, sub, sqlitedb.Options{What: "作業データ", BusyTimeoutMS: busyTimeoutMS})
+	if err != nil {
 		return nil, err
 	}
-	dsn := fmt.Sprintf("file:%s?_pragma=journal_mode(WAL)&_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate", path, busyTimeoutMS)
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, &Error{Path: path, Msg: "開けません", Err: err}
-	}
-	s := &Store{db: db, path: path, now: now}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return s, nil
+	return &Store{db: db, path: path, now: now}, nil
 }
 
-// checkHeader refuses a file that exists but is not an SQLite database,
-// before the driver can overwrite or misread it.
-func checkHeader(path string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return &Error{Path: path, Msg: "読み取れません（権限を確認してください）", Err: err}
-	}
-	defer f.Close()
-	head := make([]byte, 16)
-	n, _ := f.Read(head)
-	if n == 0 {
-		return nil
-	}
-	if n < 16 || string(head) != "SQLite format 3\x00" {
-		return &Error{Path: path, Msg: "SQLite のデータベースではありません（別のファイルか、壊れています）。ファイルを移動してから起動し直してください"}
-	}
-	return nil
-}
-
-func (s *Store) migrate(ctx context.Context) error {
-	var version int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return s.wrap("データベースとして読めません（壊れている可能性があります）", err)
-	}
-	names, _ := fs.Glob(migrations, "migrations/*.sql")
-	sort.Strings(names)
-	if version > len(names) {
-		return &Error{Path: s.path, Msg: fmt.Sprintf("このアプリより新しい版の作業データです（版 %d）。アプリを更新してください", version)}
-	}
-	for i, name := range names[version:] {
-		body, _ := migrations.ReadFile(name)
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return s.wrap("更新を始められません", err)
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return s.wrap("データベースの更新に失敗しました（"+name+"）", err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version+i+1)); err != nil {
-			tx.Rollback()
-			return s.wrap("データベースの更新に失敗しました", err)
-		}
-		if err := tx.Commit(); err != nil {
-			return s.wrap("データベースの更新に失敗しました", err)
-		}
-	}
-	return nil
-}
-
-// wrap turns a driver error into a Japanese message a clerk can act on.
-func (s *Store) wrap(what string, err error) error {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked"):
-		what += "。ほかのプログラムが使用中です。しばらく待ってからやり直してください"
-	case strings.Contains(msg, "SQLITE_READONLY") || strings.Contains(msg, "readonly"):
-		what += "。書き込めません（読み取り専用）"
-	case strings.Contains(msg, "SQLITE_CORRUPT") || strings.Contains(msg, "malformed") || strings.Contains(msg, "not a database"):
-		what += "。データベースが壊れています"
-	case strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "disk is full"):
-		what += "。ディスクがいっぱいです"
-	}
-	return &Error{Path: s.path, Msg: what, Err: err}
-}
+func (s *Store) wrap(what string, err error) error { return s.db.Wrap(what, err) }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }

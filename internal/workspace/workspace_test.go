@@ -82,7 +82,7 @@ func TestResumeAfterClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	ws.db.QueryRow(`SELECT count(*) FROM changes`).Scan(&n)
+	ws.db.DB.QueryRow(`SELECT count(*) FROM changes`).Scan(&n)
 	if n != 0 {
 		t.Fatalf("%d changes left after Forget", n)
 	}

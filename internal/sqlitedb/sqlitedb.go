@@ -1,0 +1,185 @@
+// Package sqlitedb opens the product's SQLite files (the terminal's
+// workspace and the central store) the same way: refuse a file that is not a
+// database before touching it, apply numbered embedded migrations one
+// transaction each, and turn driver errors into Japanese a clerk can act on.
+package sqlitedb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Error is a database problem in Japanese, naming the file.
+type Error struct {
+	What string // 「作業データ」「中央データ」
+	Path string
+	Msg  string
+	Err  error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s「%s」: %s", e.What, e.Path, e.Msg) }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Retryable reports whether the operation may succeed if tried again later
+// (another program held the lock).
+func (e *Error) Retryable() bool { return isBusy(e.Err) }
+
+// Options tune Open.
+type Options struct {
+	What          string // what the file is, for messages
+	BusyTimeoutMS int    // how long a write waits for another program's lock
+	ReadOnly      bool
+}
+
+// DB is an open database with its path and message label.
+type DB struct {
+	*sql.DB
+	Path string
+	What string
+}
+
+// Open opens (creating when missing, unless read-only) the database at path
+// and applies the migrations in migrations (files NNNN_*.sql, in order).
+func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB, error) {
+	if opt.BusyTimeoutMS == 0 {
+		opt.BusyTimeoutMS = 5000
+	}
+	d := &DB{Path: path, What: opt.What}
+	if !opt.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, &Error{What: opt.What, Path: path, Msg: "フォルダを作れません", Err: err}
+		}
+	}
+	if err := checkHeader(opt.What, path); err != nil {
+		return nil, err
+	}
+	mode := ""
+	if opt.ReadOnly {
+		mode = "&mode=ro"
+	}
+	dsn := fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate%s", path, opt.BusyTimeoutMS, mode)
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, d.Wrap("開けません", err)
+	}
+	d.DB = db
+	if err := d.migrate(ctx, migrations, opt.ReadOnly); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkHeader refuses a file that exists but is not an SQLite database,
+// before the driver can misread or overwrite it.
+func checkHeader(what, path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return &Error{What: what, Path: path, Msg: "読み取れません（権限を確認してください）", Err: err}
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := f.Read(head)
+	if n == 0 {
+		return nil
+	}
+	if n < 16 || string(head) != "SQLite format 3\x00" {
+		return &Error{What: what, Path: path, Msg: "SQLite のデータベースではありません（別のファイルか、壊れています）。ファイルを確認してください。何も変更していません"}
+	}
+	return nil
+}
+
+func (d *DB) migrate(ctx context.Context, migrations fs.FS, readOnly bool) error {
+	var version int
+	if err := d.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return d.Wrap("データベースとして読めません", err)
+	}
+	names, _ := fs.Glob(migrations, "*.sql")
+	sort.Strings(names)
+	if version > len(names) {
+		return &Error{What: d.What, Path: d.Path, Msg: fmt.Sprintf("このアプリより新しい版のデータです（版 %d）。アプリを更新してください", version)}
+	}
+	if version < len(names) && readOnly {
+		return &Error{What: d.What, Path: d.Path, Msg: "古い版のデータで、読み取り専用のため更新できません"}
+	}
+	for version < len(names) {
+		// The write lock is taken at BEGIN (_txlock=immediate); reading the
+		// version again under it keeps two programs opening a new file at
+		// the same moment from applying one migration twice.
+		tx, err := d.BeginTx(ctx, nil)
+		if err != nil {
+			return d.Wrap("更新を始められません", err)
+		}
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+			tx.Rollback()
+			return d.Wrap("データベースとして読めません", err)
+		}
+		if version >= len(names) {
+			tx.Rollback()
+			break
+		}
+		name := names[version]
+		body, err := fs.ReadFile(migrations, name)
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return d.Wrap("データベースの更新に失敗しました（"+name+"）", err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version+1)); err != nil {
+			tx.Rollback()
+			return d.Wrap("データベースの更新に失敗しました", err)
+		}
+		if err := tx.Commit(); err != nil {
+			return d.Wrap("データベースの更新に失敗しました", err)
+		}
+		version++
+	}
+	return nil
+}
+
+func isBusy(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := err.Error()
+	return strings.Contains(m, "SQLITE_BUSY") || strings.Contains(m, "database is locked") || strings.Contains(m, "(5)") && strings.Contains(m, "locked")
+}
+
+// Wrap turns a driver error into a Japanese message: what failed, and why
+// in words a clerk can act on.
+func (d *DB) Wrap(what string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	m := err.Error()
+	switch {
+	case isBusy(err):
+		what += "。ほかの端末またはプログラムが使用中です。しばらく待ってからやり直してください"
+	case strings.Contains(m, "SQLITE_READONLY") || strings.Contains(m, "readonly"):
+		what += "。書き込めません（読み取り専用です）"
+	case strings.Contains(m, "SQLITE_CORRUPT") || strings.Contains(m, "malformed") || strings.Contains(m, "not a database"):
+		what += "。データベースが壊れています。管理者に連絡してください"
+	case strings.Contains(m, "SQLITE_FULL") || strings.Contains(m, "disk is full"):
+		what += "。ディスクがいっぱいです"
+	case strings.Contains(m, "unable to open"):
+		what += "。ファイルを開けません（場所と権限を確認してください）"
+	}
+	return &Error{What: d.What, Path: d.Path, Msg: what, Err: err}
+}

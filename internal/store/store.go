@@ -1,0 +1,289 @@
+// Package store is the central store: reviewed batches land here once,
+// whole, and the import files for the health management system are written
+// from here. The default backend is an SQLite file that works offline on one
+// machine or on a shared folder.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"kenshin/internal/sqlitedb"
+	"kenshin/internal/submission"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is an open central store.
+type Store struct {
+	db  *sqlitedb.DB
+	now func() time.Time
+}
+
+var _ submission.Store = (*Store)(nil)
+
+// Options for Open.
+type Options struct {
+	Now           func() time.Time
+	ReadOnly      bool
+	BusyTimeoutMS int
+}
+
+// DefaultPath is the store in the user's configuration folder;
+// KENSHIN_STORE overrides it (a shared folder for several terminals).
+func DefaultPath() (string, error) {
+	if p := os.Getenv("KENSHIN_STORE"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "KenshinReview", "central.db"), nil
+}
+
+// Open opens the store at path, creating and migrating it as needed.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	db, err := sqlitedb.Open(ctx, path, sub, sqlitedb.Options{What: "中央データ", ReadOnly: opt.ReadOnly, BusyTimeoutMS: opt.BusyTimeoutMS})
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: db, now: opt.Now}, nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the database file.
+func (s *Store) Path() string { return s.db.Path }
+
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+// current loads the records of a form that are not superseded, keyed by
+// 宛名番号 and 受診日.
+func current(ctx context.Context, q querier, form string) (map[[2]string]submission.Conflict, error) {
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.atena, r.exam_date, b.id, b.file, b.submitted_at, b.submitter
+		FROM records r JOIN batches b ON b.id = r.batch_id
+		WHERE r.form = ? AND r.superseded_by IS NULL`, form)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[[2]string]submission.Conflict{}
+	for rows.Next() {
+		var c submission.Conflict
+		var recID int64
+		var at string
+		if err := rows.Scan(&recID, &c.Atena, &c.ExamDate, &c.BatchID, &c.File, &at, &c.SubmittedBy); err != nil {
+			return nil, err
+		}
+		c.SubmittedAt, _ = time.Parse(time.RFC3339Nano, at)
+		c.Row = int(recID) // the stored record's id until matched to a row of the new batch
+		out[[2]string{c.Atena, c.ExamDate}] = c
+	}
+	return out, rows.Err()
+}
+
+func match(b *submission.Batch, existing map[[2]string]submission.Conflict) (conflicts []submission.Conflict, recIDs map[int]int64) {
+	recIDs = map[int]int64{}
+	for _, r := range b.Records {
+		if c, ok := existing[[2]string{r.Atena, r.ExamDate}]; ok && r.Atena != "" {
+			recIDs[r.Row] = int64(c.Row)
+			c.Row = r.Row
+			conflicts = append(conflicts, c)
+		}
+	}
+	return conflicts, recIDs
+}
+
+// Conflicts lists the records of b the store already holds.
+func (s *Store) Conflicts(ctx context.Context, b *submission.Batch) ([]submission.Conflict, error) {
+	existing, err := current(ctx, s.db, b.Form)
+	if err != nil {
+		return nil, s.db.Wrap("登録済みの記録を確認できません", err)
+	}
+	c, _ := match(b, existing)
+	return c, nil
+}
+
+// UnresolvedError lists the conflicts that had no decision.
+type UnresolvedError struct{ Conflicts []submission.Conflict }
+
+func (e *UnresolvedError) Error() string {
+	return fmt.Sprintf("登録済みの記録と重なる行が %d 件あります（スキップするか、理由を付けて置き換えてください）", len(e.Conflicts))
+}
+
+func (e *UnresolvedError) Unwrap() error { return submission.ErrUnresolved }
+
+// Submit stores a batch in one transaction.
+func (s *Store) Submit(ctx context.Context, b *submission.Batch, decisions map[int]submission.Decision) (submission.Result, error) {
+	var res submission.Result
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return res, s.db.Wrap("送信を始められません", err)
+	}
+	defer tx.Rollback()
+	var dup int64
+	switch err := tx.QueryRowContext(ctx, `SELECT id FROM batches WHERE batch_key = ?`, b.Key).Scan(&dup); {
+	case err == nil:
+		return res, fmt.Errorf("%w（バッチ番号 %d）", submission.ErrDuplicate, dup)
+	case !errors.Is(err, sql.ErrNoRows):
+		return res, s.db.Wrap("送信済みか確認できません", err)
+	}
+	existing, err := current(ctx, tx, b.Form)
+	if err != nil {
+		return res, s.db.Wrap("登録済みの記録を確認できません", err)
+	}
+	conflicts, recIDs := match(b, existing)
+	var open []submission.Conflict
+	for _, c := range conflicts {
+		d, ok := decisions[c.Row]
+		if !ok || (d.Replace && strings.TrimSpace(d.Reason) == "") {
+			open = append(open, c)
+		}
+	}
+	if len(open) > 0 {
+		return res, &UnresolvedError{Conflicts: open}
+	}
+	var ovUser, ovReason any
+	if b.Override != nil {
+		ovUser, ovReason = b.Override.User, b.Override.Reason
+	}
+	st := b.Stats
+	r, err := tx.ExecContext(ctx, `INSERT INTO batches (batch_key, file_hash, file, form, checkup, centre, reviewer, submitter, submitted_at,
+		rows, stored, skipped, replaced, errors, warnings, corrected, confirmed, override_user, override_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, ?, ?)`,
+		b.Key, b.FileHash, b.File, b.Form, b.Checkup, b.Centre, b.Reviewer, b.Submitter, b.SubmittedAt.UTC().Format(time.RFC3339Nano),
+		len(b.Records), st.Errors, st.Warnings, st.Corrected, st.Confirmed, ovUser, ovReason)
+	if err != nil {
+		return res, s.db.Wrap("バッチを登録できません", err)
+	}
+	res.BatchID, _ = r.LastInsertId()
+	insRec, err := tx.PrepareContext(ctx, `INSERT INTO records (batch_id, row, line, form, atena, exam_date, centre, vals, ocr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return res, s.db.Wrap("記録を登録できません", err)
+	}
+	defer insRec.Close()
+	for _, rec := range b.Records {
+		old, conflict := recIDs[rec.Row]
+		d := decisions[rec.Row]
+		if conflict && !d.Replace {
+			res.Skipped++
+			if err := decide(ctx, tx, res.BatchID, rec, old, "skip", d.Reason); err != nil {
+				return res, s.db.Wrap("判断を記録できません", err)
+			}
+			continue
+		}
+		vals, _ := json.Marshal(rec.Values)
+		ocr, _ := json.Marshal(rec.OCR)
+		r, err := insRec.ExecContext(ctx, res.BatchID, rec.Row, rec.Line, b.Form, rec.Atena, rec.ExamDate, b.Centre, string(vals), string(ocr))
+		if err != nil {
+			return res, s.db.Wrap("記録を登録できません", err)
+		}
+		res.Stored++
+		if conflict {
+			id, _ := r.LastInsertId()
+			if _, err := tx.ExecContext(ctx, `UPDATE records SET superseded_by = ?, supersede_reason = ? WHERE id = ?`, id, d.Reason, old); err != nil {
+				return res, s.db.Wrap("置き換えを記録できません", err)
+			}
+			if err := decide(ctx, tx, res.BatchID, rec, old, "replace", d.Reason); err != nil {
+				return res, s.db.Wrap("判断を記録できません", err)
+			}
+			res.Replaced++
+		}
+	}
+	insTrail, err := tx.PrepareContext(ctx, `INSERT INTO trail (batch_id, row, field, ocr, final, findings, confidence, edited, edited_by, edited_at,
+		confirmed, confirmed_by, confirm_reason, overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return res, s.db.Wrap("修正履歴を登録できません", err)
+	}
+	defer insTrail.Close()
+	for _, c := range b.Trail {
+		var conf, editedAt any
+		if c.HasConfidence {
+			conf = c.Confidence
+		}
+		if c.Edited {
+			editedAt = c.EditedAt.UTC().Format(time.RFC3339Nano)
+		}
+		findings, _ := json.Marshal(c.Findings)
+		if _, err := insTrail.ExecContext(ctx, res.BatchID, c.Row, c.Key, c.OCR, c.Final, string(findings), conf, c.Edited, c.EditedBy, editedAt,
+			c.Confirmed, c.ConfirmedBy, c.ConfirmReason, c.Overridden); err != nil {
+			return res, s.db.Wrap("修正履歴を登録できません", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE batches SET stored = ?, skipped = ?, replaced = ? WHERE id = ?`, res.Stored, res.Skipped, res.Replaced, res.BatchID); err != nil {
+		return res, s.db.Wrap("バッチを登録できません", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return res, s.db.Wrap("送信を確定できません（何も登録していません）", err)
+	}
+	return res, nil
+}
+
+func decide(ctx context.Context, tx *sql.Tx, batchID int64, rec submission.Record, existing int64, decision, reason string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO decisions (batch_id, row, atena, exam_date, existing_id, decision, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		batchID, rec.Row, rec.Atena, rec.ExamDate, existing, decision, reason)
+	return err
+}
+
+// BatchInfo describes a stored batch.
+type BatchInfo struct {
+	ID             int64     `json:"id"`
+	Form           string    `json:"form"`
+	File           string    `json:"file"`
+	Centre         int       `json:"centre"`
+	Reviewer       string    `json:"reviewer"`
+	Submitter      string    `json:"submitter"`
+	SubmittedAt    time.Time `json:"submitted_at"`
+	Rows           int       `json:"rows"`
+	Stored         int       `json:"stored"`
+	Skipped        int       `json:"skipped"`
+	Replaced       int       `json:"replaced"`
+	Errors         int       `json:"errors"`
+	Corrected      int       `json:"corrected"`
+	Confirmed      int       `json:"confirmed"`
+	OverrideUser   string    `json:"override_user,omitempty"`
+	OverrideReason string    `json:"override_reason,omitempty"`
+	ExportedAt     string    `json:"exported_at,omitempty"`
+	ExportedBy     string    `json:"exported_by,omitempty"`
+}
+
+// Batches lists stored batches, newest first.
+func (s *Store) Batches(ctx context.Context) ([]BatchInfo, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, form, file, centre, reviewer, submitter, submitted_at, rows, stored, skipped, replaced,
+		errors, corrected, confirmed, COALESCE(override_user, ''), COALESCE(override_reason, ''), COALESCE(exported_at, ''), COALESCE(exported_by, '')
+		FROM batches ORDER BY id DESC`)
+	if err != nil {
+		return nil, s.db.Wrap("バッチの一覧を読めません", err)
+	}
+	defer rows.Close()
+	var out []BatchInfo
+	for rows.Next() {
+		var b BatchInfo
+		var at string
+		if err := rows.Scan(&b.ID, &b.Form, &b.File, &b.Centre, &b.Reviewer, &b.Submitter, &at, &b.Rows, &b.Stored, &b.Skipped, &b.Replaced,
+			&b.Errors, &b.Corrected, &b.Confirmed, &b.OverrideUser, &b.OverrideReason, &b.ExportedAt, &b.ExportedBy); err != nil {
+			return nil, s.db.Wrap("バッチの一覧を読めません", err)
+		}
+		b.SubmittedAt, _ = time.Parse(time.RFC3339Nano, at)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

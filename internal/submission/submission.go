@@ -1,0 +1,237 @@
+// Package submission turns a reviewed batch into what the central store
+// keeps — one record per examinee with its final values, and the trail of
+// every cell that was flagged, corrected or confirmed — and states the rules
+// of submitting: whole or nothing, once, and not with errors left unless a
+// supervisor overrides with a reason.
+package submission
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"kenshin/internal/batch"
+	"kenshin/internal/check"
+	"kenshin/internal/form"
+	"kenshin/internal/review"
+)
+
+// Roles that matter here.
+const (
+	RoleClerk      = "clerk"
+	RoleSupervisor = "supervisor"
+)
+
+// Errors callers branch on.
+var (
+	ErrErrorsRemain = errors.New("submission: errors remain")
+	ErrNotAllowed   = errors.New("submission: only a supervisor may override errors")
+	ErrDuplicate    = errors.New("submission: this batch was submitted before")
+	ErrUnresolved   = errors.New("submission: records already in the store need a decision")
+)
+
+// Override lets a batch with errors through; only a supervisor may give one.
+type Override struct {
+	User   string
+	Role   string
+	Reason string
+}
+
+// Record is one examinee's sheet as it goes to the store.
+type Record struct {
+	Row      int // 1-based data row in the file
+	Line     int
+	Atena    string
+	ExamDate string            // ISO date, "" when unreadable
+	Values   map[string]string // field key → final value, canonical where it can be read
+	OCR      map[string]string // field key → the text OCR read, never changed
+}
+
+// Cell is the trail of one cell: what was read, what it became, and why.
+type Cell struct {
+	Row           int
+	Key           string
+	OCR           string
+	Final         string
+	Findings      []string // "code: message" of every finding at submission, open or not
+	Confidence    float64
+	HasConfidence bool
+	Edited        bool
+	EditedBy      string
+	EditedAt      time.Time
+	Confirmed     bool
+	ConfirmedBy   string
+	ConfirmReason string
+	Overridden    bool // an error left open and let through by the override
+}
+
+// Batch is everything one submission stores.
+type Batch struct {
+	Key         string // same file and same review → same key
+	FileHash    string
+	File        string
+	Form        string
+	Checkup     string
+	Centre      int
+	Reviewer    string
+	Submitter   string
+	SubmittedAt time.Time
+	Stats       review.Stats
+	Override    *Override
+	Records     []Record
+	Trail       []Cell
+}
+
+// Options for Build.
+type Options struct {
+	Centre    int
+	Submitter string
+	Role      string
+	Now       time.Time
+	Override  *Override
+}
+
+// Build makes the batch from a review. With open errors it needs an
+// override by a supervisor, with a reason.
+func Build(s *review.Session, opt Options) (*Batch, error) {
+	st := s.Stats()
+	if st.Errors > 0 {
+		switch {
+		case opt.Override == nil:
+			return nil, fmt.Errorf("%w: %d", ErrErrorsRemain, st.Errors)
+		case opt.Override.Role != RoleSupervisor:
+			return nil, ErrNotAllowed
+		case strings.TrimSpace(opt.Override.Reason) == "":
+			return nil, fmt.Errorf("%w: a reason is required", ErrNotAllowed)
+		}
+	} else {
+		opt.Override = nil
+	}
+	if opt.Centre < 1 || opt.Centre > 4 {
+		return nil, fmt.Errorf("submission: health centre %d is not 1–4", opt.Centre)
+	}
+	b := s.Batch
+	f := b.Form
+	out := &Batch{
+		FileHash: b.Hash, File: filepath.Base(b.File), Form: f.ID, Checkup: f.Checkup, Centre: opt.Centre,
+		Reviewer: s.User, Submitter: opt.Submitter, SubmittedAt: opt.Now, Stats: st, Override: opt.Override,
+	}
+	key := sha256.New()
+	fmt.Fprintln(key, b.Hash)
+	atena, exam := f.Field(form.KeyAtena), f.Field(form.KeyExamDate)
+	out.Records = make([]Record, len(b.Rows))
+	for i := range b.Rows {
+		r := Record{Row: i + 1, Line: b.Rows[i].Line, Values: make(map[string]string, len(f.Fields)), OCR: make(map[string]string, len(f.Fields))}
+		for _, fd := range f.Fields {
+			final := s.Value(i, fd.Index)
+			if c, ok := check.Canonical(fd, final); ok {
+				final = c
+			}
+			r.Values[fd.Key] = final
+			r.OCR[fd.Key] = s.OCR(i, fd.Index)
+			fmt.Fprintf(key, "%d\t%s\t%s\n", i, fd.Key, final)
+		}
+		r.Atena = r.Values[atena.Key]
+		if _, ok := check.Canonical(exam, s.Value(i, exam.Index)); ok {
+			r.ExamDate = r.Values[exam.Key]
+		}
+		out.Records[i] = r
+		out.Trail = append(out.Trail, trail(s, i, opt.Override != nil, key)...)
+	}
+	out.Key = hex.EncodeToString(key.Sum(nil))
+	return out, nil
+}
+
+// trail lists the cells of row i worth keeping: flagged, edited or confirmed.
+func trail(s *review.Session, i int, override bool, key interface{ Write([]byte) (int, error) }) []Cell {
+	byField := map[int][]batch.Finding{}
+	for _, fd := range s.RowFindings(i) {
+		byField[fd.Field] = append(byField[fd.Field], fd)
+	}
+	var fields []int
+	for f := range byField {
+		fields = append(fields, f)
+	}
+	for f := range s.Batch.Form.Fields {
+		if _, ok := byField[f]; !ok && (s.Edited(i, f) || confirmed(s, i, f)) {
+			fields = append(fields, f)
+		}
+	}
+	if _, ok := s.Confirmed(i, -1); ok {
+		if _, seen := byField[-1]; !seen {
+			fields = append(fields, -1)
+		}
+	}
+	sort.Ints(fields)
+	var out []Cell
+	for _, f := range fields {
+		c := Cell{Row: i + 1}
+		if f >= 0 {
+			c.Key = s.Batch.Form.Fields[f].Key
+			c.OCR, c.Final = s.OCR(i, f), s.Value(i, f)
+			c.Confidence, c.HasConfidence = s.Batch.Confidence(i, f)
+			c.Edited = s.Edited(i, f)
+			if h := s.History(i, f); c.Edited && len(h) > 0 {
+				c.EditedBy, c.EditedAt = h[len(h)-1].User, h[len(h)-1].At
+			}
+		}
+		for _, fd := range byField[f] {
+			c.Findings = append(c.Findings, fd.Code+": "+fd.Message)
+			if override && fd.Severity == batch.Error && s.IsOpen(fd) {
+				c.Overridden = true
+			}
+		}
+		if cf, ok := s.Confirmed(i, f); ok {
+			c.Confirmed, c.ConfirmedBy, c.ConfirmReason = true, cf.User, cf.Reason
+			fmt.Fprintf(key, "confirm\t%d\t%d\t%s\n", i, f, cf.Reason)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func confirmed(s *review.Session, i, f int) bool { _, ok := s.Confirmed(i, f); return ok }
+
+// Conflict is a record of the batch that the store already holds: same
+// 宛名番号, same form, same 受診日.
+type Conflict struct {
+	Row         int
+	Atena       string
+	ExamDate    string
+	BatchID     int64
+	File        string
+	SubmittedAt time.Time
+	SubmittedBy string
+}
+
+// Decision resolves a conflict: skip the new record, or replace the stored
+// one (with a reason, which is kept).
+type Decision struct {
+	Replace bool
+	Reason  string
+}
+
+// Result says what a submission stored.
+type Result struct {
+	BatchID  int64
+	Stored   int
+	Skipped  int
+	Replaced int
+}
+
+// Store is the central store as submission sees it.
+type Store interface {
+	// Conflicts lists records of b the store already holds.
+	Conflicts(ctx context.Context, b *Batch) ([]Conflict, error)
+	// Submit stores b in one transaction — every record and the trail, or
+	// nothing. It returns ErrDuplicate for a batch submitted before and
+	// ErrUnresolved when a conflict (even one that appeared meanwhile) has
+	// no decision; decisions are keyed by Record.Row.
+	Submit(ctx context.Context, b *Batch, decisions map[int]Decision) (Result, error)
+}
