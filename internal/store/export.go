@@ -92,6 +92,10 @@ func (s *Store) Export(ctx context.Context, f *form.Form, flt Filter, encoding s
 		rec[i] = c.Header
 	}
 	writeCSV(&buf, rec)
+	colsOf := map[string][]int{} // a field may feed several columns
+	for i, c := range cols {
+		colsOf[c.Field] = append(colsOf[c.Field], i)
+	}
 	seen := map[int64]bool{}
 	var bad []BadCell
 	enc := japanese.ShiftJIS.NewEncoder()
@@ -101,12 +105,18 @@ func (s *Store) Export(ctx context.Context, f *form.Form, flt Filter, encoding s
 		if err := rows.Scan(&batchID, &atena, &raw); err != nil {
 			return nil, res, s.db.Wrap("記録を読めません", err)
 		}
-		var vals map[string]string
-		if err := json.Unmarshal([]byte(raw), &vals); err != nil {
+		for i := range rec {
+			rec[i] = ""
+		}
+		if err := decodeValues(raw, func(k, v string) {
+			for _, i := range colsOf[k] {
+				rec[i] = v
+			}
+		}); err != nil {
 			return nil, res, fmt.Errorf("記録（宛名番号 %s）の値が壊れています: %w", atena, err)
 		}
 		for i, c := range cols {
-			v := vals[c.Field]
+			v := rec[i]
 			if fd := f.Field(c.Field); fd.Type == form.TypeDate {
 				v = formatDate(v, f.Export.DateFormat)
 			}

@@ -180,6 +180,7 @@ func (s *Store) Submit(ctx context.Context, b *submission.Batch, decisions map[i
 		return res, s.db.Wrap("記録を登録できません", err)
 	}
 	defer insRec.Close()
+	var sb strings.Builder
 	for _, rec := range b.Records {
 		old, conflict := recIDs[rec.Row]
 		d := decisions[rec.Row]
@@ -190,9 +191,9 @@ func (s *Store) Submit(ctx context.Context, b *submission.Batch, decisions map[i
 			}
 			continue
 		}
-		vals, _ := json.Marshal(rec.Values)
-		ocr, _ := json.Marshal(rec.OCR)
-		r, err := insRec.ExecContext(ctx, res.BatchID, rec.Row, rec.Line, b.Form, rec.Atena, rec.ExamDate, b.Centre, string(vals), string(ocr))
+		vals := encodeValues(&sb, b.Keys, rec.Values)
+		ocr := encodeValues(&sb, b.Keys, rec.OCR)
+		r, err := insRec.ExecContext(ctx, res.BatchID, rec.Row, rec.Line, b.Form, rec.Atena, rec.ExamDate, b.Centre, vals, ocr)
 		if err != nil {
 			return res, s.db.Wrap("記録を登録できません", err)
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -360,4 +361,50 @@ func TestTwoTerminalsAtOnce(t *testing.T) {
 	if n := count(t, st2, "SELECT count(*) FROM records"); n != 600 {
 		t.Fatalf("records %d, want 600", n)
 	}
+}
+
+// buildOverride builds a batch with errors let through by a supervisor, the
+// quickest way to a large batch with a trail.
+func buildOverride(rs *review.Session) (*submission.Batch, error) {
+	return submission.Build(rs, submission.Options{Centre: 3, Submitter: "boss", Now: t0,
+		Override: &submission.Override{User: "boss", Role: submission.RoleSupervisor, Reason: "試験"}})
+}
+
+func TestValuesRoundTrip(t *testing.T) {
+	m := map[string]string{"a": `q"uote\back`, "b": "改行\nと\tタブ", "c": "", "d": "𠮷①"}
+	var sb strings.Builder
+	s := encodeValues(&sb, []string{"a", "b", "c", "d"}, m)
+	var std map[string]string
+	if err := json.Unmarshal([]byte(s), &std); err != nil {
+		t.Fatalf("not JSON: %v: %s", err, s)
+	}
+	got := map[string]string{}
+	if err := decodeValues(s, func(k, v string) { got[k] = v }); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range m {
+		if got[k] != v || std[k] != v {
+			t.Errorf("%s: %q / %q, want %q", k, got[k], std[k], v)
+		}
+	}
+}
+
+func FuzzValues(f *testing.F) {
+	f.Add("x", `a"b\c`)
+	f.Add("宛名", "\x01\u3000")
+	f.Fuzz(func(t *testing.T, k, v string) {
+		var sb strings.Builder
+		s := encodeValues(&sb, []string{k}, map[string]string{k: v})
+		var std map[string]string
+		if err := json.Unmarshal([]byte(s), &std); err != nil {
+			t.Fatalf("not JSON: %s", s)
+		}
+		got := map[string]string{}
+		if err := decodeValues(s, func(k, v string) { got[k] = v }); err != nil {
+			t.Fatal(err)
+		}
+		if got[std[k]+k] != std[std[k]+k] || len(got) != len(std) || got[strings.ToValidUTF8(k, "\uFFFD")] != std[strings.ToValidUTF8(k, "\uFFFD")] {
+			t.Fatalf("%q: ours %q, encoding/json %q", s, got, std)
+		}
+	})
 }

@@ -84,6 +84,7 @@ type Batch struct {
 	SubmittedAt time.Time
 	Stats       review.Stats
 	Override    *Override
+	Keys        []string // field keys in form order
 	Records     []Record
 	Trail       []Cell
 }
@@ -124,6 +125,9 @@ func Build(s *review.Session, opt Options) (*Batch, error) {
 	}
 	key := sha256.New()
 	fmt.Fprintln(key, b.Hash)
+	for _, fd := range f.Fields {
+		out.Keys = append(out.Keys, fd.Key)
+	}
 	atena, exam := f.Field(form.KeyAtena), f.Field(form.KeyExamDate)
 	out.Records = make([]Record, len(b.Rows))
 	for i := range b.Rows {

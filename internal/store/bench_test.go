@@ -1,0 +1,64 @@
+package store
+
+import (
+	"path/filepath"
+	"testing"
+
+	"kenshin/internal/form"
+	"kenshin/internal/submission"
+)
+
+// BenchmarkSubmit100k is the target: 100,000 records with their trail in
+// ≤ 3 s (m4-survey, 30 fields, 3 % OCR errors, let through by override).
+func BenchmarkSubmit100k(b *testing.B) {
+	rs := session(b, "m4-survey", 100_000, 21, 0.03)
+	batch, err := buildOverride(rs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(batch.Trail)), "trail-cells")
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		st, err := Open(ctx, filepath.Join(b.TempDir(), "central.db"), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := st.Submit(ctx, batch, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkExport100k is the target: the import file of 100,000 records in
+// ≤ 2 s (CP932).
+func BenchmarkExport100k(b *testing.B) {
+	rs := session(b, "m4-survey", 100_000, 22, 0.03)
+	batch, err := buildOverride(rs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := Open(ctx, filepath.Join(b.TempDir(), "central.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Submit(ctx, batch, nil); err != nil {
+		b.Fatal(err)
+	}
+	set, _ := form.Default()
+	f := set.Form("m4-survey")
+	b.ReportAllocs()
+	for b.Loop() {
+		data, res, err := st.Export(ctx, f, Filter{}, "cp932")
+		if err != nil || res.Records != 100_000 || len(data) == 0 {
+			b.Fatal(err, res.Records)
+		}
+	}
+}
+
+var _ = submission.ErrDuplicate
