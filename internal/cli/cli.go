@@ -47,6 +47,15 @@ const usage = `kenshinctl — 乳幼児健診 OCR 結果の確認ツール
       ダミー（架空）データの CSV と、注入した誤りの一覧 FILE.truth.json を作ります
   kenshinctl eval [--format text|json] FILE.csv FILE.truth.json [FILE2.csv FILE2.truth.json ...]
       注入した誤りの検出率と、正しいセルへの誤警告率を帳票別・誤りの種類別に報告します
+  kenshinctl submit --store PATH [--centre N] [--user NAME] [--role clerk|supervisor] [--override 理由]
+                    [--skip-conflicts | --replace-conflicts 理由] FILE.csv
+      確認済みの CSV（端末の作業データにある修正・確認を含む）を中央データに送信します
+      （終了コード 0: 送信済み / 1: 拒否（エラーが残る・送信済み・重なる記録）/ 2: 読めない入力）
+  kenshinctl batches --store PATH [--format text|json]
+      送信済みバッチの一覧
+  kenshinctl export --store PATH --form ID [--from 日付] [--to 日付] [--centre N] [--batch 番号]
+                    [--encoding cp932|utf8] --out FILE.csv
+      健康管理システムの取り込み用 CSV を書き出します
   kenshinctl forms
       帳票定義の一覧
 `
@@ -79,6 +88,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		code, err = m.eval(ctx, args[1:])
 	case "forms":
 		code, err = m.forms()
+	case "submit":
+		code, err = m.submit(ctx, args[1:])
+	case "batches":
+		code, err = m.batches(ctx, args[1:])
+	case "export":
+		code, err = m.export(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return ExitOK

@@ -239,3 +239,27 @@ type Store interface {
 	// no decision; decisions are keyed by Record.Row.
 	Submit(ctx context.Context, b *Batch, decisions map[int]Decision) (Result, error)
 }
+
+// MajorityVenue is the 会場 most sheets of the batch name: the health
+// centre a batch is submitted for unless the clerk says otherwise; 0 if none.
+func MajorityVenue(s *review.Session) int {
+	f := s.Batch.Form.Field(form.KeyVenue)
+	if f == nil {
+		return 0
+	}
+	counts := map[string]int{}
+	for i := range s.Batch.Rows {
+		if c, ok := f.Code(form.Fold(s.Value(i, f.Index))); ok {
+			counts[c]++
+		}
+	}
+	best, n := "", 0
+	for c, k := range counts {
+		if k > n || k == n && c < best {
+			best, n = c, k
+		}
+	}
+	v := 0
+	fmt.Sscan(best, &v)
+	return v
+}
