@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
 
 	"kenshin/internal/form"
+	"kenshin/internal/store"
 	"kenshin/internal/ui"
 	"kenshin/internal/workspace"
 )
@@ -42,7 +44,23 @@ func main() {
 		os.Exit(1)
 	}
 	defer ws.Close()
-	wb := ui.New(a, ui.Deps{Forms: forms, Workspace: ws, User: userName()})
+	deps := ui.Deps{Forms: forms, Workspace: ws, User: userName()}
+	// The central store is needed only to submit: without it the clerk can
+	// still review (and the work is kept), and 送信 stays disabled.
+	var storeErr error
+	if sp, err := store.DefaultPath(); err != nil {
+		storeErr = err
+	} else if st, err := store.Open(context.Background(), sp, store.Options{}); err != nil {
+		storeErr = err
+	} else {
+		defer st.Close()
+		deps.Submitter = &ui.StoreSubmitter{Store: st, Forget: ws.Forget, User: deps.User, Role: "clerk", Now: time.Now}
+		deps.Exporter = st
+	}
+	wb := ui.New(a, deps)
+	if storeErr != nil {
+		dialog.ShowError(fmt.Errorf("中央データを開けないため、送信はできません（確認作業は続けられます）。\n%v", storeErr), wb.Window())
+	}
 	for _, p := range os.Args[1:] {
 		wb.OpenPath(p)
 	}

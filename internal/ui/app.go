@@ -55,6 +55,7 @@ type Deps struct {
 	Now       func() time.Time
 	Submitter Submitter // nil: 送信 stays disabled
 	Reporter  Reporter  // nil: 修正レポート出力 stays disabled
+	Exporter  ImportExporter
 }
 
 // Workbench is the main window.
@@ -186,7 +187,8 @@ func (w *Workbench) buildMenu() {
 	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	w.win.SetMainMenu(fyne.NewMainMenu(
 		fyne.NewMenu("ファイル", open, recent, fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("送信…", w.submit), fyne.NewMenuItem("修正レポート出力…", w.report)),
+			fyne.NewMenuItem("送信…", w.submit), fyne.NewMenuItem("修正レポート出力…", w.report),
+			fyne.NewMenuItem("取り込みファイル出力…", w.showExport)),
 		fyne.NewMenu("編集", undo, redo, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("候補を採用（F4）", w.withActive((*sheet).acceptSuggestion)),
 			fyne.NewMenuItem("読み取りどおりと確認（F6）", w.withActive(func(sh *sheet) { sh.confirm(reasonMatchesPaper) })),
@@ -473,7 +475,15 @@ func (w *Workbench) submit() {
 			w.showError("送信できませんでした", err)
 			return
 		}
+		// the working copy is gone: close the file so nothing more is done to it
+		for i, it := range w.tabs.Items {
+			if i < len(w.sheets) && w.sheets[i] == sh {
+				w.closeTab(it)
+				break
+			}
+		}
 		w.setMessage(msg)
+		dialog.ShowInformation("送信しました", msg, w.win)
 	})
 }
 

@@ -15,6 +15,8 @@ import (
 
 	"kenshin/internal/form"
 	"kenshin/internal/review"
+	"kenshin/internal/store"
+	"kenshin/internal/submission"
 	"kenshin/internal/workspace"
 )
 
@@ -333,4 +335,86 @@ func collectText(o fyne.CanvasObject) string {
 	}
 	walk(o)
 	return b.String()
+}
+
+type fakeSubmitter struct{ got *review.Session }
+
+func (f *fakeSubmitter) Submit(_ context.Context, _ fyne.Window, s *review.Session, done func(string, error)) {
+	f.got = s
+	done("送信しました。この端末の作業データは削除しました。", nil)
+}
+
+func TestSubmitHandOff(t *testing.T) {
+	a := test.NewTempApp(t)
+	forms, _ := form.Default()
+	fs := &fakeSubmitter{}
+	w := New(a, Deps{Forms: forms, User: "clerk1", Submitter: fs})
+	t.Cleanup(w.Window().Close)
+	w.OpenPath(testdata("samples/m4-exam.csv"))
+	if !w.submitBtn.Disabled() {
+		t.Fatal("送信 must be disabled while errors remain")
+	}
+	w.submit()
+	if fs.got != nil {
+		t.Fatal("submitted with errors left")
+	}
+	sh := w.active()
+	for _, p := range sh.session.OpenCells() {
+		sh.session.Confirm(context.Background(), p.Row, p.Field, reasonMatchesPaper)
+	}
+	sh.changed()
+	if w.submitBtn.Disabled() {
+		t.Fatal("送信 should be enabled once nothing is open")
+	}
+	w.submit()
+	if fs.got != sh.session || len(w.sheets) != 0 || !strings.Contains(w.message.Text, "作業データは削除") {
+		t.Fatalf("after submit: sheets %d message %q", len(w.sheets), w.message.Text)
+	}
+}
+
+func TestStoreSubmitterAndExport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "central.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	forgot := ""
+	ss := &StoreSubmitter{Store: st, Forget: func(_ context.Context, h string) error { forgot = h; return nil }, User: "clerk1", Role: "clerk", Now: time.Now}
+	w, _ := newTestBench(t, nil)
+	w.deps.Exporter = st
+	w.OpenPath(testdata("samples/m18-dental-survey.csv"))
+	s := w.active().session
+	for _, p := range s.OpenCells() {
+		s.Confirm(ctx, p.Row, p.Field, reasonMatchesPaper)
+	}
+	b, err := submission.Build(s, submission.Options{Centre: 4, Submitter: "clerk1", Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg string
+	ss.finish(ctx, b, nil, func(m string, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg = m
+	})
+	if forgot != s.Batch.Hash || !strings.Contains(msg, "登録 30 件") || !strings.Contains(msg, "削除しました") {
+		t.Fatalf("msg %q forgot %q", msg, forgot)
+	}
+	out := filepath.Join(dir, "import.csv")
+	n, err := w.exportTo(s.Batch.Form, store.Filter{}, "utf8", out)
+	if err != nil || n != 30 {
+		t.Fatalf("export %d %v", n, err)
+	}
+	if list, _ := st.Batches(ctx); list[0].ExportedBy != "clerk1" {
+		t.Fatalf("not marked: %+v", list[0])
+	}
+	// the same batch again: refused with a Japanese message
+	ss.finish(ctx, b, nil, func(_ string, err error) {
+		if err == nil || !strings.Contains(err.Error(), "すでに送信") {
+			t.Fatalf("duplicate: %v", err)
+		}
+	})
 }
