@@ -57,6 +57,7 @@ func main() {
 		deps.Submitter = &ui.StoreSubmitter{Store: st, Forget: ws.Forget, User: deps.User, Role: "clerk", Now: time.Now}
 		deps.Exporter = st
 	}
+	deps.Reporter = ui.ExcelReporter{}
 	wb := ui.New(a, deps)
 	if storeErr != nil {
 		dialog.ShowError(fmt.Errorf("中央データを開けないため、送信はできません（確認作業は続けられます）。\n%v", storeErr), wb.Window())

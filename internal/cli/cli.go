@@ -56,6 +56,9 @@ const usage = `kenshinctl — 乳幼児健診 OCR 結果の確認ツール
   kenshinctl export --store PATH --form ID [--from 日付] [--to 日付] [--centre N] [--batch 番号]
                     [--encoding cp932|utf8] --out FILE.csv
       健康管理システムの取り込み用 CSV を書き出します
+  kenshinctl report --out FILE.xlsx [--password] FILE.csv
+  kenshinctl report --out FILE.xlsx [--password] --store PATH --batch 番号
+      修正レポート（Excel）を書き出します。--password は標準入力からパスワードを読みます
   kenshinctl forms
       帳票定義の一覧
 `
@@ -94,6 +97,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		code, err = m.batches(ctx, args[1:])
 	case "export":
 		code, err = m.export(ctx, args[1:])
+	case "report":
+		code, err = m.report(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return ExitOK

@@ -73,6 +73,7 @@ type Cell struct {
 
 // Batch is everything one submission stores.
 type Batch struct {
+	ID          int64  // the store's batch number; 0 before submission
 	Key         string // same file and same review → same key
 	FileHash    string
 	File        string
@@ -117,6 +118,17 @@ func Build(s *review.Session, opt Options) (*Batch, error) {
 	if opt.Centre < 1 || opt.Centre > 4 {
 		return nil, fmt.Errorf("submission: health centre %d is not 1–4", opt.Centre)
 	}
+	return describe(s, opt), nil
+}
+
+// Describe is the batch as it stands in a review, whatever is still open:
+// the discrepancy list printed before submission is made from it.
+func Describe(s *review.Session, centre int, now time.Time) *Batch {
+	return describe(s, Options{Centre: centre, Now: now})
+}
+
+func describe(s *review.Session, opt Options) *Batch {
+	st := s.Stats()
 	b := s.Batch
 	f := b.Form
 	out := &Batch{
@@ -149,7 +161,7 @@ func Build(s *review.Session, opt Options) (*Batch, error) {
 		out.Trail = append(out.Trail, trail(s, i, opt.Override != nil, key)...)
 	}
 	out.Key = hex.EncodeToString(key.Sum(nil))
-	return out, nil
+	return out
 }
 
 // trail lists the cells of row i worth keeping: flagged, edited or confirmed.

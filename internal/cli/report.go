@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"kenshin/internal/ocrcsv"
+	"kenshin/internal/report"
+	"kenshin/internal/review"
+	"kenshin/internal/store"
+	"kenshin/internal/submission"
+	"kenshin/internal/workspace"
+)
+
+func (m *Main) report(ctx context.Context, args []string) (int, error) {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	out := fs.String("out", "", "出力する .xlsx のパス")
+	storePath := fs.String("store", "", "中央データ（送信済みバッチのレポート）")
+	batchID := fs.Int64("batch", 0, "送信済みバッチの番号")
+	password := fs.Bool("password", false, "パスワードを標準入力から読み、ファイルを暗号化する")
+	wsDefault, _ := workspace.DefaultPath()
+	wsPath := fs.String("workspace", wsDefault, "端末の作業データのパス")
+	files, err := parse(fs, args)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if *out == "" {
+		return ExitUsage, usagef("--out に出力する .xlsx のパスを指定してください")
+	}
+	pw := ""
+	if *password {
+		if m.Stdin == nil {
+			return ExitUsage, usagef("パスワードを標準入力から読めません")
+		}
+		line, err := bufio.NewReader(m.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return ExitUsage, usagef("標準入力にパスワードがありません")
+		}
+		pw = strings.TrimRight(line, "\r\n")
+		if len(pw) < 8 {
+			return ExitUsage, usagef("パスワードは 8 文字以上にしてください")
+		}
+	}
+	var b *submission.Batch
+	switch {
+	case *batchID != 0:
+		if len(files) > 0 || *storePath == "" {
+			return ExitUsage, usagef("送信済みバッチは --store と --batch で指定し、CSV は指定しません")
+		}
+		st, err := m.openStore(ctx, *storePath, true)
+		if err != nil {
+			return ExitUsage, err
+		}
+		defer st.Close()
+		b, err = st.LoadBatch(ctx, *batchID)
+		if errors.Is(err, store.ErrNoBatch) {
+			return ExitUsage, fmt.Errorf("バッチ %d は中央データにありません", *batchID)
+		} else if err != nil {
+			return exitFor(err), err
+		}
+	case len(files) == 1:
+		csv, err := ocrcsv.ReadFile(files[0], m.Forms, ocrcsv.Options{})
+		if err != nil {
+			return ExitUsage, err
+		}
+		ws, err := workspace.Open(ctx, *wsPath, m.Now)
+		if err != nil {
+			return ExitUsage, err
+		}
+		defer ws.Close()
+		_, saved, err := ws.Resume(ctx, workspace.File{Hash: csv.Hash, Path: files[0], Form: csv.Form.ID, Rows: len(csv.Rows)}, osUser())
+		if err != nil {
+			return ExitUsage, err
+		}
+		s, err := review.Open(csv, review.Options{User: reviewer(saved, osUser()), Growth: m.Forms.Growth, Now: m.Now}, saved)
+		if err != nil {
+			return ExitUsage, err
+		}
+		b = submission.Describe(s, submission.MajorityVenue(s), m.Now())
+	default:
+		return ExitUsage, usagef("CSV ファイル 1 つ、または --store と --batch を指定してください")
+	}
+	f := m.Forms.Form(b.Form)
+	if f == nil {
+		return ExitUsage, fmt.Errorf("帳票「%s」の定義がありません", b.Form)
+	}
+	if err := report.Write(*out, b, f, report.Options{Password: pw, Now: m.Now()}); err != nil {
+		return ExitUsage, err
+	}
+	fmt.Fprintf(m.Stdout, "%s: 修正レポートを書き出しました（%d 行、修正履歴 %d セル）\n", *out, len(b.Records), len(b.Trail))
+	return ExitOK, nil
+}

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("KENSHIN_WORKSPACE", filepath.Join(dir, "ws.db"))
+	run := func(stdin string, args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(stdin), Now: fixedNow}
+		return m.Run(context.Background(), args), out.String(), errb.String()
+	}
+	before := filepath.Join(dir, "before.xlsx")
+	if code, out, e := run("", "report", "--out", before, testdata("samples", "m4-exam.csv")); code != 0 || !strings.Contains(out, "30 行") {
+		t.Fatalf("%d %s %s", code, out, e)
+	}
+	x, err := excelize.OpenFile(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("未解決")
+	x.Close()
+	if len(rows) < 2 {
+		t.Fatal("the discrepancy list before submission should list the open findings")
+	}
+	// a submitted batch, with a password from standard input
+	storePath := filepath.Join(dir, "central.db")
+	if code, _, e := run("", "submit", "--store", storePath, "--role", "supervisor", "--override", "試験", "--centre", "1", testdata("samples", "m4-exam.csv")); code != 0 {
+		t.Fatal(e)
+	}
+	after := filepath.Join(dir, "after.xlsx")
+	if code, _, e := run("secret-pass\n", "report", "--out", after, "--password", "--store", storePath, "--batch", "1"); code != 0 {
+		t.Fatal(e)
+	}
+	if _, err := excelize.OpenFile(after); err == nil {
+		t.Fatal("a password-protected report opened without it")
+	}
+	x, err = excelize.OpenFile(after, excelize.Options{Password: "secret-pass"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := x.GetCellValue("概要", "B3")
+	x.Close()
+	if v != "バッチ 1" {
+		t.Errorf("batch label %q", v)
+	}
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"short\n", []string{"report", "--out", after, "--password", testdata("samples", "m4-exam.csv")}, "8 文字"},
+		{"", []string{"report", "--out", after, "--store", storePath, "--batch", "9"}, "バッチ 9"},
+		{"", []string{"report", testdata("samples", "m4-exam.csv")}, "--out"},
+	} {
+		if code, _, e := run(tc.stdin, tc.args...); code != ExitUsage || !strings.Contains(e, tc.want) {
+			t.Errorf("%v: %d %s", tc.args, code, e)
+		}
+	}
+}
