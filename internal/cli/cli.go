@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -29,6 +30,8 @@ type Main struct {
 	Stdin          io.Reader
 	Now            func() time.Time
 	Forms          *form.Set // nil: the embedded definitions
+
+	in *bufio.Reader // standard input, read line by line (passwords)
 }
 
 // usageError is a bad command line; its text goes to stderr with exit 2.
@@ -59,6 +62,13 @@ const usage = `kenshinctl — 乳幼児健診 OCR 結果の確認ツール
   kenshinctl report --out FILE.xlsx [--password] FILE.csv
   kenshinctl report --out FILE.xlsx [--password] --store PATH --batch 番号
       修正レポート（Excel）を書き出します。--password は標準入力からパスワードを読みます
+  kenshinctl user add 名前 --role clerk|supervisor|admin [--as 管理者]   （標準入力: 管理者のパスワード、新しいパスワード）
+  kenshinctl user passwd 名前 --as 利用者 | user disable 名前 --as 管理者 | user list --as 管理者
+      利用者の管理。最初の利用者（管理者）だけは --as なしで作成します
+  kenshinctl audit verify --as 管理者 | audit list --as 管理者 [--user U] [--event E] [--from 日付] [--to 日付] [--format text|csv|xlsx --out FILE]
+      操作記録の改ざん検査と一覧
+  中央データを使うコマンド（submit・batches・export・report・user・audit）は --as 利用者 を指定し、
+  パスワードを標準入力の 1 行目から渡します
   kenshinctl forms
       帳票定義の一覧
 `
@@ -99,6 +109,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		code, err = m.export(ctx, args[1:])
 	case "report":
 		code, err = m.report(ctx, args[1:])
+	case "user":
+		code, err = m.user(ctx, args[1:])
+	case "audit":
+		code, err = m.audit(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return ExitOK

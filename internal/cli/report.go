@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 
+	"kenshin/internal/audit"
+	"kenshin/internal/auth"
 	"kenshin/internal/ocrcsv"
 	"kenshin/internal/report"
 	"kenshin/internal/review"
@@ -19,7 +19,8 @@ import (
 func (m *Main) report(ctx context.Context, args []string) (int, error) {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	out := fs.String("out", "", "出力する .xlsx のパス")
-	storePath := fs.String("store", "", "中央データ（送信済みバッチのレポート）")
+	storePath := storeFlag(fs)
+	as := fs.String("as", "", "出力する利用者（パスワードは標準入力の 1 行目）")
 	batchID := fs.Int64("batch", 0, "送信済みバッチの番号")
 	password := fs.Bool("password", false, "パスワードを標準入力から読み、ファイルを暗号化する")
 	wsDefault, _ := workspace.DefaultPath()
@@ -31,16 +32,20 @@ func (m *Main) report(ctx context.Context, args []string) (int, error) {
 	if *out == "" {
 		return ExitUsage, usagef("--out に出力する .xlsx のパスを指定してください")
 	}
+	st, err := m.openStore(ctx, *storePath, false)
+	if err != nil {
+		return ExitUsage, err
+	}
+	defer st.Close()
+	by, err := m.actor(ctx, st, *as, auth.ExportReport)
+	if err != nil {
+		return exitForAuth(err), err
+	}
 	pw := ""
 	if *password {
-		if m.Stdin == nil {
-			return ExitUsage, usagef("パスワードを標準入力から読めません")
+		if pw, err = m.readLine("ファイルのパスワード"); err != nil {
+			return ExitUsage, err
 		}
-		line, err := bufio.NewReader(m.Stdin).ReadString('\n')
-		if err != nil && line == "" {
-			return ExitUsage, usagef("標準入力にパスワードがありません")
-		}
-		pw = strings.TrimRight(line, "\r\n")
 		if len(pw) < 8 {
 			return ExitUsage, usagef("パスワードは 8 文字以上にしてください")
 		}
@@ -48,14 +53,9 @@ func (m *Main) report(ctx context.Context, args []string) (int, error) {
 	var b *submission.Batch
 	switch {
 	case *batchID != 0:
-		if len(files) > 0 || *storePath == "" {
-			return ExitUsage, usagef("送信済みバッチは --store と --batch で指定し、CSV は指定しません")
+		if len(files) > 0 {
+			return ExitUsage, usagef("送信済みバッチは --batch で指定し、CSV は指定しません")
 		}
-		st, err := m.openStore(ctx, *storePath, true)
-		if err != nil {
-			return ExitUsage, err
-		}
-		defer st.Close()
 		b, err = st.LoadBatch(ctx, *batchID)
 		if errors.Is(err, store.ErrNoBatch) {
 			return ExitUsage, fmt.Errorf("バッチ %d は中央データにありません", *batchID)
@@ -72,11 +72,11 @@ func (m *Main) report(ctx context.Context, args []string) (int, error) {
 			return ExitUsage, err
 		}
 		defer ws.Close()
-		_, saved, err := ws.Resume(ctx, workspace.File{Hash: csv.Hash, Path: files[0], Form: csv.Form.ID, Rows: len(csv.Rows)}, osUser())
+		_, saved, err := ws.Resume(ctx, workspace.File{Hash: csv.Hash, Path: files[0], Form: csv.Form.ID, Rows: len(csv.Rows)}, by.User.Name)
 		if err != nil {
 			return ExitUsage, err
 		}
-		s, err := review.Open(csv, review.Options{User: reviewer(saved, osUser()), Growth: m.Forms.Growth, Now: m.Now}, saved)
+		s, err := review.Open(csv, review.Options{User: reviewer(saved, by.User.Name), Growth: m.Forms.Growth, Now: m.Now}, saved)
 		if err != nil {
 			return ExitUsage, err
 		}
@@ -91,6 +91,7 @@ func (m *Main) report(ctx context.Context, args []string) (int, error) {
 	if err := report.Write(*out, b, f, report.Options{Password: pw, Now: m.Now()}); err != nil {
 		return ExitUsage, err
 	}
+	st.Record(ctx, by, audit.ReportWritten, fmt.Sprintf("batch %d file %s", b.ID, b.FileHash[:min(12, len(b.FileHash))]), fmt.Sprintf("password=%v", pw != ""))
 	fmt.Fprintf(m.Stdout, "%s: 修正レポートを書き出しました（%d 行、修正履歴 %d セル）\n", *out, len(b.Records), len(b.Trail))
 	return ExitOK, nil
 }

@@ -13,13 +13,15 @@ import (
 func TestReportCommand(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("KENSHIN_WORKSPACE", filepath.Join(dir, "ws.db"))
+	storePath := filepath.Join(dir, "central.db")
+	setupUsers(t, dir, storePath)
 	run := func(stdin string, args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
 		m := &Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(stdin), Now: fixedNow}
-		return m.Run(context.Background(), args), out.String(), errb.String()
+		return m.Run(context.Background(), append(args, "--store", storePath)), out.String(), errb.String()
 	}
 	before := filepath.Join(dir, "before.xlsx")
-	if code, out, e := run("", "report", "--out", before, testdata("samples", "m4-exam.csv")); code != 0 || !strings.Contains(out, "30 行") {
+	if code, out, e := run(clerkPW, "report", "--as", "clerk1", "--out", before, testdata("samples", "m4-exam.csv")); code != 0 || !strings.Contains(out, "30 行") {
 		t.Fatalf("%d %s %s", code, out, e)
 	}
 	x, err := excelize.OpenFile(before)
@@ -32,12 +34,11 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal("the discrepancy list before submission should list the open findings")
 	}
 	// a submitted batch, with a password from standard input
-	storePath := filepath.Join(dir, "central.db")
-	if code, _, e := run("", "submit", "--store", storePath, "--role", "supervisor", "--override", "試験", "--centre", "1", testdata("samples", "m4-exam.csv")); code != 0 {
+	if code, _, e := run(bossPW, "submit", "--as", "boss", "--override", "試験", "--centre", "1", testdata("samples", "m4-exam.csv")); code != 0 {
 		t.Fatal(e)
 	}
 	after := filepath.Join(dir, "after.xlsx")
-	if code, _, e := run("secret-pass\n", "report", "--out", after, "--password", "--store", storePath, "--batch", "1"); code != 0 {
+	if code, _, e := run(clerkPW+"secret-pass\n", "report", "--as", "clerk1", "--out", after, "--password", "--batch", "1"); code != 0 {
 		t.Fatal(e)
 	}
 	if _, err := excelize.OpenFile(after); err == nil {
@@ -57,8 +58,8 @@ func TestReportCommand(t *testing.T) {
 		args  []string
 		want  string
 	}{
-		{"short\n", []string{"report", "--out", after, "--password", testdata("samples", "m4-exam.csv")}, "8 文字"},
-		{"", []string{"report", "--out", after, "--store", storePath, "--batch", "9"}, "バッチ 9"},
+		{clerkPW + "short\n", []string{"report", "--as", "clerk1", "--out", after, "--password", testdata("samples", "m4-exam.csv")}, "8 文字"},
+		{clerkPW, []string{"report", "--as", "clerk1", "--out", after, "--batch", "9"}, "バッチ 9"},
 		{"", []string{"report", testdata("samples", "m4-exam.csv")}, "--out"},
 	} {
 		if code, _, e := run(tc.stdin, tc.args...); code != ExitUsage || !strings.Contains(e, tc.want) {

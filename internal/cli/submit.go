@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
+	"kenshin/internal/audit"
+	"kenshin/internal/auth"
 	"kenshin/internal/jpdate"
 	"kenshin/internal/ocrcsv"
 	"kenshin/internal/review"
@@ -51,9 +53,8 @@ func (m *Main) submit(ctx context.Context, args []string) (int, error) {
 	wsDefault, _ := workspace.DefaultPath()
 	wsPath := fs.String("workspace", wsDefault, "端末の作業データのパス")
 	centre := fs.Int("centre", 0, "保健センター 1〜4（既定: ファイルの会場）")
-	userName := fs.String("user", osUser(), "送信者")
-	role := fs.String("role", submission.RoleClerk, "clerk または supervisor")
-	override := fs.String("override", "", "エラーが残っていても送信する理由（supervisor のみ）")
+	as := fs.String("as", "", "送信する利用者（パスワードは標準入力）")
+	override := fs.String("override", "", "エラーが残っていても送信する理由（確認者のみ）")
 	skip := fs.Bool("skip-conflicts", false, "登録済みの記録と重なる行をスキップする")
 	replace := fs.String("replace-conflicts", "", "登録済みの記録と重なる行を置き換える（理由）")
 	formID := fs.String("form", "", "帳票 ID")
@@ -66,6 +67,24 @@ func (m *Main) submit(ctx context.Context, args []string) (int, error) {
 	}
 	if *skip && *replace != "" {
 		return ExitUsage, usagef("--skip-conflicts と --replace-conflicts は同時に指定できません")
+	}
+	st, err := m.openStore(ctx, *storePath, false)
+	if err != nil {
+		return ExitUsage, err
+	}
+	defer st.Close()
+	action := auth.Submit
+	if *override != "" {
+		action = auth.Override
+	}
+	by, err := m.actor(ctx, st, *as, action)
+	if err != nil {
+		return exitForAuth(err), err
+	}
+	userName := &by.User.Name
+	role := submission.RoleClerk
+	if by.User.Can(auth.Override) {
+		role = submission.RoleSupervisor
 	}
 	b, err := ocrcsv.ReadFile(files[0], m.Forms, ocrcsv.Options{FormID: *formID})
 	if err != nil {
@@ -90,24 +109,19 @@ func (m *Main) submit(ctx context.Context, args []string) (int, error) {
 	if *centre < 1 || *centre > 4 {
 		return ExitUsage, usagef("--centre に保健センター（1 牛込・2 四谷・3 東新宿・4 落合）を指定してください")
 	}
-	opt := submission.Options{Centre: *centre, Submitter: *userName, Role: *role, Now: m.Now()}
+	opt := submission.Options{Centre: *centre, Submitter: *userName, Role: role, Now: m.Now()}
 	if *override != "" {
-		opt.Override = &submission.Override{User: *userName, Role: *role, Reason: *override}
+		opt.Override = &submission.Override{User: *userName, Role: role, Reason: *override}
 	}
 	bt, err := submission.Build(s, opt)
 	switch {
 	case errors.Is(err, submission.ErrErrorsRemain):
-		return ExitFindings, fmt.Errorf("エラーが %d 件残っているため送信しません。修正するか確認済みにしてください（確認者は --role supervisor --override 理由 で送信できます）", s.Stats().Errors)
+		return ExitFindings, fmt.Errorf("エラーが %d 件残っているため送信しません。修正するか確認済みにしてください（確認者は --override 理由 で送信できます）", s.Stats().Errors)
 	case errors.Is(err, submission.ErrNotAllowed):
 		return ExitFindings, fmt.Errorf("エラーが残ったままの送信は、確認者（supervisor）が理由を付けた場合だけできます")
 	case err != nil:
 		return ExitUsage, err
 	}
-	st, err := m.openStore(ctx, *storePath, false)
-	if err != nil {
-		return ExitUsage, err
-	}
-	defer st.Close()
 	conflicts, err := st.Conflicts(ctx, bt)
 	if err != nil {
 		return exitFor(err), err
@@ -134,6 +148,8 @@ func (m *Main) submit(ctx context.Context, args []string) (int, error) {
 	case err != nil:
 		return exitFor(err), err
 	}
+	st.Record(ctx, by, audit.Submitted, fmt.Sprintf("batch %d file %s", res.BatchID, b.Hash[:12]),
+		fmt.Sprintf("form=%s rows=%d stored=%d skipped=%d replaced=%d override=%q", b.Form.ID, len(b.Rows), res.Stored, res.Skipped, res.Replaced, *override))
 	if err := ws.Forget(ctx, b.Hash); err != nil {
 		fmt.Fprintf(m.Stderr, "注意: 送信は完了しましたが、端末内の作業データを削除できませんでした: %v\n", err)
 	}
@@ -162,14 +178,21 @@ func (m *Main) batches(ctx context.Context, args []string) (int, error) {
 	fs := flag.NewFlagSet("batches", flag.ContinueOnError)
 	storePath := storeFlag(fs)
 	format := fs.String("format", "text", "text または json")
+	as := fs.String("as", "", "利用者（パスワードは標準入力）")
 	if _, err := parse(fs, args); err != nil {
 		return ExitUsage, err
 	}
-	st, err := m.openStore(ctx, *storePath, true)
+	if _, err := os.Stat(*storePath); err != nil {
+		return ExitUsage, fmt.Errorf("中央データ「%s」がありません", *storePath)
+	}
+	st, err := m.openStore(ctx, *storePath, false)
 	if err != nil {
 		return ExitUsage, err
 	}
 	defer st.Close()
+	if _, err := m.actor(ctx, st, *as, ""); err != nil {
+		return exitForAuth(err), err
+	}
 	list, err := st.Batches(ctx)
 	if err != nil {
 		return exitFor(err), err
@@ -205,7 +228,7 @@ func (m *Main) export(ctx context.Context, args []string) (int, error) {
 	batchID := fs.Int64("batch", 0, "バッチ番号")
 	enc := fs.String("encoding", "cp932", "cp932 または utf8")
 	out := fs.String("out", "", "出力する CSV のパス")
-	userName := fs.String("user", osUser(), "出力者")
+	as := fs.String("as", "", "出力する利用者（パスワードは標準入力）")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return ExitUsage, usagef("export の引数を確認してください")
 	}
@@ -238,6 +261,10 @@ func (m *Main) export(ctx context.Context, args []string) (int, error) {
 		return ExitUsage, err
 	}
 	defer st.Close()
+	by, err := m.actor(ctx, st, *as, auth.ExportImport)
+	if err != nil {
+		return exitForAuth(err), err
+	}
 	data, res, err := st.Export(ctx, f, flt, *enc)
 	var ue *store.UnencodableError
 	switch {
@@ -249,7 +276,8 @@ func (m *Main) export(ctx context.Context, args []string) (int, error) {
 	if err := writeFileAtomic(*out, data); err != nil {
 		return ExitUsage, err
 	}
-	if err := st.MarkExported(ctx, f, filepath.Base(*out), *userName, flt, res); err != nil {
+	st.Record(ctx, by, audit.ImportWritten, f.ID+" "+filepath.Base(*out), fmt.Sprintf("records=%d filter=%s", res.Records, flt))
+	if err := st.MarkExported(ctx, f, filepath.Base(*out), by.User.Name, flt, res); err != nil {
 		return exitFor(err), fmt.Errorf("ファイルは書き出しましたが、出力の記録に失敗しました: %w", err)
 	}
 	fmt.Fprintf(m.Stdout, "%s: %s %d 件（バッチ %d 個）を書き出しました\n", *out, f.ID, res.Records, len(res.Batches))
