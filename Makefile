@@ -15,9 +15,17 @@ build:
 	$(GO) build -tags $(TAGS) -o $(BIN)/kenshin ./cmd/kenshin
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/kenshinctl ./cmd/kenshinctl
 
-## run: the app on the bundled dummy data
+## run: the app on the bundled dummy data, with a demo store whose
+## synthetic users are created on first run (see README)
+DEMO := out/demo
 run: setup build
-	$(BIN)/kenshin $(SAMPLES)
+	@mkdir -p $(DEMO)
+	@if [ ! -f $(DEMO)/central.db ]; then \
+	  printf 'demo-admin-pass\n' | $(BIN)/kenshinctl user add kanri --role admin --store $(DEMO)/central.db >/dev/null && \
+	  printf 'demo-admin-pass\ndemo-clerk-pass\n' | $(BIN)/kenshinctl user add demo --role clerk --as kanri --store $(DEMO)/central.db >/dev/null && \
+	  printf 'demo-admin-pass\ndemo-super-pass\n' | $(BIN)/kenshinctl user add kakunin --role supervisor --as kanri --store $(DEMO)/central.db >/dev/null; fi
+	@echo "デモ用の利用者: demo / demo-clerk-pass（入力担当）、kakunin / demo-super-pass（確認者）、kanri / demo-admin-pass（管理者）"
+	KENSHIN_STORE=$(DEMO)/central.db KENSHIN_WORKSPACE=$(DEMO)/workspace.db $(BIN)/kenshin $(SAMPLES)
 
 ## test: every test, with the race detector, plus a real window under Xvfb
 test: setup check build

@@ -54,21 +54,32 @@ func main() {
 		storeErr = err
 	} else {
 		defer st.Close()
-		deps.Submitter = &ui.StoreSubmitter{Store: st, Forget: ws.Forget, User: deps.User, Role: "clerk", Now: time.Now}
+		deps.Submitter = &ui.StoreSubmitter{Store: st, Forget: ws.Forget, Now: time.Now}
 		deps.Exporter = st
+		deps.Auth = st
+		deps.IdleLock = idleLock(a)
 	}
 	deps.Reporter = ui.ExcelReporter{}
 	wb := ui.New(a, deps)
 	if storeErr != nil {
-		dialog.ShowError(fmt.Errorf("中央データを開けないため、送信はできません（確認作業は続けられます）。\n%v", storeErr), wb.Window())
+		// Without the store there is no login and no audit: refuse to work
+		// on health data rather than work unaccounted.
+		d := dialog.NewError(fmt.Errorf("中央データ（利用者と操作記録）を開けないため起動できません。\n%v", storeErr), wb.Window())
+		d.SetOnClosed(a.Quit)
+		d.Show()
+		wb.Window().ShowAndRun()
+		os.Exit(1)
 	}
-	for _, p := range os.Args[1:] {
-		wb.OpenPath(p)
-	}
+	wb.Start(os.Args[1:])
 	wb.Window().ShowAndRun()
 }
 
-// userName is the OS login until the app has its own users.
+// idleLock is the preference "idleLockMinutes" (default 10; 0 turns it off).
+func idleLock(a fyne.App) time.Duration {
+	return time.Duration(a.Preferences().IntWithFallback("idleLockMinutes", int(ui.DefaultIdleLock/time.Minute))) * time.Minute
+}
+
+// userName is the OS login, used only when there is no user store.
 func userName() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		return u.Username

@@ -20,6 +20,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"kenshin/internal/audit"
+	"kenshin/internal/auth"
 	"kenshin/internal/check"
 	"kenshin/internal/form"
 	"kenshin/internal/ocrcsv"
@@ -37,9 +39,10 @@ type Workspace interface {
 	SaveCursor(ctx context.Context, hash string, row, field int) error
 }
 
-// Submitter sends a reviewed batch to the central store.
+// Submitter sends a reviewed batch to the central store; user is who
+// submits (nil without a user store).
 type Submitter interface {
-	Submit(ctx context.Context, win fyne.Window, s *review.Session, done func(message string, err error))
+	Submit(ctx context.Context, win fyne.Window, s *review.Session, user *auth.User, done func(message string, err error))
 }
 
 // Reporter writes the correction / discrepancy report.
@@ -56,6 +59,8 @@ type Deps struct {
 	Submitter Submitter // nil: 送信 stays disabled
 	Reporter  Reporter  // nil: 修正レポート出力 stays disabled
 	Exporter  ImportExporter
+	Auth      Authenticator // nil: no login (tests, a demo without a store)
+	IdleLock  time.Duration // 0: never lock
 }
 
 // Workbench is the main window.
@@ -73,6 +78,13 @@ type Workbench struct {
 	progress  *widget.ProgressBar
 	submitBtn *widget.Button
 	reportBtn *widget.Button
+
+	main       fyne.CanvasObject // the workbench, hidden behind login and lock
+	user       *auth.User
+	terminal   string
+	locked     bool
+	lastActive time.Time
+	loginForm  *widget.Form // the login, setup or unlock form on screen
 }
 
 // New builds the main window on app.
@@ -84,7 +96,7 @@ func New(app fyne.App, deps Deps) *Workbench {
 		deps.User = "unknown"
 	}
 	app.Settings().SetTheme(newTheme())
-	w := &Workbench{app: app, deps: deps, win: app.NewWindow(AppTitle)}
+	w := &Workbench{app: app, deps: deps, win: app.NewWindow(AppTitle), terminal: hostname()}
 	w.counts = widget.NewLabel("")
 	w.position = widget.NewLabel("")
 	w.message = widget.NewLabel("")
@@ -107,7 +119,9 @@ func New(app fyne.App, deps Deps) *Workbench {
 		container.NewBorder(nil, nil, container.NewHBox(w.counts, w.position), container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message),
 		help,
 	)
-	w.win.SetContent(container.NewBorder(toolbar, status, nil, nil, w.center))
+	w.main = container.NewBorder(toolbar, status, nil, nil, w.center)
+	w.win.SetContent(w.main)
+	w.win.SetOnClosed(w.logout)
 	w.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		var paths []string
 		for _, u := range uris {
@@ -123,6 +137,23 @@ func New(app fyne.App, deps Deps) *Workbench {
 
 // Window returns the main window.
 func (w *Workbench) Window() fyne.Window { return w.win }
+
+// Start asks for a login when there is a user store, then opens paths.
+func (w *Workbench) Start(paths []string) {
+	open := func() {
+		for _, p := range paths {
+			w.OpenPath(p)
+		}
+	}
+	if w.deps.Auth == nil {
+		open()
+		return
+	}
+	if w.deps.IdleLock > 0 {
+		w.watchIdle()
+	}
+	w.showLogin(open)
+}
 
 func (w *Workbench) now() time.Time { return w.deps.Now() }
 
@@ -159,6 +190,7 @@ func (w *Workbench) active() *sheet {
 
 func (w *Workbench) withActive(f func(*sheet)) func() {
 	return func() {
+		w.touch()
 		if sh := w.active(); sh != nil {
 			f(sh)
 		}
@@ -185,10 +217,12 @@ func (w *Workbench) buildMenu() {
 	redo.Shortcut = &fyne.ShortcutRedo{}
 	find := fyne.NewMenuItem("検索", w.withActive(func(sh *sheet) { w.focus(sh.search) }))
 	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	w.win.SetMainMenu(fyne.NewMainMenu(
+	lock := fyne.NewMenuItem("画面をロック", w.lock)
+	lock.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	menus := []*fyne.Menu{
 		fyne.NewMenu("ファイル", open, recent, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("送信…", w.submit), fyne.NewMenuItem("修正レポート出力…", w.report),
-			fyne.NewMenuItem("取り込みファイル出力…", w.showExport)),
+			fyne.NewMenuItem("取り込みファイル出力…", w.showExport), fyne.NewMenuItemSeparator(), lock),
 		fyne.NewMenu("編集", undo, redo, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("候補を採用（F4）", w.withActive((*sheet).acceptSuggestion)),
 			fyne.NewMenuItem("読み取りどおりと確認（F6）", w.withActive(func(sh *sheet) { sh.confirm(reasonMatchesPaper) })),
@@ -201,7 +235,11 @@ func (w *Workbench) buildMenu() {
 		fyne.NewMenu("ヘルプ", fyne.NewMenuItem("キー操作", func() {
 			dialog.ShowInformation("キー操作", keyHelpLong, w.win)
 		})),
-	))
+	}
+	if w.deps.Auth != nil {
+		menus = append(menus[:2], append([]*fyne.Menu{fyne.NewMenu("管理", fyne.NewMenuItem("利用者の管理…", w.manageUsers))}, menus[2:]...)...)
+	}
+	w.win.SetMainMenu(fyne.NewMainMenu(menus...))
 }
 
 const keyHelpLong = `←↑→↓・Tab・PageUp/PageDown・Home/End: セルの移動
@@ -273,6 +311,10 @@ func (w *Workbench) load(path string) (*loaded, error) {
 		}
 		saved, journal, l.curRow, l.curField = changes, ws.Journal(b.Hash), f.CurRow, f.CurField
 	}
+	if w.deps.Auth != nil {
+		atena := b.Form.Field(form.KeyAtena).Index
+		journal = auditJournal{inner: journal, w: w, hash: b.Hash, atena: func(row int) string { return b.Value(row, atena) }}
+	}
 	l.session, err = review.Open(b, review.Options{User: w.deps.User, Journal: journal, Now: w.deps.Now, Growth: w.deps.Forms.Growth}, saved)
 	if err != nil {
 		return nil, fmt.Errorf("保存されていた作業を再現できません: %w", err)
@@ -283,6 +325,9 @@ func (w *Workbench) load(path string) (*loaded, error) {
 // OpenPath opens a file and waits for it; a file that cannot be read gets
 // a Japanese dialog naming file, line and problem, and the error is returned.
 func (w *Workbench) OpenPath(path string) error {
+	if !w.allow(auth.OpenFile) {
+		return auth.Check(w.user, auth.OpenFile)
+	}
 	if w.selectOpen(path) {
 		return nil
 	}
@@ -298,6 +343,9 @@ func (w *Workbench) OpenPath(path string) error {
 // openAsync opens files off the UI goroutine with a progress dialog: a
 // 100,000-row file takes a second or two to read and check.
 func (w *Workbench) openAsync(paths []string) {
+	if !w.allow(auth.OpenFile) {
+		return
+	}
 	var todo []string
 	for _, p := range paths {
 		if !w.selectOpen(p) {
@@ -357,6 +405,8 @@ func (w *Workbench) add(l *loaded) {
 		w.center.Objects = []fyne.CanvasObject{w.tabs}
 		w.center.Refresh()
 	}
+	w.record(audit.FileOpened, fmt.Sprintf("file %s %s", l.session.Batch.Hash[:12], filepath.Base(l.path)),
+		fmt.Sprintf("form=%s rows=%d resumed=%d", l.session.Batch.Form.ID, len(l.session.Batch.Rows), len(l.session.Changes())))
 	w.tabs.Append(container.NewTabItem(sh.title(), sh.content))
 	w.tabs.SelectIndex(len(w.sheets) - 1)
 	w.syncPartners(sh)
@@ -445,7 +495,7 @@ func (w *Workbench) refreshStatus() {
 	if st.Rows > 0 {
 		w.progress.SetValue(float64(st.RowsDone) / float64(st.Rows))
 	}
-	if w.deps.Submitter == nil || st.Errors > 0 {
+	if w.deps.Submitter == nil || (st.Errors > 0 && !(w.user != nil && w.user.Can(auth.Override))) {
 		w.submitBtn.Disable()
 	} else {
 		w.submitBtn.Enable()
@@ -466,11 +516,15 @@ func (w *Workbench) submit() {
 		dialog.ShowInformation("送信", "この端末には送信先が設定されていません。", w.win)
 		return
 	}
-	if st := sh.session.Stats(); st.Errors > 0 {
-		dialog.ShowInformation("送信", fmt.Sprintf("エラーが %d 件残っています。修正するか、読み取りどおりと確認してから送信してください。", st.Errors), w.win)
+	if !w.allow(auth.Submit) {
 		return
 	}
-	w.deps.Submitter.Submit(context.Background(), w.win, sh.session, func(msg string, err error) {
+	if st := sh.session.Stats(); st.Errors > 0 && !(w.user != nil && w.user.Can(auth.Override)) {
+		dialog.ShowInformation("送信", fmt.Sprintf("エラーが %d 件残っています。修正するか、読み取りどおりと確認してから送信してください（確認者は理由を付けて送信できます）。", st.Errors), w.win)
+		return
+	}
+	hash, file := sh.session.Batch.Hash, filepath.Base(sh.path)
+	w.deps.Submitter.Submit(context.Background(), w.win, sh.session, w.user, func(msg string, err error) {
 		if err != nil {
 			w.showError("送信できませんでした", err)
 			return
@@ -482,6 +536,7 @@ func (w *Workbench) submit() {
 				break
 			}
 		}
+		w.record(audit.Submitted, fmt.Sprintf("file %s %s", hash[:12], file), msg)
 		w.setMessage(msg)
 		dialog.ShowInformation("送信しました", msg, w.win)
 	})
@@ -489,7 +544,7 @@ func (w *Workbench) submit() {
 
 func (w *Workbench) report() {
 	sh := w.active()
-	if sh == nil || w.deps.Reporter == nil {
+	if sh == nil || w.deps.Reporter == nil || !w.allow(auth.ExportReport) {
 		return
 	}
 	w.showReportDialog(sh)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"kenshin/internal/auth"
 	"kenshin/internal/form"
 	"kenshin/internal/review"
 	"kenshin/internal/store"
@@ -339,7 +340,7 @@ func collectText(o fyne.CanvasObject) string {
 
 type fakeSubmitter struct{ got *review.Session }
 
-func (f *fakeSubmitter) Submit(_ context.Context, _ fyne.Window, s *review.Session, done func(string, error)) {
+func (f *fakeSubmitter) Submit(_ context.Context, _ fyne.Window, s *review.Session, _ *auth.User, done func(string, error)) {
 	f.got = s
 	done("送信しました。この端末の作業データは削除しました。", nil)
 }

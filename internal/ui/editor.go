@@ -39,12 +39,14 @@ func (e *editor) FocusGained() {
 
 // TypedRune notes when text arrived, for the IME guard.
 func (e *editor) TypedRune(r rune) {
+	e.s.wb.touch()
 	e.lastRune = e.s.wb.now()
 	e.Entry.TypedRune(r)
 }
 
 // TypedKey commits or cancels; everything else edits the text.
 func (e *editor) TypedKey(k *fyne.KeyEvent) {
+	e.s.wb.touch()
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if e.s.wb.now().Sub(e.lastRune) < imeGuard {

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"kenshin/internal/audit"
+	"kenshin/internal/auth"
 	"kenshin/internal/form"
 	"kenshin/internal/jpdate"
 	"kenshin/internal/store"
@@ -24,6 +26,9 @@ type ImportExporter interface {
 }
 
 func (w *Workbench) showExport() {
+	if !w.allow(auth.ExportImport) {
+		return
+	}
 	if w.deps.Exporter == nil {
 		dialog.ShowInformation("取り込みファイル出力", "中央データが設定されていないため出力できません。", w.win)
 		return
@@ -108,6 +113,7 @@ func (w *Workbench) exportTo(f *form.Form, flt store.Filter, encoding, path stri
 		os.Remove(tmp)
 		return 0, err
 	}
+	w.record(audit.ImportWritten, f.ID+" "+baseName(path), fmt.Sprintf("records=%d filter=%s", res.Records, flt))
 	if err := w.deps.Exporter.MarkExported(ctx, f, baseName(path), w.deps.User, flt, res); err != nil {
 		return res.Records, fmt.Errorf("ファイルは書き出しましたが、出力の記録に失敗しました: %w", err)
 	}

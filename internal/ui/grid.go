@@ -134,6 +134,7 @@ func (g *grid) FocusLost() {
 
 // TypedKey moves, edits and acts like a spreadsheet.
 func (g *grid) TypedKey(e *fyne.KeyEvent) {
+	g.s.wb.touch()
 	rows, cols := g.Length()
 	switch e.Name {
 	case fyne.KeyUp:
@@ -182,6 +183,7 @@ func (g *grid) TypedKey(e *fyne.KeyEvent) {
 
 // TypedRune starts editing with the typed character, as in a spreadsheet.
 func (g *grid) TypedRune(r rune) {
+	g.s.wb.touch()
 	if rows, _ := g.Length(); rows > 0 {
 		s := string(r)
 		g.s.beginEdit(&s)

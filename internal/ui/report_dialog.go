@@ -2,12 +2,15 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
+
+	"kenshin/internal/audit"
 )
 
 // showReportDialog asks where to save the Excel report and for an optional
@@ -40,6 +43,7 @@ func (w *Workbench) showReportDialog(sh *sheet) {
 				w.showError("レポートを書き出せませんでした", err)
 				return
 			}
+			w.record(audit.ReportWritten, fmt.Sprintf("file %s %s", sh.session.Batch.Hash[:12], baseName(path)), fmt.Sprintf("password=%v", pw.Text != ""))
 			w.setMessage("修正レポートを保存しました: " + path)
 		}, w.win)
 		save.SetFileName(strings.TrimSuffix(baseName(sh.path), ".csv") + "_修正レポート.xlsx")

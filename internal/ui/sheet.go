@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"kenshin/internal/auth"
 	"kenshin/internal/check"
 	"kenshin/internal/form"
 	"kenshin/internal/normalize"
@@ -155,7 +156,7 @@ func (sh *sheet) cursorMoved() {
 // into a cell, or Delete) when given.
 func (sh *sheet) beginEdit(initial *string) {
 	row, field, ok := sh.pos()
-	if !ok {
+	if !ok || !sh.wb.allow(auth.EditCell) {
 		return
 	}
 	sh.startEditing()
@@ -292,7 +293,7 @@ func (sh *sheet) goTo(row, field int) {
 
 func (sh *sheet) acceptSuggestion() {
 	row, field, ok := sh.pos()
-	if !ok {
+	if !ok || !sh.wb.allow(auth.EditCell) {
 		return
 	}
 	err := sh.session.AcceptSuggestion(context.Background(), row, field)
@@ -309,7 +310,7 @@ func (sh *sheet) acceptSuggestion() {
 
 func (sh *sheet) confirm(reason string) {
 	row, field, ok := sh.pos()
-	if !ok {
+	if !ok || !sh.wb.allow(auth.EditCell) {
 		return
 	}
 	err := sh.session.Confirm(context.Background(), row, field, reason)
@@ -321,7 +322,7 @@ func (sh *sheet) confirm(reason string) {
 
 func (sh *sheet) unconfirm() {
 	row, field, ok := sh.pos()
-	if !ok {
+	if !ok || !sh.wb.allow(auth.EditCell) {
 		return
 	}
 	if err := sh.session.Unconfirm(context.Background(), row, field); err != nil && !errors.Is(err, review.ErrNothing) {
@@ -345,6 +346,9 @@ func (sh *sheet) confirmWithReason() {
 }
 
 func (sh *sheet) undo() {
+	if !sh.wb.allow(auth.EditCell) {
+		return
+	}
 	if sh.editing {
 		sh.cancelEdit()
 		return
@@ -354,6 +358,9 @@ func (sh *sheet) undo() {
 }
 
 func (sh *sheet) redo() {
+	if !sh.wb.allow(auth.EditCell) {
+		return
+	}
 	if sh.editing {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"kenshin/internal/auth"
 	"kenshin/internal/review"
 	"kenshin/internal/store"
 	"kenshin/internal/submission"
@@ -31,7 +32,14 @@ type StoreSubmitter struct {
 }
 
 // Submit runs the dialogs and calls done with the outcome.
-func (ss *StoreSubmitter) Submit(ctx context.Context, win fyne.Window, s *review.Session, done func(string, error)) {
+func (ss *StoreSubmitter) Submit(ctx context.Context, win fyne.Window, s *review.Session, user *auth.User, done func(string, error)) {
+	submitter, role := ss.User, ss.Role
+	if user != nil {
+		submitter, role = user.Name, submission.RoleClerk
+		if user.Can(auth.Override) {
+			role = submission.RoleSupervisor
+		}
+	}
 	sel := widget.NewSelect(centres, nil)
 	if v := submission.MajorityVenue(s); v > 0 {
 		sel.SetSelectedIndex(v - 1)
@@ -40,6 +48,11 @@ func (ss *StoreSubmitter) Submit(ctx context.Context, win fyne.Window, s *review
 	info := widget.NewLabel(fmt.Sprintf("%s\n%d 行（修正 %d、確認 %d、警告 %d）を中央データに送信します。\n送信後、この端末の作業データは削除されます。",
 		s.Batch.Form.Title, st.Rows, st.Corrected, st.Confirmed, st.Warnings))
 	items := []*widget.FormItem{widget.NewFormItem("", info), widget.NewFormItem("保健センター", sel)}
+	reason := widget.NewEntry()
+	if st.Errors > 0 { // only a supervisor gets here with errors left
+		reason.SetPlaceHolder("エラーを残したまま送信する理由（必須）")
+		items = append(items, widget.NewFormItem(fmt.Sprintf("エラー %d 件", st.Errors), reason))
+	}
 	d := dialog.NewForm("送信", "送信する", "やめる", items, func(ok bool) {
 		if !ok {
 			return
@@ -48,7 +61,11 @@ func (ss *StoreSubmitter) Submit(ctx context.Context, win fyne.Window, s *review
 			done("", errors.New("保健センターを選んでください"))
 			return
 		}
-		b, err := submission.Build(s, submission.Options{Centre: sel.SelectedIndex() + 1, Submitter: ss.User, Role: ss.Role, Now: ss.Now()})
+		opt := submission.Options{Centre: sel.SelectedIndex() + 1, Submitter: submitter, Role: role, Now: ss.Now()}
+		if st.Errors > 0 {
+			opt.Override = &submission.Override{User: submitter, Role: role, Reason: strings.TrimSpace(reason.Text)}
+		}
+		b, err := submission.Build(s, opt)
 		if err != nil {
 			done("", submitError(err, st.Errors))
 			return

@@ -1,0 +1,301 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"kenshin/internal/audit"
+	"kenshin/internal/auth"
+	"kenshin/internal/review"
+	"kenshin/internal/store"
+)
+
+// Authenticator is the user and audit store (*store.Store).
+type Authenticator interface {
+	UserCount(ctx context.Context) (int, error)
+	Login(ctx context.Context, name, password, terminal string, p auth.Policy) (*auth.User, error)
+	AddUser(ctx context.Context, by store.Actor, name string, roles []string, password string, p auth.Policy) error
+	Disable(ctx context.Context, by store.Actor, name string) error
+	SetPassword(ctx context.Context, by store.Actor, name, password string, p auth.Policy) error
+	Users(ctx context.Context) ([]*auth.User, error)
+	Record(ctx context.Context, by store.Actor, kind, object, detail string) error
+}
+
+// DefaultIdleLock is how long the window may sit untouched before it locks.
+const DefaultIdleLock = 10 * time.Minute
+
+func hostname() string {
+	if h, err := os.Hostname(); err == nil {
+		return h
+	}
+	return "unknown"
+}
+
+func (w *Workbench) actor() store.Actor { return store.Actor{User: w.user, Terminal: w.terminal} }
+
+// record writes an audit entry; failing to log is shown, never ignored.
+func (w *Workbench) record(kind, object, detail string) error {
+	if w.deps.Auth == nil {
+		return nil
+	}
+	err := w.deps.Auth.Record(context.Background(), w.actor(), kind, object, detail)
+	if err != nil {
+		w.setMessage("操作記録を書けません: " + err.Error())
+	}
+	return err
+}
+
+// allow checks a protected action for the logged-in user, logs a refusal
+// and tells the clerk why.
+func (w *Workbench) allow(a auth.Action) bool {
+	if w.deps.Auth == nil {
+		return true // no user store (tests, demo without a central store)
+	}
+	if err := auth.Check(w.user, a); err != nil {
+		w.record(audit.Denied, string(a), "")
+		dialog.ShowInformation("権限がありません", err.Error(), w.win)
+		return false
+	}
+	return true
+}
+
+// touch notes activity, for the idle lock.
+func (w *Workbench) touch() { w.lastActive = w.now() }
+
+// checkIdle locks the window when it has been idle too long.
+func (w *Workbench) checkIdle() {
+	if w.user == nil || w.locked || w.deps.IdleLock <= 0 {
+		return
+	}
+	if w.now().Sub(w.lastActive) >= w.deps.IdleLock {
+		w.lock()
+	}
+}
+
+func (w *Workbench) watchIdle() {
+	go func() {
+		for range time.Tick(15 * time.Second) {
+			fyne.Do(w.checkIdle)
+		}
+	}()
+}
+
+// showLogin replaces the window content with the login screen (or the
+// first-run setup when there are no users yet).
+func (w *Workbench) showLogin(then func()) {
+	n, err := w.deps.Auth.UserCount(context.Background())
+	if err != nil {
+		w.win.SetContent(container.NewCenter(widget.NewLabel("利用者の情報を読めません。\n" + err.Error())))
+		return
+	}
+	name := widget.NewEntry()
+	pw := widget.NewPasswordEntry()
+	msg := widget.NewLabel("")
+	msg.Wrapping = fyne.TextWrapWord
+	title := widget.NewLabel("健診OCR確認 — ログイン")
+	title.TextStyle.Bold = true
+	if n == 0 {
+		w.showSetup(then)
+		return
+	}
+	submit := func() {
+		u, err := w.deps.Auth.Login(context.Background(), name.Text, pw.Text, w.terminal, auth.DefaultPolicy)
+		pw.SetText("")
+		if err != nil {
+			msg.SetText(err.Error())
+			return
+		}
+		w.user = u
+		w.deps.User = u.Name
+		w.touch()
+		w.win.SetContent(w.main)
+		w.buildMenu()
+		w.setMessage(fmt.Sprintf("%s（%s）でログインしました", u.Name, roleText(u)))
+		then()
+	}
+	pw.OnSubmitted = func(string) { submit() }
+	name.OnSubmitted = func(string) { w.focus(pw) }
+	form := widget.NewForm(widget.NewFormItem("利用者名", name), widget.NewFormItem("パスワード", pw))
+	form.SubmitText = "ログイン"
+	form.OnSubmit = submit
+	box := container.NewVBox(title, form, msg)
+	w.loginForm = form
+	w.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 240), box)))
+	w.focus(name)
+}
+
+// showSetup creates the first administrator.
+func (w *Workbench) showSetup(then func()) {
+	name := widget.NewEntry()
+	pw, pw2 := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	msg := widget.NewLabel("最初に管理者を作成します。管理者は利用者の管理だけを行い、健診のデータは扱いません。")
+	msg.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(widget.NewFormItem("管理者の利用者名", name), widget.NewFormItem("パスワード", pw), widget.NewFormItem("パスワード（確認）", pw2))
+	form.SubmitText = "作成する"
+	form.OnSubmit = func() {
+		if pw.Text != pw2.Text {
+			msg.SetText("パスワードが一致しません")
+			return
+		}
+		if err := w.deps.Auth.AddUser(context.Background(), w.actor(), name.Text, []string{auth.Admin}, pw.Text, auth.DefaultPolicy); err != nil {
+			msg.SetText(err.Error())
+			return
+		}
+		w.showLogin(then)
+	}
+	w.loginForm = form
+	w.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 280), container.NewVBox(msg, form))))
+}
+
+func roleText(u *auth.User) string {
+	s := ""
+	for i, r := range u.Roles {
+		if i > 0 {
+			s += "・"
+		}
+		s += auth.RoleLabel(r)
+	}
+	return s
+}
+
+// lock hides everything behind the lock screen; the review stays as it was.
+func (w *Workbench) lock() {
+	if w.locked || w.user == nil {
+		return
+	}
+	if sh := w.active(); sh != nil && sh.editing {
+		sh.cancelEdit() // an unfinished edit is not saved behind the clerk's back
+	}
+	w.locked = true
+	w.record(audit.Lock, "window", "")
+	pw := widget.NewPasswordEntry()
+	msg := widget.NewLabel("")
+	unlock := func() {
+		_, err := w.deps.Auth.Login(context.Background(), w.user.Name, pw.Text, w.terminal, auth.DefaultPolicy)
+		pw.SetText("")
+		if err != nil {
+			msg.SetText(err.Error())
+			var le *auth.LockedError
+			if errors.As(err, &le) {
+				msg.SetText(err.Error() + "（管理者に連絡してください）")
+			}
+			return
+		}
+		w.locked = false
+		w.touch()
+		w.record(audit.Unlock, "window", "")
+		w.win.SetContent(w.main)
+		if sh := w.active(); sh != nil {
+			w.focus(sh.grid)
+		}
+	}
+	pw.OnSubmitted = func(string) { unlock() }
+	form := widget.NewForm(widget.NewFormItem("パスワード", pw))
+	form.SubmitText = "ロック解除"
+	form.OnSubmit = unlock
+	info := widget.NewLabel(fmt.Sprintf("画面をロックしました（%s）。続けるにはパスワードを入力してください。作業はそのまま残っています。", w.user.Name))
+	info.Wrapping = fyne.TextWrapWord
+	w.loginForm = form
+	w.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 200), container.NewVBox(info, form, msg))))
+	w.focus(pw)
+}
+
+// logout is recorded when the window closes.
+func (w *Workbench) logout() {
+	if w.user != nil {
+		w.record(audit.Logout, "window", "")
+	}
+}
+
+// auditJournal logs each change before the workspace saves it: a change
+// that could not be logged is not made.
+type auditJournal struct {
+	inner review.Journal
+	w     *Workbench
+	hash  string
+	atena func(row int) string
+}
+
+func (j auditJournal) Append(ctx context.Context, cs ...review.Change) error {
+	for _, c := range cs {
+		kind, detail := audit.CellChanged, fmt.Sprintf("%q → %q", c.Old, c.New)
+		switch c.Op {
+		case review.OpConfirm:
+			kind, detail = audit.Confirmed, c.New
+		case review.OpUnconfirm:
+			kind, detail = audit.Unconfirmed, c.Old
+		}
+		if c.Step != review.StepDo {
+			detail += "（" + map[review.Step]string{review.StepUndo: "元に戻す", review.StepRedo: "やり直し"}[c.Step] + "）"
+		}
+		obj := fmt.Sprintf("file %s row %d field %s 宛名番号 %s", j.hash[:12], c.Row+1, c.Key, j.atena(c.Row))
+		if err := j.w.deps.Auth.Record(ctx, j.w.actor(), kind, obj, detail); err != nil {
+			return fmt.Errorf("操作記録を書けないため変更しません: %w", err)
+		}
+	}
+	if j.inner == nil {
+		return nil
+	}
+	return j.inner.Append(ctx, cs...)
+}
+
+// manageUsers is the administrator's screen: list, add, disable, reset.
+func (w *Workbench) manageUsers() {
+	if !w.allow(auth.ManageUsers) {
+		return
+	}
+	ctx := context.Background()
+	users, err := w.deps.Auth.Users(ctx)
+	if err != nil {
+		w.showError("利用者を読めません", err)
+		return
+	}
+	list := widget.NewLabel("")
+	text := ""
+	for _, u := range users {
+		state := "有効"
+		if u.Disabled {
+			state = "無効"
+		}
+		text += fmt.Sprintf("%s（%s）%s\n", u.Name, roleText(u), state)
+	}
+	list.SetText(text)
+	name := widget.NewEntry()
+	role := widget.NewSelect([]string{"入力担当 (clerk)", "確認者 (supervisor)", "管理者 (admin)"}, nil)
+	role.SetSelectedIndex(0)
+	pw := widget.NewPasswordEntry()
+	roles := []string{auth.Clerk, auth.Supervisor, auth.Admin}
+	add := widget.NewButton("追加", func() {
+		if err := w.deps.Auth.AddUser(ctx, w.actor(), name.Text, []string{roles[max(role.SelectedIndex(), 0)]}, pw.Text, auth.DefaultPolicy); err != nil {
+			w.showError("追加できません", err)
+			return
+		}
+		w.setMessage("利用者「" + name.Text + "」を追加しました")
+	})
+	disable := widget.NewButton("無効にする", func() {
+		if err := w.deps.Auth.Disable(ctx, w.actor(), name.Text); err != nil {
+			w.showError("無効にできません", err)
+			return
+		}
+		w.setMessage("利用者「" + name.Text + "」を無効にしました")
+	})
+	reset := widget.NewButton("パスワードを設定", func() {
+		if err := w.deps.Auth.SetPassword(ctx, w.actor(), name.Text, pw.Text, auth.DefaultPolicy); err != nil {
+			w.showError("変更できません", err)
+			return
+		}
+		w.setMessage("「" + name.Text + "」のパスワードを設定しました")
+	})
+	form := widget.NewForm(widget.NewFormItem("利用者名", name), widget.NewFormItem("役割", role), widget.NewFormItem("パスワード", pw))
+	d := dialog.NewCustom("利用者の管理", "閉じる", container.NewBorder(nil, container.NewVBox(form, container.NewHBox(add, disable, reset)), nil, nil, container.NewVScroll(list)), w.win)
+	d.Resize(fyne.NewSize(620, 480))
+	d.Show()
+}
