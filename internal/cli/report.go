@@ -32,15 +32,11 @@ func (m *Main) report(ctx context.Context, args []string) (int, error) {
 	if *out == "" {
 		return ExitUsage, usagef("--out に出力する .xlsx のパスを指定してください")
 	}
-	st, err := m.openStore(ctx, *storePath, false)
+	st, by, code, err := m.storeAs(ctx, *storePath, *as, auth.ExportReport)
 	if err != nil {
-		return ExitUsage, err
+		return code, err
 	}
 	defer st.Close()
-	by, err := m.actor(ctx, st, *as, auth.ExportReport)
-	if err != nil {
-		return exitForAuth(err), err
-	}
 	pw := ""
 	if *password {
 		if pw, err = m.readLine("ファイルのパスワード"); err != nil {

@@ -68,19 +68,15 @@ func (m *Main) submit(ctx context.Context, args []string) (int, error) {
 	if *skip && *replace != "" {
 		return ExitUsage, usagef("--skip-conflicts と --replace-conflicts は同時に指定できません")
 	}
-	st, err := m.openStore(ctx, *storePath, false)
-	if err != nil {
-		return ExitUsage, err
-	}
-	defer st.Close()
 	action := auth.Submit
 	if *override != "" {
 		action = auth.Override
 	}
-	by, err := m.actor(ctx, st, *as, action)
+	st, by, code, err := m.storeAs(ctx, *storePath, *as, action)
 	if err != nil {
-		return exitForAuth(err), err
+		return code, err
 	}
+	defer st.Close()
 	userName := &by.User.Name
 	role := submission.RoleClerk
 	if by.User.Can(auth.Override) {
@@ -185,14 +181,11 @@ func (m *Main) batches(ctx context.Context, args []string) (int, error) {
 	if _, err := os.Stat(*storePath); err != nil {
 		return ExitUsage, fmt.Errorf("中央データ「%s」がありません", *storePath)
 	}
-	st, err := m.openStore(ctx, *storePath, false)
+	st, _, code, err := m.storeAs(ctx, *storePath, *as, "")
 	if err != nil {
-		return ExitUsage, err
+		return code, err
 	}
 	defer st.Close()
-	if _, err := m.actor(ctx, st, *as, ""); err != nil {
-		return exitForAuth(err), err
-	}
 	list, err := st.Batches(ctx)
 	if err != nil {
 		return exitFor(err), err
@@ -256,15 +249,11 @@ func (m *Main) export(ctx context.Context, args []string) (int, error) {
 		}
 		*d.out = p.Date.String()
 	}
-	st, err := m.openStore(ctx, *storePath, false)
+	st, by, code, err := m.storeAs(ctx, *storePath, *as, auth.ExportImport)
 	if err != nil {
-		return ExitUsage, err
+		return code, err
 	}
 	defer st.Close()
-	by, err := m.actor(ctx, st, *as, auth.ExportImport)
-	if err != nil {
-		return exitForAuth(err), err
-	}
 	data, res, err := st.Export(ctx, f, flt, *enc)
 	var ue *store.UnencodableError
 	switch {

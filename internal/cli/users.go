@@ -74,6 +74,21 @@ func (m *Main) actor(ctx context.Context, st *store.Store, as string, action aut
 	return a, nil
 }
 
+// storeAs opens the store and logs in --as for an action: the preamble of
+// every command that touches the store. On failure it returns the exit code.
+func (m *Main) storeAs(ctx context.Context, path, as string, action auth.Action) (*store.Store, store.Actor, int, error) {
+	st, err := m.openStore(ctx, path, false)
+	if err != nil {
+		return nil, store.Actor{}, ExitUsage, err
+	}
+	by, err := m.actor(ctx, st, as, action)
+	if err != nil {
+		st.Close()
+		return nil, by, exitForAuth(err), err
+	}
+	return st, by, ExitOK, nil
+}
+
 func exitForAuth(err error) int {
 	if errors.Is(err, auth.ErrDenied) || errors.Is(err, auth.ErrBadLogin) || errors.Is(err, auth.ErrDisabled) {
 		return ExitFindings
@@ -204,15 +219,11 @@ func (m *Main) audit(ctx context.Context, args []string) (int, error) {
 	if _, err := parse(fs, args[1:]); err != nil {
 		return ExitUsage, err
 	}
-	st, err := m.openStore(ctx, *storePath, false)
+	st, by, code, err := m.storeAs(ctx, *storePath, *as, auth.ReadAudit)
 	if err != nil {
-		return ExitUsage, err
+		return code, err
 	}
 	defer st.Close()
-	by, err := m.actor(ctx, st, *as, auth.ReadAudit)
-	if err != nil {
-		return exitForAuth(err), err
-	}
 	switch args[0] {
 	case "verify":
 		n, p, err := st.VerifyAudit(ctx)

@@ -12,6 +12,7 @@ import (
 
 	"kenshin/internal/form"
 	"kenshin/internal/jpdate"
+	"kenshin/internal/ocrcsv"
 )
 
 // Filter selects the records of an export.
@@ -91,7 +92,7 @@ func (s *Store) Export(ctx context.Context, f *form.Form, flt Filter, encoding s
 	for i, c := range cols {
 		rec[i] = c.Header
 	}
-	writeCSV(&buf, rec)
+	ocrcsv.AppendRecord(&buf, rec)
 	colsOf := map[string][]int{} // a field may feed several columns
 	for i, c := range cols {
 		colsOf[c.Field] = append(colsOf[c.Field], i)
@@ -134,7 +135,7 @@ func (s *Store) Export(ctx context.Context, f *form.Form, flt Filter, encoding s
 				}
 			}
 		}
-		writeCSV(&buf, rec)
+		ocrcsv.AppendRecord(&buf, rec)
 		res.Records++
 		if !seen[batchID] {
 			seen[batchID] = true
@@ -194,20 +195,4 @@ func formatDate(iso, layout string) string {
 		return d.String()
 	}
 	return fmt.Sprintf("%04d%02d%02d", d.Y, d.M, d.D)
-}
-
-func writeCSV(buf *bytes.Buffer, rec []string) {
-	for i, s := range rec {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		if strings.ContainsAny(s, ",\"\r\n") {
-			buf.WriteByte('"')
-			buf.WriteString(strings.ReplaceAll(s, `"`, `""`))
-			buf.WriteByte('"')
-		} else {
-			buf.WriteString(s)
-		}
-	}
-	buf.WriteString("\r\n")
 }

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 
 	"golang.org/x/text/encoding/japanese"
 
 	"kenshin/internal/form"
 	"kenshin/internal/jpdate"
+	"kenshin/internal/ocrcsv"
 )
 
 // Options control one generated file.
@@ -61,7 +61,7 @@ func Generate(opt Options) ([]byte, []Truth, error) {
 			header = append(header, fd.Header+form.SuffixImage)
 		}
 	}
-	writeRecord(&buf, header)
+	ocrcsv.AppendRecord(&buf, header)
 	var truth []Truth
 	rec := make([]string, 0, len(header))
 	for i := range children {
@@ -112,7 +112,7 @@ func Generate(opt Options) ([]byte, []Truth, error) {
 				rec = append(rec, fmt.Sprintf("images/%05d_%s.png", i+1, fd.Key))
 			}
 		}
-		writeRecord(&buf, rec)
+		ocrcsv.AppendRecord(&buf, rec)
 	}
 	out := buf.Bytes()
 	switch opt.Encoding {
@@ -149,22 +149,6 @@ func misreadConfidence(r interface{ Float64() float64 }) float64 {
 		return 15 + r.Float64()*55
 	}
 	return 70 + r.Float64()*30
-}
-
-func writeRecord(buf *bytes.Buffer, rec []string) {
-	for i, s := range rec {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		if strings.ContainsAny(s, ",\"\r\n") {
-			buf.WriteByte('"')
-			buf.WriteString(strings.ReplaceAll(s, `"`, `""`))
-			buf.WriteByte('"')
-		} else {
-			buf.WriteString(s)
-		}
-	}
-	buf.WriteString("\r\n")
 }
 
 // MarshalTruth writes the truth file: an indented JSON array, never null.

@@ -211,3 +211,19 @@ func TestRolesInTheWorkbench(t *testing.T) {
 		t.Fatalf("audit chain: %v %v", p, err)
 	}
 }
+
+func TestAdminRefusedHealthExports(t *testing.T) {
+	w, st, _ := authBench(t)
+	loginAs(t, w, st, "admin1")
+	w.deps.Exporter = st
+	w.showExport()
+	w.OpenPath(testdata("samples/m4-exam.csv"))
+	ev, _ := st.Audit(context.Background(), store.AuditFilter{Kind: audit.Denied, User: "admin1"})
+	var objs []string
+	for _, e := range ev {
+		objs = append(objs, e.Object)
+	}
+	if got := strings.Join(objs, ","); !strings.Contains(got, string(auth.ExportImport)) || !strings.Contains(got, string(auth.OpenFile)) {
+		t.Fatalf("refusals logged: %s", got)
+	}
+}
