@@ -59,8 +59,8 @@ func Write(path string, b *submission.Batch, f *form.Form, opt Options) error {
 		return key
 	}
 	id := batchLabel(b)
-	changeRows := make([][]any, 0, len(changes))
-	for _, c := range changes {
+	changeRow := func(i int) []any {
+		c := changes[i]
 		r := rows[c.Row]
 		kind, who, when := "確認", c.ConfirmedBy, time.Time{}
 		if c.Edited {
@@ -69,33 +69,33 @@ func Write(path string, b *submission.Batch, f *form.Form, opt Options) error {
 		if c.Confirmed && c.ConfirmReason != "" {
 			kind += "（" + c.ConfirmReason + "）"
 		}
-		changeRows = append(changeRows, []any{c.Row, text(r.Atena), text(r.Values[form.KeyKana]), label(c.Key),
-			text(c.OCR), text(c.Final), kinds(c.Findings), text(messages(c.Findings)), confidence(c), kind, text(who), timeOrBlank(when)})
+		return []any{c.Row, text(r.Atena), text(r.Values[form.KeyKana]), label(c.Key),
+			text(c.OCR), text(c.Final), kinds(c.Findings), text(messages(c.Findings)), confidence(c), kind, text(who), timeOrBlank(when)}
 	}
 	if err := table(x, st, SheetChanges, id, opt.Now,
 		[]column{{"行", 6, nil}, {"宛名番号", 18, &st.text}, {"氏名カナ", 18, nil}, {"項目", 16, nil}, {"OCR の値", 14, &st.text}, {"最終値", 14, &st.text},
 			{"指摘の種類", 14, nil}, {"指摘の内容", 60, &st.wrap}, {"確信度", 8, &st.pct}, {"区分", 16, nil}, {"担当者", 12, nil}, {"日時", 17, &st.datetime}},
-		changeRows); err != nil {
+		len(changes), changeRow); err != nil {
 		return fmt.Errorf("report: %s: %w", SheetChanges, err)
 	}
 	reason := ""
 	if b.Override != nil {
 		reason = b.Override.Reason + "（" + b.Override.User + "）"
 	}
-	openRows := make([][]any, 0, len(open))
-	for _, c := range open {
+	openRow := func(i int) []any {
+		c := open[i]
 		r := rows[c.Row]
 		state, why := "未解決", ""
 		if c.Overridden {
 			state, why = "上書きで送信", reason
 		}
-		openRows = append(openRows, []any{c.Row, text(r.Atena), text(r.Values[form.KeyKana]), label(c.Key), text(c.Final),
-			kinds(c.Findings), text(messages(c.Findings)), confidence(c), state, text(why)})
+		return []any{c.Row, text(r.Atena), text(r.Values[form.KeyKana]), label(c.Key), text(c.Final),
+			kinds(c.Findings), text(messages(c.Findings)), confidence(c), state, text(why)}
 	}
 	if err := table(x, st, SheetOpen, id, opt.Now,
 		[]column{{"行", 6, nil}, {"宛名番号", 18, &st.text}, {"氏名カナ", 18, nil}, {"項目", 16, nil}, {"値", 14, &st.text},
 			{"指摘の種類", 14, nil}, {"指摘の内容", 70, &st.wrap}, {"確信度", 8, &st.pct}, {"状態", 14, nil}, {"理由", 30, &st.wrap}},
-		openRows); err != nil {
+		len(open), openRow); err != nil {
 		return fmt.Errorf("report: %s: %w", SheetOpen, err)
 	}
 	x.SetActiveSheet(0)

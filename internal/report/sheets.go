@@ -63,10 +63,10 @@ type column struct {
 	style *int
 }
 
-// table writes a list sheet with the streaming writer: layout, print titles,
-// autofilter and frozen header go in first (after Flush they would make
-// excelize re-read the whole sheet).
-func table(x *excelize.File, st *styles, sheet, batch string, now time.Time, cols []column, rows [][]any) error {
+// table writes a list sheet of n rows, made one at a time by row, with the
+// streaming writer: layout, print titles, autofilter and frozen header go
+// in first (after Flush they would make excelize re-read the whole sheet).
+func table(x *excelize.File, st *styles, sheet, batch string, now time.Time, cols []column, n int, rowAt func(int) []any) error {
 	if _, err := x.NewSheet(sheet); err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func table(x *excelize.File, st *styles, sheet, batch string, now time.Time, col
 	if err := x.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$1", sheet), Scope: sheet}); err != nil {
 		return err
 	}
-	if err := x.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, max(len(rows)+1, 2)), nil); err != nil {
+	if err := x.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, max(n+1, 2)), nil); err != nil {
 		return err
 	}
 	fit := true
@@ -104,7 +104,8 @@ func table(x *excelize.File, st *styles, sheet, batch string, now time.Time, col
 		return err
 	}
 	cells := make([]any, len(cols))
-	for r, row := range rows {
+	for r := 0; r < n; r++ {
+		row := rowAt(r)
 		for i, v := range row {
 			style := st.top // multi-line rows read best with every cell at the top
 			if c := cols[i]; c.style != nil {

@@ -67,7 +67,7 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 	if opt.ReadOnly {
 		mode = "&mode=ro"
 	}
-	dsn := fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate%s", path, opt.BusyTimeoutMS, mode)
+	dsn := fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate%s", path, opt.BusyTimeoutMS, mode)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, d.Wrap("開けません", err)

@@ -45,8 +45,8 @@ func (s *Store) LoadBatch(ctx context.Context, id int64) (*submission.Batch, err
 			rows.Close()
 			return nil, s.db.Wrap("記録を読めません", err)
 		}
-		decodeValues(vals, func(k, v string) { r.Values[k] = v })
-		decodeValues(ocr, func(k, v string) { r.OCR[k] = v })
+		decodeValues(vals, func(k, v string) { r.Values[k] = v; r.OCR[k] = v })
+		decodeValues(ocr, func(k, v string) { r.OCR[k] = v }) // only where OCR read something else
 		b.Records = append(b.Records, r)
 	}
 	rows.Close()

@@ -175,11 +175,7 @@ func (s *Store) Submit(ctx context.Context, b *submission.Batch, decisions map[i
 		return res, s.db.Wrap("バッチを登録できません", err)
 	}
 	res.BatchID, _ = r.LastInsertId()
-	insRec, err := tx.PrepareContext(ctx, `INSERT INTO records (batch_id, row, line, form, atena, exam_date, centre, vals, ocr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return res, s.db.Wrap("記録を登録できません", err)
-	}
-	defer insRec.Close()
+	recs := newBulk(tx, `INSERT INTO records (batch_id, row, line, form, atena, exam_date, centre, vals, ocr) VALUES `, 9)
 	var sb strings.Builder
 	for _, rec := range b.Records {
 		old, conflict := recIDs[rec.Row]
@@ -192,29 +188,34 @@ func (s *Store) Submit(ctx context.Context, b *submission.Batch, decisions map[i
 			continue
 		}
 		vals := encodeValues(&sb, b.Keys, rec.Values)
-		ocr := encodeValues(&sb, b.Keys, rec.OCR)
-		r, err := insRec.ExecContext(ctx, res.BatchID, rec.Row, rec.Line, b.Form, rec.Atena, rec.ExamDate, b.Centre, vals, ocr)
+		ocr := encodeDiff(&sb, b.Keys, rec.OCR, rec.Values)
+		args := []any{res.BatchID, rec.Row, rec.Line, b.Form, rec.Atena, rec.ExamDate, b.Centre, vals, ocr}
+		res.Stored++
+		if !conflict {
+			if err := recs.add(ctx, args...); err != nil {
+				return res, s.db.Wrap("記録を登録できません", err)
+			}
+			continue
+		}
+		// a replacement needs the new record's id: insert it on its own
+		r, err := tx.ExecContext(ctx, `INSERT INTO records (batch_id, row, line, form, atena, exam_date, centre, vals, ocr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return res, s.db.Wrap("記録を登録できません", err)
 		}
-		res.Stored++
-		if conflict {
-			id, _ := r.LastInsertId()
-			if _, err := tx.ExecContext(ctx, `UPDATE records SET superseded_by = ?, supersede_reason = ? WHERE id = ?`, id, d.Reason, old); err != nil {
-				return res, s.db.Wrap("置き換えを記録できません", err)
-			}
-			if err := decide(ctx, tx, res.BatchID, rec, old, "replace", d.Reason); err != nil {
-				return res, s.db.Wrap("判断を記録できません", err)
-			}
-			res.Replaced++
+		id, _ := r.LastInsertId()
+		if _, err := tx.ExecContext(ctx, `UPDATE records SET superseded_by = ?, supersede_reason = ? WHERE id = ?`, id, d.Reason, old); err != nil {
+			return res, s.db.Wrap("置き換えを記録できません", err)
 		}
+		if err := decide(ctx, tx, res.BatchID, rec, old, "replace", d.Reason); err != nil {
+			return res, s.db.Wrap("判断を記録できません", err)
+		}
+		res.Replaced++
 	}
-	insTrail, err := tx.PrepareContext(ctx, `INSERT INTO trail (batch_id, row, field, ocr, final, findings, confidence, edited, edited_by, edited_at,
-		confirmed, confirmed_by, confirm_reason, overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return res, s.db.Wrap("修正履歴を登録できません", err)
+	if err := recs.flush(ctx); err != nil {
+		return res, s.db.Wrap("記録を登録できません", err)
 	}
-	defer insTrail.Close()
+	trail := newBulk(tx, `INSERT INTO trail (batch_id, row, field, ocr, final, findings, confidence, edited, edited_by, edited_at,
+		confirmed, confirmed_by, confirm_reason, overridden) VALUES `, 14)
 	for _, c := range b.Trail {
 		var conf, editedAt any
 		if c.HasConfidence {
@@ -224,10 +225,13 @@ func (s *Store) Submit(ctx context.Context, b *submission.Batch, decisions map[i
 			editedAt = c.EditedAt.UTC().Format(time.RFC3339Nano)
 		}
 		findings, _ := json.Marshal(c.Findings)
-		if _, err := insTrail.ExecContext(ctx, res.BatchID, c.Row, c.Key, c.OCR, c.Final, string(findings), conf, c.Edited, c.EditedBy, editedAt,
+		if err := trail.add(ctx, res.BatchID, c.Row, c.Key, c.OCR, c.Final, string(findings), conf, c.Edited, c.EditedBy, editedAt,
 			c.Confirmed, c.ConfirmedBy, c.ConfirmReason, c.Overridden); err != nil {
 			return res, s.db.Wrap("修正履歴を登録できません", err)
 		}
+	}
+	if err := trail.flush(ctx); err != nil {
+		return res, s.db.Wrap("修正履歴を登録できません", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE batches SET stored = ?, skipped = ?, replaced = ? WHERE id = ?`, res.Stored, res.Skipped, res.Replaced, res.BatchID); err != nil {
 		return res, s.db.Wrap("バッチを登録できません", err)

@@ -408,3 +408,31 @@ func FuzzValues(f *testing.F) {
 		}
 	})
 }
+
+func TestLoadBatchKeepsOCRText(t *testing.T) {
+	st := open(t)
+	rs := session(t, "m4-exam", 10, 31, 0.05)
+	rs.Edit(ctx, 0, rs.Batch.Form.Field("weight").Index, "6.61", "")
+	b, err := buildOverride(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.Submit(ctx, b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.LoadBatch(ctx, res.BatchID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range got.Records {
+		for k, v := range b.Records[i].OCR {
+			if r.OCR[k] != v || r.Values[k] != b.Records[i].Values[k] {
+				t.Fatalf("row %d %s: OCR %q/%q final %q/%q", r.Row, k, r.OCR[k], v, r.Values[k], b.Records[i].Values[k])
+			}
+		}
+	}
+	if len(got.Trail) != len(b.Trail) || got.Override == nil || got.ID != res.BatchID {
+		t.Fatalf("trail %d/%d override %v", len(got.Trail), len(b.Trail), got.Override)
+	}
+}

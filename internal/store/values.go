@@ -27,6 +27,29 @@ func encodeValues(b *strings.Builder, keys []string, m map[string]string) string
 	return b.String()
 }
 
+// encodeDiff writes only the keys whose value in m differs from base: the
+// OCR text is kept where it is not the final value, and is the final value
+// everywhere else.
+func encodeDiff(b *strings.Builder, keys []string, m, base map[string]string) string {
+	b.Reset()
+	b.WriteByte('{')
+	first := true
+	for _, k := range keys {
+		if m[k] == base[k] {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		quote(b, k)
+		b.WriteByte(':')
+		quote(b, m[k])
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
 func quote(b *strings.Builder, s string) {
 	b.WriteByte('"')
 	for i := 0; i < len(s); {

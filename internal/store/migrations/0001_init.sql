@@ -25,8 +25,9 @@ CREATE TABLE batches (
     exported_by     TEXT
 );
 
--- One row per examinee: final values (canonical) and the OCR text, as JSON
--- objects keyed by field key. A replaced record stays, marked superseded.
+-- One row per examinee: final values (canonical) and the OCR text where it
+-- differs from the final value, as JSON objects keyed by field key. A
+-- replaced record stays, marked superseded.
 CREATE TABLE records (
     id               INTEGER PRIMARY KEY,
     batch_id         INTEGER NOT NULL REFERENCES batches(id),
