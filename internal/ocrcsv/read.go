@@ -20,6 +20,7 @@ type Error struct {
 	Line   int
 	Column int
 	Msg    string
+	Forms  []string // when the header fits several forms: their IDs, to choose from
 }
 
 func (e *Error) Error() string {
@@ -143,7 +144,11 @@ func chooseForm(name string, header []string, rows []batch.Row, set *form.Set, i
 	for i, c := range tied {
 		ids[i] = c.Form.ID + "（" + c.Form.Title + "）"
 	}
-	return form.Candidate{}, "", &Error{File: name, Line: 1, Msg: "見出しからは帳票を1つに決められません: " + strings.Join(ids, "、") + "。帳票を指定してください"}
+	forms := make([]string, len(tied))
+	for i, c := range tied {
+		forms[i] = c.Form.ID
+	}
+	return form.Candidate{}, "", &Error{File: name, Line: 1, Forms: forms, Msg: "見出しからは帳票を1つに決められません: " + strings.Join(ids, "、") + "。帳票を指定してください"}
 }
 
 // inWindow counts rows (up to 500) whose age at the exam fits the form's window.

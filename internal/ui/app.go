@@ -85,6 +85,9 @@ type Workbench struct {
 	locked     bool
 	lastActive time.Time
 	loginForm  *widget.Form // the login, setup or unlock form on screen
+
+	formChoice       *widget.RadioGroup // the form chooser on screen, for tests
+	formChoiceDialog *dialog.ConfirmDialog
 }
 
 // New builds the main window on app.
@@ -297,7 +300,12 @@ type loaded struct {
 // load reads a CSV and opens its review, resuming saved work. It touches no
 // widget, so it can run off the UI goroutine.
 func (w *Workbench) load(path string) (*loaded, error) {
-	b, err := ocrcsv.ReadFile(path, w.deps.Forms, ocrcsv.Options{})
+	return w.loadAs(path, "")
+}
+
+// loadAs is load with the form named (when the header fits several).
+func (w *Workbench) loadAs(path, formID string) (*loaded, error) {
+	b, err := ocrcsv.ReadFile(path, w.deps.Forms, ocrcsv.Options{FormID: formID})
 	if err != nil {
 		return nil, err
 	}
@@ -333,11 +341,46 @@ func (w *Workbench) OpenPath(path string) error {
 	}
 	l, err := w.load(path)
 	if err != nil {
-		w.showError("ファイルを開けません", err)
+		if !w.askForm(path, err) {
+			w.showError("ファイルを開けません", err)
+		}
 		return err
 	}
 	w.add(l)
 	return nil
+}
+
+// askForm lets the clerk choose the form when the header fits several of
+// them; it reports whether it asked.
+func (w *Workbench) askForm(path string, err error) bool {
+	var oe *ocrcsv.Error
+	if !errors.As(err, &oe) || len(oe.Forms) < 2 {
+		return false
+	}
+	var labels []string
+	for _, id := range oe.Forms {
+		labels = append(labels, id+" "+w.deps.Forms.Form(id).Title)
+	}
+	sel := widget.NewRadioGroup(labels, nil)
+	msg := widget.NewLabel(filepath.Base(path) + " の見出しは次の帳票のどれにも合います。帳票を選んでください。")
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("帳票を選ぶ", "開く", "やめる", container.NewVBox(msg, sel), func(ok bool) {
+		if !ok || sel.Selected == "" {
+			return
+		}
+		id := oe.Forms[slices.Index(labels, sel.Selected)]
+		l, err := w.loadAs(path, id)
+		if err != nil {
+			w.showError("ファイルを開けません", err)
+			return
+		}
+		w.add(l)
+	}, w.win)
+	d.Resize(fyne.NewSize(560, 260))
+	d.Show()
+	w.formChoice = sel
+	w.formChoiceDialog = d
+	return true
 }
 
 // openAsync opens files off the UI goroutine with a progress dialog: a
@@ -361,9 +404,11 @@ func (w *Workbench) openAsync(paths []string) {
 	go func() {
 		var done []*loaded
 		var errs []error
+		var failed []string
 		for _, p := range todo {
 			if l, err := w.load(p); err != nil {
 				errs = append(errs, err)
+				failed = append(failed, p)
 			} else {
 				done = append(done, l)
 			}
@@ -373,8 +418,14 @@ func (w *Workbench) openAsync(paths []string) {
 			for _, l := range done {
 				w.add(l)
 			}
-			if len(errs) > 0 {
-				w.showError("ファイルを開けません", errors.Join(errs...))
+			var rest []error
+			for i, err := range errs {
+				if !w.askForm(failed[i], err) {
+					rest = append(rest, err)
+				}
+			}
+			if len(rest) > 0 {
+				w.showError("ファイルを開けません", errors.Join(rest...))
 			}
 		})
 	}()

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"image"
+	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -418,4 +421,61 @@ func TestStoreSubmitterAndExport(t *testing.T) {
 			t.Fatalf("duplicate: %v", err)
 		}
 	})
+}
+
+func TestAmbiguousHeaderAsksForTheForm(t *testing.T) {
+	w, _ := newTestBench(t, nil)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dental.csv")
+	head := "宛名番号,氏名カナ,生年月日,性別,受診日,会場,現在歯数,未処置歯数,処置歯数,う蝕罹患型,歯垢,歯肉・粘膜,咬合,フッ化物塗布,判定,歯科医師名\n"
+	os.WriteFile(path, []byte(head+"000000000000001,,不明,,不明,,14,0,0,O1,1,1,1,1,1,\n"), 0o644)
+	if err := w.OpenPath(path); err == nil {
+		t.Fatal("ambiguous header should not open without a choice")
+	}
+	if w.formChoice == nil || len(w.formChoice.Options) != 2 {
+		t.Fatal("the clerk should be asked which form")
+	}
+	w.formChoice.SetSelected(w.formChoice.Options[1])
+	w.formChoiceDialog.Confirm()
+	if len(w.sheets) != 1 || w.active().session.Batch.Form.ID != "y3-dental-exam" {
+		t.Fatalf("opened %d sheets", len(w.sheets))
+	}
+}
+
+func TestDetailShowsImageCrop(t *testing.T) {
+	w, _ := newTestBench(t, nil)
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 60, 20))
+	f, _ := os.Create(filepath.Join(dir, "crop.png"))
+	png.Encode(f, img)
+	f.Close()
+	data, _ := os.ReadFile(testdata("encoding/utf8.csv"))
+	lines := strings.Split(string(data), "\r\n")
+	lines[0] += ",体重_画像"
+	for i := 1; i < 4; i++ {
+		lines[i] += ",crop.png"
+	}
+	path := filepath.Join(dir, "x.csv")
+	os.WriteFile(path, []byte(strings.Join(lines, "\r\n")), 0o644)
+	if err := w.OpenPath(path); err != nil {
+		t.Fatal(err)
+	}
+	sh := w.active()
+	sh.grid.moveTo(0, sh.session.Batch.Form.Field("weight").Index)
+	found := false
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case *canvas.Image:
+			found = found || strings.HasSuffix(v.File, "crop.png")
+		}
+	}
+	walk(sh.detail)
+	if !found || !strings.Contains(collectText(sh.detail), "用紙の画像") {
+		t.Fatal("the image crop is not shown")
+	}
 }
