@@ -8,9 +8,7 @@ import (
 
 	"kenshin/internal/audit"
 	"kenshin/internal/auth"
-	"kenshin/internal/ocrcsv"
 	"kenshin/internal/report"
-	"kenshin/internal/review"
 	"kenshin/internal/store"
 	"kenshin/internal/submission"
 	"kenshin/internal/workspace"
@@ -59,23 +57,11 @@ func (m *Main) report(ctx context.Context, args []string) (int, error) {
 			return exitFor(err), err
 		}
 	case len(files) == 1:
-		csv, err := ocrcsv.ReadFile(files[0], m.Forms, ocrcsv.Options{})
-		if err != nil {
-			return ExitUsage, err
-		}
-		ws, err := workspace.Open(ctx, *wsPath, m.Now)
+		s, ws, err := m.openReview(ctx, files[0], "", *wsPath, by.User.Name)
 		if err != nil {
 			return ExitUsage, err
 		}
 		defer ws.Close()
-		_, saved, err := ws.Resume(ctx, workspace.File{Hash: csv.Hash, Path: files[0], Form: csv.Form.ID, Rows: len(csv.Rows)}, by.User.Name)
-		if err != nil {
-			return ExitUsage, err
-		}
-		s, err := review.Open(csv, review.Options{User: reviewer(saved, by.User.Name), Growth: m.Forms.Growth, Now: m.Now}, saved)
-		if err != nil {
-			return ExitUsage, err
-		}
 		b = submission.Describe(s, submission.MajorityVenue(s), m.Now())
 	default:
 		return ExitUsage, usagef("CSV ファイル 1 つ、または --store と --batch を指定してください")

@@ -82,23 +82,12 @@ func (m *Main) submit(ctx context.Context, args []string) (int, error) {
 	if by.User.Can(auth.Override) {
 		role = submission.RoleSupervisor
 	}
-	b, err := ocrcsv.ReadFile(files[0], m.Forms, ocrcsv.Options{FormID: *formID})
-	if err != nil {
-		return ExitUsage, err
-	}
-	ws, err := workspace.Open(ctx, *wsPath, m.Now)
+	s, ws, err := m.openReview(ctx, files[0], *formID, *wsPath, *userName)
 	if err != nil {
 		return ExitUsage, err
 	}
 	defer ws.Close()
-	_, saved, err := ws.Resume(ctx, workspace.File{Hash: b.Hash, Path: files[0], Form: b.Form.ID, Rows: len(b.Rows)}, *userName)
-	if err != nil {
-		return ExitUsage, err
-	}
-	s, err := review.Open(b, review.Options{User: reviewer(saved, *userName), Growth: m.Forms.Growth, Now: m.Now}, saved)
-	if err != nil {
-		return ExitUsage, err
-	}
+	b := s.Batch
 	if *centre == 0 {
 		*centre = submission.MajorityVenue(s)
 	}
@@ -151,6 +140,29 @@ func (m *Main) submit(ctx context.Context, args []string) (int, error) {
 	}
 	fmt.Fprintf(m.Stdout, "送信しました（バッチ番号 %d: 登録 %d 件、スキップ %d 件、置き換え %d 件）。端末内の作業データを削除しました\n", res.BatchID, res.Stored, res.Skipped, res.Replaced)
 	return ExitOK, nil
+}
+
+// openReview reads a CSV and opens its review with the changes saved for it
+// in the terminal's workspace (none: the file as read). The caller closes
+// the workspace.
+func (m *Main) openReview(ctx context.Context, path, formID, wsPath, user string) (*review.Session, *workspace.Store, error) {
+	b, err := ocrcsv.ReadFile(path, m.Forms, ocrcsv.Options{FormID: formID})
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, err := workspace.Open(ctx, wsPath, m.Now)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, saved, err := ws.Resume(ctx, workspace.File{Hash: b.Hash, Path: path, Form: b.Form.ID, Rows: len(b.Rows)}, user)
+	if err == nil {
+		var s *review.Session
+		if s, err = review.Open(b, review.Options{User: reviewer(saved, user), Growth: m.Forms.Growth, Now: m.Now}, saved); err == nil {
+			return s, ws, nil
+		}
+	}
+	ws.Close()
+	return nil, nil, err
 }
 
 // reviewer is whoever made the saved changes (the last one), or the submitter.
