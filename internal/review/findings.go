@@ -120,24 +120,35 @@ func (s *Session) OpenCells() []Pos {
 // and their count. ok is false when nothing is open.
 func (s *Session) Next(p Pos, dir int) (next Pos, index, total int, ok bool) {
 	open := s.OpenCells()
-	if len(open) == 0 {
+	i, ok := NextIn(open, p, dir)
+	if !ok {
 		return p, 0, 0, false
+	}
+	return open[i], i, len(open), true
+}
+
+// NextIn returns the index in open (cells in reading order) of the next
+// (dir = +1) or previous (dir = -1) cell after p, wrapping around; ok is
+// false when open is empty.
+func NextIn(open []Pos, p Pos, dir int) (int, bool) {
+	if len(open) == 0 {
+		return 0, false
 	}
 	less := func(a, b Pos) bool { return a.Row < b.Row || a.Row == b.Row && a.Field < b.Field }
 	if dir >= 0 {
 		for i, o := range open {
 			if less(p, o) {
-				return o, i, len(open), true
+				return i, true
 			}
 		}
-		return open[0], 0, len(open), true
+		return 0, true
 	}
 	for i := len(open) - 1; i >= 0; i-- {
 		if less(open[i], p) {
-			return open[i], i, len(open), true
+			return i, true
 		}
 	}
-	return open[len(open)-1], len(open) - 1, len(open), true
+	return len(open) - 1, true
 }
 
 // Stats sum up the review for the status bar.

@@ -228,30 +228,7 @@ func (sh *sheet) nextFinding(dir int) {
 		return
 	}
 	row, field, _ := sh.pos()
-	cur := review.Pos{Row: row, Field: field}
-	less := func(a, b review.Pos) bool { return a.Row < b.Row || a.Row == b.Row && a.Field < b.Field }
-	idx := -1
-	if dir > 0 {
-		for i, p := range open {
-			if less(cur, p) {
-				idx = i
-				break
-			}
-		}
-		if idx < 0 {
-			idx = 0
-		}
-	} else {
-		for i := len(open) - 1; i >= 0; i-- {
-			if less(open[i], cur) {
-				idx = i
-				break
-			}
-		}
-		if idx < 0 {
-			idx = len(open) - 1
-		}
-	}
+	idx, _ := review.NextIn(open, review.Pos{Row: row, Field: field}, dir)
 	p := open[idx]
 	sh.findingPos = fmt.Sprintf("%d/%d", idx+1, len(open))
 	sh.goTo(p.Row, max(p.Field, 0))
