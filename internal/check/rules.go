@@ -142,7 +142,7 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 		var labels []string
 		for _, fd := range f.Fields { // field order, not map order: stable output
 			codes, ok := r.Abnormal[fd.Key]
-			if ok && has(fd.Key) && contains(codes, cell(fd.Key).code) {
+			if ok && has(fd.Key) && slices.Contains(codes, cell(fd.Key).code) {
 				related = append(related, fd.Index)
 				labels = append(labels, fd.Label)
 			}
@@ -166,9 +166,9 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 		switch {
 		// A neighbouring box read as marked is likelier than a number
 		// appearing in, or vanishing from, its own box: blame the condition.
-		case contains(r.In, cond.code) && then.blank && r.Required:
+		case slices.Contains(r.In, cond.code) && then.blank && r.Required:
 			return at(r.If, batch.Error, CodeRequiresBlank, msg("「%s」が「%s」なのに「%s」が空欄です。どちらかの読み誤りでないか確認してください", f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.Then))
-		case !contains(r.In, cond.code) && !then.blank:
+		case !slices.Contains(r.In, cond.code) && !then.blank:
 			return at(r.If, batch.Warning, CodeRequiresExtra, msg("「%s」が「%s」なのに「%s」に記入があります。どちらかの読み誤りでないか確認してください",
 				f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.Then))
 		}
@@ -209,7 +209,7 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 		}
 		if has(r.Caries) {
 			ct := cell(r.Caries).code
-			none := contains(r.NoCaries, ct)
+			none := slices.Contains(r.NoCaries, ct)
 			switch {
 			case none && u+t > 0:
 				out = atPrior(larger, idx(r.Caries), batch.Error, CodeDentalType, msg("う蝕罹患型 %s（う蝕なし）なのに未処置歯・処置歯が %s 本あります", ct, num(u+t)), []int{idx(r.Untreated), idx(r.Treated)})
@@ -292,13 +292,4 @@ func (k *Checker) absZ(key string) float64 {
 		return 0
 	}
 	return math.Abs(z)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

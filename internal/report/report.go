@@ -7,6 +7,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -138,7 +139,7 @@ func kinds(fs []string) string {
 	var out []string
 	for _, f := range fs {
 		code, _, _ := strings.Cut(f, ": ")
-		if k := check.KindLabel(code); !contains(out, k) {
+		if k := check.KindLabel(code); !slices.Contains(out, k) {
 			out = append(out, k)
 		}
 	}
@@ -177,15 +178,6 @@ func text(s string) string {
 		return "'" + s
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // counts by kind and by field, largest first.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,7 +90,7 @@ func (s *Store) AddUser(ctx context.Context, by Actor, name string, roles []stri
 		return err
 	}
 	if n == 0 {
-		if !contains(roles, auth.Admin) {
+		if !slices.Contains(roles, auth.Admin) {
 			return errors.New("最初の利用者は管理者（admin）にしてください")
 		}
 	} else if err := auth.Check(by.User, auth.ManageUsers); err != nil {
@@ -187,13 +188,4 @@ func (s *Store) Login(ctx context.Context, name, password, terminal string, p au
 		return nil, err
 	}
 	return u, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

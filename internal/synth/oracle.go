@@ -2,6 +2,7 @@ package synth
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,7 +45,7 @@ func (o *oracle) detectable(fd *form.Field, ocr, fixed []string, conf float64, h
 func (o *oracle) conditionallyRequired(fd *form.Field, row []string) bool {
 	for _, r := range o.f.Rules {
 		if r.Type == form.RuleRequires && r.Required && r.Then == fd.Key {
-			if contains(r.In, row[o.f.Field(r.If).Index]) {
+			if slices.Contains(r.In, row[o.f.Field(r.If).Index]) {
 				return true
 			}
 		}
@@ -140,14 +141,14 @@ func (o *oracle) relations(row []string) int {
 		case form.RuleJudgement:
 			if get(r.Judgement) == r.Normal {
 				for key, codes := range r.Abnormal {
-					if contains(codes, get(key)) {
+					if slices.Contains(codes, get(key)) {
 						n++
 					}
 				}
 			}
 		case form.RuleRequires:
 			cond, then := get(r.If), get(r.Then)
-			if cond != "" && !contains(r.In, cond) && then != "" {
+			if cond != "" && !slices.Contains(r.In, cond) && then != "" {
 				n++
 			}
 		case form.RuleExclusive:
@@ -166,7 +167,7 @@ func (o *oracle) relations(row []string) int {
 				if u+t > p {
 					n++
 				}
-				if ct := get(r.Caries); ct != "" && contains(r.NoCaries, ct) != (u+t == 0) {
+				if ct := get(r.Caries); ct != "" && slices.Contains(r.NoCaries, ct) != (u+t == 0) {
 					n++
 				}
 			}
@@ -204,13 +205,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
