@@ -77,7 +77,13 @@ type querier interface {
 
 // current loads the records of a form that are not superseded, keyed by
 // 宛名番号 and 受診日.
-func current(ctx context.Context, q querier, form string) (map[[2]string]submission.Conflict, error) {
+// stored is a current record: its id, and what a conflict with it reports.
+type stored struct {
+	id       int64
+	conflict submission.Conflict
+}
+
+func current(ctx context.Context, q querier, form string) (map[[2]string]stored, error) {
 	rows, err := q.QueryContext(ctx, `SELECT r.id, r.atena, r.exam_date, b.id, b.file, b.submitted_at, b.submitter
 		FROM records r JOIN batches b ON b.id = r.batch_id
 		WHERE r.form = ? AND r.superseded_by IS NULL`, form)
@@ -85,26 +91,26 @@ func current(ctx context.Context, q querier, form string) (map[[2]string]submiss
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[[2]string]submission.Conflict{}
+	out := map[[2]string]stored{}
 	for rows.Next() {
-		var c submission.Conflict
-		var recID int64
+		var r stored
+		c := &r.conflict
 		var at string
-		if err := rows.Scan(&recID, &c.Atena, &c.ExamDate, &c.BatchID, &c.File, &at, &c.SubmittedBy); err != nil {
+		if err := rows.Scan(&r.id, &c.Atena, &c.ExamDate, &c.BatchID, &c.File, &at, &c.SubmittedBy); err != nil {
 			return nil, err
 		}
 		c.SubmittedAt, _ = time.Parse(time.RFC3339Nano, at)
-		c.Row = int(recID) // the stored record's id until matched to a row of the new batch
-		out[[2]string{c.Atena, c.ExamDate}] = c
+		out[[2]string{c.Atena, c.ExamDate}] = r
 	}
 	return out, rows.Err()
 }
 
-func match(b *submission.Batch, existing map[[2]string]submission.Conflict) (conflicts []submission.Conflict, recIDs map[int]int64) {
+func match(b *submission.Batch, existing map[[2]string]stored) (conflicts []submission.Conflict, recIDs map[int]int64) {
 	recIDs = map[int]int64{}
 	for _, r := range b.Records {
-		if c, ok := existing[[2]string{r.Atena, r.ExamDate}]; ok && r.Atena != "" {
-			recIDs[r.Row] = int64(c.Row)
+		if s, ok := existing[[2]string{r.Atena, r.ExamDate}]; ok && r.Atena != "" {
+			recIDs[r.Row] = s.id
+			c := s.conflict
 			c.Row = r.Row
 			conflicts = append(conflicts, c)
 		}
