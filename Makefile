@@ -28,14 +28,16 @@ run: setup build
 	KENSHIN_STORE=$(DEMO)/central.db KENSHIN_WORKSPACE=$(DEMO)/workspace.db $(BIN)/kenshin $(SAMPLES)
 
 ## test: every test, with the race detector, plus a real window under Xvfb
-test: setup check build
+test: setup build check
 	$(GO) test -race -tags $(TAGS) ./...
 	.ci/smoke $(BIN)/kenshin $(SAMPLES)
 
-## check: formatting, vet, and the rule that the domain core imports no adapter
+## check: formatting, vet, staticcheck, and the rule that the domain core imports no adapter
+GOBIN := $(shell $(GO) env GOPATH)/bin
 check:
 	@out=$$(gofmt -l cmd internal assets); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
+	$(GOBIN)/staticcheck -tags $(TAGS) ./...
 	@.ci/corecheck
 
 smoke: build
