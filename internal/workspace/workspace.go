@@ -6,10 +6,15 @@ package workspace
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"kenshin/internal/review"
@@ -30,27 +35,46 @@ type Store struct {
 	db   *sqlitedb.DB
 	path string
 	now  func() time.Time
+
+	mu        sync.Mutex
+	sinceSnap int   // changes appended since the last snapshot
+	snapErr   error // the last snapshot that failed (the changes themselves are saved)
 }
 
-// DefaultPath is the workspace in the user's configuration folder
-// (%AppData%\KenshinReview on Windows); KENSHIN_WORKSPACE overrides it.
+// DefaultPath is the workspace in the user's local data folder:
+// %LocalAppData%\KenshinReview on Windows (working data stays on this PC,
+// it does not roam with the profile), the configuration folder elsewhere.
+// KENSHIN_WORKSPACE overrides it.
 func DefaultPath() (string, error) {
-	if p := os.Getenv("KENSHIN_WORKSPACE"); p != "" {
+	return defaultPath(runtime.GOOS, os.Getenv, os.UserConfigDir, os.UserCacheDir)
+}
+
+// defaultPath is DefaultPath for any GOOS, so that the choice is testable
+// everywhere. On Windows os.UserCacheDir is %LocalAppData%.
+func defaultPath(goos string, getenv func(string) string, configDir, localDir func() (string, error)) (string, error) {
+	if p := getenv("KENSHIN_WORKSPACE"); p != "" {
 		return p, nil
 	}
-	dir, err := os.UserConfigDir()
+	dirOf := configDir
+	if goos == "windows" {
+		dirOf = localDir
+	}
+	dir, err := dirOf()
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(dir, "KenshinReview", "workspace.db"), nil
 }
 
-// Open opens (creating if needed) the workspace at path and brings its
-// schema up to date.
+// Open is OpenChecked: the working copy is checked against its record
+// before anything is written to it.
 func Open(ctx context.Context, path string, now func() time.Time) (*Store, error) {
-	if now == nil {
-		now = time.Now
-	}
+	return OpenChecked(ctx, path, now)
+}
+
+// open opens (creating if needed) the workspace at path and brings its
+// schema up to date, without checking it.
+func open(ctx context.Context, path string, now func() time.Time) (*Store, error) {
 	sub, _ := fs.Sub(migrations, "migrations")
 	db, err := sqlitedb.Open(ctx, path, sub, sqlitedb.Options{What: "作業データ", BusyTimeoutMS: busyTimeoutMS})
 	if err != nil {
@@ -61,8 +85,21 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 
 func (s *Store) wrap(what string, err error) error { return s.db.Wrap(what, err) }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close takes a snapshot if anything changed since the last one, and closes
+// the database. A failed snapshot is reported after closing.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	due := s.sinceSnap > 0
+	s.mu.Unlock()
+	var snapErr error
+	if due {
+		snapErr = s.Snapshot(context.Background())
+	}
+	if err := s.db.Close(); err != nil {
+		return s.wrap("作業データを閉じられません", err)
+	}
+	return snapErr
+}
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
@@ -120,25 +157,98 @@ type journal struct {
 }
 
 // Append writes the changes in one transaction; when it returns nil they
-// are in the WAL and survive the process being killed.
+// are in the WAL and survive the process being killed. The record is
+// written inside the transaction, before the commit (see entry), so that
+// the write lock orders it with every other program's Appends.
 func (j journal) Append(ctx context.Context, cs ...review.Change) error {
-	tx, err := j.s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return j.s.wrap("修正を保存できません", err)
+	if len(cs) == 0 {
+		return nil
 	}
-	defer tx.Rollback()
+	s := j.s
+	fail := func(err error) error { return s.wrap("修正を保存できません", err) }
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(err)
+	}
+	defer func() { _ = tx.Rollback() }() // no-op after Commit
+	var before State
+	if err := tx.QueryRowContext(ctx, `SELECT nchanges, chain FROM files WHERE hash = ?`, j.hash).Scan(&before.Changes, &before.Last); err != nil {
+		return fail(err)
+	}
+	rec, err := readRecord(s.path)
+	switch {
+	case err == errNoRecord:
+		rec = &record{Files: map[string]*entry{}}
+	case err != nil:
+		return &Error{What: "作業データ", Path: s.path, Msg: "修正を保存できません。作業データの記録「" + recordPath(s.path) + "」が読めません。アプリを終了して開き直してください", Err: err}
+	}
+	if e := rec.Files[j.hash]; e != nil && e.State != before && e.Prev != before {
+		return &Error{What: "作業データ", Path: s.path, Msg: fmt.Sprintf("修正を保存できません。作業データの修正（%d 件）が記録（%d 件）と合いません。アプリを終了して開き直してください", before.Changes, e.Changes)}
+	}
+	after := before
+	var buf []byte
 	for _, c := range cs {
+		r := row{seq: int64(c.Seq), grp: int64(c.Group), row: int64(c.Row), field: int64(c.Field),
+			key: c.Key, op: string(c.Op), step: string(c.Step), old: c.Old, new: c.New, why: c.Reason,
+			user: c.User, at: c.At.UTC().Format(time.RFC3339Nano)}
 		_, err := tx.ExecContext(ctx, `INSERT INTO changes (hash, seq, grp, row, field, key, op, step, old, new, reason, user, at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			j.hash, c.Seq, c.Group, c.Row, c.Field, c.Key, string(c.Op), string(c.Step), c.Old, c.New, c.Reason, c.User, c.At.UTC().Format(time.RFC3339Nano))
+			j.hash, r.seq, r.grp, r.row, r.field, r.key, r.op, r.step, r.old, r.new, r.why, r.user, r.at)
 		if err != nil {
-			return j.s.wrap("修正を保存できません", err)
+			return fail(err)
 		}
+		after.Last, buf = chainNext(after.Last, &r, buf)
+		after.Changes++
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE files SET nchanges = ?, chain = ? WHERE hash = ?`, after.Changes, after.Last, j.hash); err != nil {
+		return fail(err)
+	}
+	rec.Files[j.hash] = &entry{State: after, Prev: before}
+	if err := writeRecord(s.path, rec); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return j.s.wrap("修正を保存できません", err)
+		return fail(err)
 	}
+	s.noteChanges(ctx, len(cs))
 	return nil
+}
+
+// noteChanges takes a snapshot when snapshotEvery changes have gathered.
+// The changes are saved already, so a failed snapshot does not fail them:
+// it is kept for SnapshotError and Close.
+func (s *Store) noteChanges(ctx context.Context, n int) {
+	s.mu.Lock()
+	s.sinceSnap += n
+	due := s.sinceSnap >= snapshotEvery
+	s.mu.Unlock()
+	if due {
+		_ = s.Snapshot(ctx) // kept in snapErr
+	}
+}
+
+// Snapshot saves a snapshot of the working copy now (see snapshotEvery).
+func (s *Store) Snapshot(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var total int
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(nchanges), 0) FROM files`).Scan(&total)
+	if err == nil {
+		err = vacuumInto(ctx, s.db.DB, s.path, s.now(), total)
+	}
+	if err != nil {
+		s.snapErr = &Error{What: "作業データ", Path: s.path, Msg: "控えを作れません（修正は保存されています）", Err: err}
+		return s.snapErr
+	}
+	s.sinceSnap, s.snapErr = 0, nil
+	return nil
+}
+
+// SnapshotError is the last failed snapshot, nil once one succeeds.
+func (s *Store) SnapshotError() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snapErr
 }
 
 // SaveCursor remembers where the clerk was in a file.
@@ -151,12 +261,46 @@ func (s *Store) SaveCursor(ctx context.Context, hash string, row, field int) err
 }
 
 // Forget deletes everything kept for a file (after it was submitted: the
-// municipality requires deleting working data once no longer needed).
+// municipality requires deleting working data once no longer needed),
+// snapshots included: they are taken anew without the file.
 func (s *Store) Forget(ctx context.Context, hash string) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM files WHERE hash = ?`, hash); err != nil {
-		return s.wrap("作業データを削除できません", err)
+	fail := func(err error) error { return s.wrap("作業データを削除できません", err) }
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(err)
 	}
-	return nil
+	defer func() { _ = tx.Rollback() }() // no-op after Commit
+	var before State
+	err = tx.QueryRowContext(ctx, `SELECT nchanges, chain FROM files WHERE hash = ?`, hash).Scan(&before.Changes, &before.Last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM files WHERE hash = ?`, hash); err != nil {
+		return fail(err)
+	}
+	if before.Changes > 0 {
+		rec, err := readRecord(s.path)
+		switch {
+		case err == errNoRecord:
+			rec = &record{Files: map[string]*entry{}}
+		case err != nil:
+			return fail(err)
+		}
+		rec.Files[hash] = &entry{Prev: before}
+		if err := writeRecord(s.path, rec); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(err)
+	}
+	if err := removeSnapshots(s.path); err != nil {
+		return &Error{What: "作業データ", Path: s.path, Msg: "控えを削除できません", Err: err}
+	}
+	return s.Snapshot(ctx)
 }
 
 // Files lists the files with work in progress, newest first.
