@@ -68,7 +68,11 @@ func (e *DamageError) Error() string {
 	case DamageMismatch:
 		fmt.Fprintf(&b, "作業データ「%s」の修正が記録と合いません（記録では %d 件、作業データには %d 件）。修正の一部が失われています。", p, e.Expected, e.Found)
 	case DamageMissing:
-		fmt.Fprintf(&b, "作業データ「%s」がないか空ですが、記録では %d 件の修正がありました。", p, e.Expected)
+		if e.Expected < 0 {
+			fmt.Fprintf(&b, "作業データ「%s」とその記録がありませんが、控えが残っています（作業の途中でした）。", p)
+		} else {
+			fmt.Fprintf(&b, "作業データ「%s」がないか空ですが、記録では %d 件の修正がありました。", p, e.Expected)
+		}
 	case DamageRecord:
 		fmt.Fprintf(&b, "作業データの記録「%s」がないか読めないため、作業データ「%s」が完全か確かめられません。", filepath.FromSlash(recordPath(e.Path)), p)
 	}
@@ -131,6 +135,9 @@ func checkOnce(ctx context.Context, path, tmp string) (v *verdict, stable bool, 
 	if absent || fi.Size() == 0 {
 		rec, rerr := readRecord(path)
 		switch {
+		case rerr == errNoRecord && len(snapshotFiles(path)) > 0:
+			// Both gone, but snapshots show there was work: not a new start.
+			v.damage = &DamageError{Kind: DamageMissing, Expected: -1, Found: 0}
 		case rerr == errNoRecord:
 			v.fix = true
 		case rerr != nil:
@@ -307,6 +314,15 @@ func OpenChecked(ctx context.Context, path string, now func() time.Time) (*Store
 	if err := s.adopt(ctx, v); err != nil {
 		_ = s.db.Close() // already failing
 		return nil, err
+	}
+	// Count from the newest snapshot, not from this process's start: a
+	// clerk whose program is killed every 40 changes still gets snapshots.
+	if v.in != nil {
+		last := 0
+		if m := snapshotFiles(path); len(m) > 0 {
+			last, _ = snapshotChanges(m[0])
+		}
+		s.sinceSnap = max(0, v.in.total-last)
 	}
 	return s, nil
 }

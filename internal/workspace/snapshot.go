@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,6 +49,17 @@ func snapshotTaken(name string) (time.Time, bool) {
 	}
 	t, err := time.ParseInLocation(snapStamp, s[:len(snapStamp)], time.Local)
 	return t, err == nil
+}
+
+// snapshotChanges reads the change count back from a snapshot's name.
+func snapshotChanges(name string) (int, bool) {
+	s := strings.TrimSuffix(filepath.Base(name), ".db")
+	i := strings.LastIndexByte(s, '-')
+	if i < 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s[i+1:])
+	return n, err == nil
 }
 
 // vacuumInto writes the database open as db to a new snapshot of the
