@@ -75,6 +75,11 @@ func readRecord(path string) (*record, error) {
 	if r.Files == nil {
 		r.Files = map[string]*entry{}
 	}
+	for h, e := range r.Files {
+		if e == nil || e.Changes < 0 || e.Prev.Changes < 0 {
+			return nil, fmt.Errorf("記録のファイル %.12s が読めません", h)
+		}
+	}
 	return &r, nil
 }
 
