@@ -239,9 +239,12 @@ func isSQLite(path string) error {
 func (v *verdict) settle(ctx context.Context, path string, now time.Time) error {
 	e := v.damage
 	e.Path = path
-	// A sound working copy that only lost its record is itself the best
-	// state to offer: keep it as a snapshot before moving it aside.
-	if e.Kind == DamageRecord && v.in != nil && v.in.bad == "" && v.in.total > 0 {
+	// A working copy that passed SQLite's check holds a consistent state
+	// (a WAL is replayed up to its last whole commit): when it only lost
+	// its record, or lost changes but still holds at least as many as the
+	// newest snapshot, it is the best state to offer, so it is kept as a
+	// snapshot before it is moved aside.
+	if v.in != nil && v.in.bad == "" && v.in.total > 0 && (e.Kind == DamageRecord || e.Kind == DamageMismatch && v.in.total >= newestSnapshotChanges(path)) {
 		if err := snapshotFrom(ctx, v.copy, path, now, v.in.total); err != nil {
 			e.Detail += "; 控えを作れません: " + err.Error()
 		}
@@ -318,11 +321,7 @@ func OpenChecked(ctx context.Context, path string, now func() time.Time) (*Store
 	// Count from the newest snapshot, not from this process's start: a
 	// clerk whose program is killed every 40 changes still gets snapshots.
 	if v.in != nil {
-		last := 0
-		if m := snapshotFiles(path); len(m) > 0 {
-			last, _ = snapshotChanges(m[0])
-		}
-		s.sinceSnap = max(0, v.in.total-last)
+		s.sinceSnap = max(0, v.in.total-newestSnapshotChanges(path))
 	}
 	return s, nil
 }

@@ -129,6 +129,12 @@ func sha(t *testing.T, path string) string {
 // garbage overwrites n bytes in the middle of the file.
 func garbage(t *testing.T, path string, n int) {
 	t.Helper()
+	garbageAt(t, path, n, 0.5)
+}
+
+// garbageAt overwrites n bytes at the fraction at of the file.
+func garbageAt(t *testing.T, path string, n int, where float64) {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +143,7 @@ func garbage(t *testing.T, path string, n int) {
 		t.Fatalf("%s is %d bytes, too small for %d bytes of garbage", path, len(b), n)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	at := (len(b) - n) / 2
+	at := int(float64(len(b)-n) * where)
 	for i := range n {
 		b[at+i] = byte(r.Uint32())
 	}
@@ -201,6 +207,8 @@ func TestDamage(t *testing.T) {
 		{"16 KiB garbage in the middle of the database", func(t *testing.T, p string) { garbage(t, p, 16<<10) },
 			DamageCorrupt, "が壊れています（検査で異常が見つかりました）", []string{"", "-wal", "-shm"}, 150},
 		{"garbage in the middle of the WAL", func(t *testing.T, p string) { garbage(t, p+"-wal", 4096) },
+			DamageMismatch, "の修正が記録と合いません（記録では 185 件、作業データには", []string{"", "-wal", "-shm"}, -1},
+		{"garbage early in the WAL: the older snapshot holds more", func(t *testing.T, p string) { garbageAt(t, p+"-wal", 4096, 0.1) },
 			DamageMismatch, "の修正が記録と合いません（記録では 185 件、作業データには", []string{"", "-wal", "-shm"}, 150},
 		{"record deleted", func(t *testing.T, p string) { os.Remove(recordPath(p)) },
 			DamageRecord, "がないか読めないため", []string{"", "-wal", "-shm"}, 185},
@@ -259,6 +267,12 @@ func TestDamage(t *testing.T) {
 				if _, err := os.Stat(f); err == nil && sha(t, f) != h {
 					t.Errorf("snapshot %s changed", f)
 				}
+			}
+			if tc.offers < 0 { // what could be read from the damaged copy
+				if de.Found < 150 {
+					t.Fatalf("found %d changes in the damaged copy, the newest snapshot has 150", de.Found)
+				}
+				tc.offers = de.Found
 			}
 			snaps := de.Snapshots()
 			if len(snaps) == 0 || snaps[0].Changes != tc.offers {

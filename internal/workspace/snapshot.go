@@ -62,6 +62,16 @@ func snapshotChanges(name string) (int, bool) {
 	return n, err == nil
 }
 
+// newestSnapshotChanges is the change count in the newest snapshot's name
+// (0 for none).
+func newestSnapshotChanges(path string) int {
+	if m := snapshotFiles(path); len(m) > 0 {
+		n, _ := snapshotChanges(m[0])
+		return n
+	}
+	return 0
+}
+
 // vacuumInto writes the database open as db to a new snapshot of the
 // working copy at path: VACUUM INTO a private temporary name (a consistent
 // copy even while others write), then through safefile (fsync, rename,
