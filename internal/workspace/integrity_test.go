@@ -47,6 +47,49 @@ func TestDefaultPath(t *testing.T) {
 	}
 }
 
+// TestFromRoaming: the working data of an earlier version in the roaming
+// profile moves to the local one, and is never left behind for an empty one.
+func TestFromRoaming(t *testing.T) {
+	tests := []struct {
+		name         string
+		old, new     bool // a working copy in the folder before
+		newDirExists bool
+		want         string // "old" or "new"
+		wantOldInNew bool   // the old working copy is now in the new folder
+	}{
+		{"nothing to move", false, false, false, "new", false},
+		{"moved", true, false, false, "new", true},
+		{"moved already", true, true, true, "new", false},
+		{"new folder in the way", true, false, true, "old", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			oldDir := filepath.Join(root, "Roaming", "KenshinReview")
+			newDir := filepath.Join(root, "Local", "KenshinReview")
+			if tc.old {
+				os.MkdirAll(oldDir, 0o700)
+				os.WriteFile(filepath.Join(oldDir, "workspace.db"), []byte("old"), 0o600)
+				os.WriteFile(filepath.Join(oldDir, "workspace.db.state.json"), []byte("{}"), 0o600)
+			}
+			if tc.newDirExists {
+				os.MkdirAll(newDir, 0o700)
+			}
+			if tc.new {
+				os.WriteFile(filepath.Join(newDir, "workspace.db"), []byte("new"), 0o600)
+			}
+			got := fromRoaming(oldDir, newDir)
+			if want := map[string]string{"old": oldDir, "new": newDir}[tc.want]; got != want {
+				t.Fatalf("got %s, want %s", got, want)
+			}
+			b, _ := os.ReadFile(filepath.Join(newDir, "workspace.db"))
+			if _, err := os.Stat(filepath.Join(newDir, "workspace.db.state.json")); tc.wantOldInNew && (string(b) != "old" || err != nil) {
+				t.Fatalf("new folder holds %q, record %v", b, err)
+			}
+		})
+	}
+}
+
 // TestLegacyWorkingCopyIsAdopted: a working copy from before the record
 // (schema version 1) opens as it is and gets its record.
 func TestLegacyWorkingCopyIsAdopted(t *testing.T) {

@@ -46,7 +46,37 @@ type Store struct {
 // it does not roam with the profile), the configuration folder elsewhere.
 // KENSHIN_WORKSPACE overrides it.
 func DefaultPath() (string, error) {
-	return defaultPath(runtime.GOOS, os.Getenv, os.UserConfigDir, os.UserCacheDir)
+	p, err := defaultPath(runtime.GOOS, os.Getenv, os.UserConfigDir, os.UserCacheDir)
+	if err != nil || runtime.GOOS != "windows" || os.Getenv("KENSHIN_WORKSPACE") != "" {
+		return p, err
+	}
+	roaming, err := os.UserConfigDir()
+	if err != nil {
+		return p, nil
+	}
+	dir := fromRoaming(filepath.Join(roaming, "KenshinReview"), filepath.Dir(p))
+	return filepath.Join(dir, filepath.Base(p)), nil
+}
+
+// fromRoaming moves the folder of an earlier version, which kept the working
+// data in the roaming profile (oldDir), to the local one (newDir), in one
+// rename, so that work in progress is not left behind and a new empty
+// working copy started in its place. It returns the folder to use: oldDir
+// while the move cannot be made (another program has the files open, or
+// newDir exists already without a working copy in it).
+func fromRoaming(oldDir, newDir string) string {
+	if _, err := os.Stat(filepath.Join(oldDir, "workspace.db")); err != nil {
+		return newDir // nothing there to move
+	}
+	if _, err := os.Stat(filepath.Join(newDir, "workspace.db")); err == nil {
+		return newDir // moved already
+	}
+	if err := os.MkdirAll(filepath.Dir(newDir), 0o700); err == nil {
+		if err := os.Rename(oldDir, newDir); err == nil {
+			return newDir
+		}
+	}
+	return oldDir
 }
 
 // defaultPath is DefaultPath for any GOOS, so that the choice is testable
