@@ -245,7 +245,7 @@ func (v *verdict) settle(ctx context.Context, path string, now time.Time) error 
 	// newest snapshot, it is the best state to offer, so it is kept as a
 	// snapshot before it is moved aside.
 	if v.in != nil && v.in.bad == "" && v.in.total > 0 && (e.Kind == DamageRecord || e.Kind == DamageMismatch && v.in.total >= newestSnapshotChanges(path)) {
-		if err := snapshotFrom(ctx, v.copy, path, now, v.in.total); err != nil {
+		if err := snapshotFrom(ctx, v.copy, path, now); err != nil {
 			e.Detail += "; 控えを作れません: " + err.Error()
 		}
 	}

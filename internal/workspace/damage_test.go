@@ -37,6 +37,7 @@ func TestHelperFixture(t *testing.T) {
 	if path == "" {
 		t.Skip("only run as a subprocess")
 	}
+	snapshotInBackground = false // snapshots of exactly 50, 100, 150 changes
 	ws, err := Open(ctx, path, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -138,6 +138,7 @@ func mustExec(t *testing.T, db *sqlitedb.DB, q string) {
 }
 
 func TestForgetRemovesSnapshotsAndRecord(t *testing.T) {
+	inLine(t)
 	path := filepath.Join(t.TempDir(), "ws.db")
 	ws, err := OpenChecked(ctx, path, fixedNow)
 	if err != nil {
@@ -172,6 +173,7 @@ func TestForgetRemovesSnapshotsAndRecord(t *testing.T) {
 }
 
 func TestSnapshotsRollAndCloseTakesOne(t *testing.T) {
+	inLine(t)
 	path := filepath.Join(t.TempDir(), "ws.db")
 	clock := fixedNow()
 	now := func() time.Time { clock = clock.Add(time.Second); return clock }
@@ -205,6 +207,68 @@ func TestSnapshotsRollAndCloseTakesOne(t *testing.T) {
 	}
 	if fi, _ := os.Stat(recordPath(path)); fi.Mode().Perm() != 0o600 {
 		t.Errorf("record is %v", fi.Mode())
+	}
+}
+
+// inLine makes snapshots be taken in line for this test, so that their
+// change counts are exact.
+func inLine(t testing.TB) {
+	old := snapshotInBackground
+	snapshotInBackground = false
+	t.Cleanup(func() { snapshotInBackground = old })
+}
+
+// TestSnapshotsInBackground: snapshots taken while the clerk goes on editing
+// each pass their check and follow the changes; Forget right after a due
+// snapshot leaves no snapshot holding the forgotten file.
+func TestSnapshotsInBackground(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ws.db")
+	ws, err := OpenChecked(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openReview(t, ws)
+	h := s.Batch.Form.Field("height").Index
+	for i := range 4*snapshotEvery + 7 {
+		if err := s.Edit(ctx, i%len(s.Batch.Rows), h, editValue(i), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ws.Close(); err != nil {
+		t.Fatal(err)
+	}
+	snaps, _ := ListSnapshots(ctx, path)
+	if len(snaps) < 2 || snaps[0].Changes != 4*snapshotEvery+7 || len(snaps) != len(snapshotFiles(path)) {
+		t.Fatalf("snapshots %+v", snaps)
+	}
+	for i, sn := range snaps {
+		if n, _ := snapshotChanges(sn.Path); n != sn.Changes || i > 0 && sn.Changes > snaps[i-1].Changes {
+			t.Fatalf("snapshot %s holds %d changes", sn.Path, sn.Changes)
+		}
+	}
+
+	ws, err = OpenChecked(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = openReview(t, ws)
+	for i := range snapshotEvery { // the last one makes a snapshot due
+		if err := s.Edit(ctx, i%len(s.Batch.Rows), h, editValue(i+500), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ws.Forget(ctx, s.Batch.Hash); err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+	snaps, _ = ListSnapshots(ctx, path)
+	if len(snaps) != len(snapshotFiles(path)) {
+		t.Fatal("a snapshot fails its check")
+	}
+	for _, sn := range snaps {
+		if sn.Files[s.Batch.Hash] != 0 {
+			t.Fatalf("%s still holds the forgotten file", sn.Path)
+		}
 	}
 }
 
@@ -317,10 +381,14 @@ func FuzzReadRecord(f *testing.F) {
 // every change (the cost that one in snapshotEvery changes pays).
 func BenchmarkAppend(b *testing.B) {
 	for _, bc := range []struct {
-		name  string
-		every int
-	}{{"no snapshot due", 1 << 30}, {"snapshot due", 1}} {
+		name   string
+		every  int
+		inLine bool
+	}{{"no snapshot due", 1 << 30, false}, {"snapshot due, in line", 1, true}, {"snapshot due, in the background", 1, false}} {
 		b.Run(bc.name, func(b *testing.B) {
+			if bc.inLine {
+				inLine(b)
+			}
 			old := snapshotEvery
 			snapshotEvery = 1 << 30
 			defer func() { snapshotEvery = old }()

@@ -75,8 +75,9 @@ func newestSnapshotChanges(path string) int {
 // vacuumInto writes the database open as db to a new snapshot of the
 // working copy at path: VACUUM INTO a private temporary name (a consistent
 // copy even while others write), then through safefile (fsync, rename,
-// 0600) under its real name, then the oldest beyond keepSnapshots removed.
-func vacuumInto(ctx context.Context, db *sql.DB, path string, now time.Time, total int) error {
+// 0600) under its real name, named with the changes it holds, then the
+// oldest beyond keepSnapshots removed.
+func vacuumInto(ctx context.Context, db *sql.DB, path string, now time.Time) error {
 	dir := snapshotDir(path)
 	if err := os.MkdirAll(dir, safefile.DirMode); err != nil {
 		return err
@@ -90,20 +91,37 @@ func vacuumInto(ctx context.Context, db *sql.DB, path string, now time.Time, tot
 	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, raw); err != nil {
 		return err
 	}
+	total, err := countChanges(ctx, raw)
+	if err != nil {
+		return err
+	}
 	if err := copyThrough(snapshotName(path, now, total), raw); err != nil {
 		return err
 	}
 	return prune(path)
 }
 
+// countChanges is how many changes the database file at path (a private
+// copy) holds.
+func countChanges(ctx context.Context, path string) (int, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = db.Close() }() // a throw-away copy
+	var n int
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM changes`).Scan(&n)
+	return n, err
+}
+
 // snapshotFrom snapshots the database file src (a checked private copy).
-func snapshotFrom(ctx context.Context, src, path string, now time.Time, total int) error {
+func snapshotFrom(ctx context.Context, src, path string, now time.Time) error {
 	db, err := sql.Open("sqlite", "file:"+src+"?_pragma=busy_timeout(1000)")
 	if err != nil {
 		return err
 	}
 	defer func() { _ = db.Close() }() // a throw-away copy
-	return vacuumInto(ctx, db, path, now, total)
+	return vacuumInto(ctx, db, path, now)
 }
 
 // copyThrough writes a copy of src to dst through safefile.

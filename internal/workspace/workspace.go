@@ -36,9 +36,11 @@ type Store struct {
 	path string
 	now  func() time.Time
 
-	mu        sync.Mutex
-	sinceSnap int   // changes appended since the last snapshot
-	snapErr   error // the last snapshot that failed (the changes themselves are saved)
+	mu        sync.Mutex // guards sinceSnap and snapErr
+	sinceSnap int        // changes appended since the last snapshot
+	snapErr   error      // the last snapshot that failed (the changes themselves are saved)
+	snapMu    sync.Mutex // one snapshot at a time
+	snapWG    sync.WaitGroup
 }
 
 // DefaultPath is the workspace in the user's local data folder:
@@ -118,6 +120,7 @@ func (s *Store) wrap(what string, err error) error { return s.db.Wrap(what, err)
 // Close takes a snapshot if anything changed since the last one, and closes
 // the database. A failed snapshot is reported after closing.
 func (s *Store) Close() error {
+	s.snapWG.Wait() // a snapshot in the background still uses the database
 	s.mu.Lock()
 	due := s.sinceSnap > 0
 	s.mu.Unlock()
@@ -244,33 +247,57 @@ func (j journal) Append(ctx context.Context, cs ...review.Change) error {
 	return nil
 }
 
-// noteChanges takes a snapshot when snapshotEvery changes have gathered.
-// The changes are saved already, so a failed snapshot does not fail them:
-// it is kept for SnapshotError and Close.
+// noteChanges takes a snapshot when snapshotEvery changes have gathered, in
+// the background so that the keystroke that makes it due does not wait for
+// it. The changes are saved already, so a failed snapshot does not fail
+// them: it is kept for SnapshotError and Close.
 func (s *Store) noteChanges(ctx context.Context, n int) {
 	s.mu.Lock()
 	s.sinceSnap += n
 	due := s.sinceSnap >= snapshotEvery
 	s.mu.Unlock()
-	if due {
+	switch {
+	case !due:
+	case !snapshotInBackground:
 		_ = s.Snapshot(ctx) // kept in snapErr
+	case s.snapMu.TryLock(): // else one is running; the next change tries again
+		s.snapWG.Add(1)
+		go func() {
+			defer s.snapWG.Done()
+			defer s.snapMu.Unlock()
+			_ = s.snapshot(context.WithoutCancel(ctx)) // kept in snapErr
+		}()
 	}
 }
 
-// Snapshot saves a snapshot of the working copy now (see snapshotEvery).
+// snapshotInBackground: tests that count exactly which changes a snapshot
+// holds take them in line instead.
+var snapshotInBackground = true
+
+// Snapshot saves a snapshot of the working copy now (see snapshotEvery),
+// after any that is being taken in the background.
 func (s *Store) Snapshot(ctx context.Context) error {
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
+	return s.snapshot(ctx)
+}
+
+// snapshot does Snapshot's work; the caller holds snapMu.
+func (s *Store) snapshot(ctx context.Context) error {
+	s.mu.Lock()
+	counted := s.sinceSnap
+	s.mu.Unlock()
+	err := vacuumInto(ctx, s.db.DB, s.path, s.now())
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var total int
-	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(nchanges), 0) FROM files`).Scan(&total)
-	if err == nil {
-		err = vacuumInto(ctx, s.db.DB, s.path, s.now(), total)
-	}
 	if err != nil {
 		s.snapErr = &Error{What: "作業データ", Path: s.path, Msg: "控えを作れません（修正は保存されています）", Err: err}
 		return s.snapErr
 	}
-	s.sinceSnap, s.snapErr = 0, nil
+	// Changes made while it was taken may or may not be in it: they count
+	// towards the next one.
+	s.sinceSnap -= counted
+	s.snapErr = nil
 	return nil
 }
 
@@ -327,10 +354,14 @@ func (s *Store) Forget(ctx context.Context, hash string) error {
 	if err := tx.Commit(); err != nil {
 		return fail(err)
 	}
+	// Under snapMu: a snapshot begun before the commit, which still holds
+	// the file, must be finished before the snapshots are removed.
+	s.snapMu.Lock()
+	defer s.snapMu.Unlock()
 	if err := removeSnapshots(s.path); err != nil {
 		return &Error{What: "作業データ", Path: s.path, Msg: "控えを削除できません", Err: err}
 	}
-	return s.Snapshot(ctx)
+	return s.snapshot(ctx)
 }
 
 // Files lists the files with work in progress, newest first.
