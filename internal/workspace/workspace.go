@@ -262,10 +262,11 @@ func (s *Store) noteChanges(ctx context.Context, n int) {
 		_ = s.Snapshot(ctx) // kept in snapErr
 	case s.snapMu.TryLock(): // else one is running; the next change tries again
 		s.snapWG.Add(1)
+		at := s.now() // the caller's clock is called on the caller's goroutine
 		go func() {
 			defer s.snapWG.Done()
 			defer s.snapMu.Unlock()
-			_ = s.snapshot(context.WithoutCancel(ctx)) // kept in snapErr
+			_ = s.snapshot(context.WithoutCancel(ctx), at) // kept in snapErr
 		}()
 	}
 }
@@ -279,15 +280,15 @@ var snapshotInBackground = true
 func (s *Store) Snapshot(ctx context.Context) error {
 	s.snapMu.Lock()
 	defer s.snapMu.Unlock()
-	return s.snapshot(ctx)
+	return s.snapshot(ctx, s.now())
 }
 
 // snapshot does Snapshot's work; the caller holds snapMu.
-func (s *Store) snapshot(ctx context.Context) error {
+func (s *Store) snapshot(ctx context.Context, at time.Time) error {
 	s.mu.Lock()
 	counted := s.sinceSnap
 	s.mu.Unlock()
-	err := vacuumInto(ctx, s.db.DB, s.path, s.now())
+	err := vacuumInto(ctx, s.db.DB, s.path, at)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -361,7 +362,7 @@ func (s *Store) Forget(ctx context.Context, hash string) error {
 	if err := removeSnapshots(s.path); err != nil {
 		return &Error{What: "作業データ", Path: s.path, Msg: "控えを削除できません", Err: err}
 	}
-	return s.snapshot(ctx)
+	return s.snapshot(ctx, s.now())
 }
 
 // Files lists the files with work in progress, newest first.
