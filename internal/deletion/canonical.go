@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"strconv"
+	"time"
 
 	"kenshin/internal/submission"
 )
@@ -172,4 +173,28 @@ func RecordRow(keys []string, r submission.Record) Row {
 		out = append(out, Field{k, r.Values[k]}, Field{"ocr." + k, r.OCR[k]})
 	}
 	return out
+}
+
+// CellRow is a trail cell as the deletion hashes it: its place, both
+// texts, the findings, and who edited or confirmed it.
+func CellRow(c submission.Cell) Row {
+	out := Row{
+		{"row", strconv.Itoa(c.Row)}, {"key", c.Key}, {"ocr", c.OCR}, {"final", c.Final},
+		{"edited", strconv.FormatBool(c.Edited)}, {"edited_by", c.EditedBy}, {"edited_at", stamp(c.EditedAt)},
+		{"confirmed", strconv.FormatBool(c.Confirmed)}, {"confirmed_by", c.ConfirmedBy}, {"confirm_reason", c.ConfirmReason},
+		{"overridden", strconv.FormatBool(c.Overridden)},
+	}
+	for _, f := range c.Findings {
+		out = append(out, Field{"finding", f})
+	}
+	return out
+}
+
+// stamp is a time in UTC RFC 3339 with nanoseconds, "" when zero, so the
+// hash does not depend on the machine's zone.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }

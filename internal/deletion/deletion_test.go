@@ -247,3 +247,20 @@ func TestWriteRefusesUnwritablePath(t *testing.T) {
 		t.Fatal("written under a file")
 	}
 }
+
+func TestCellRow(t *testing.T) {
+	c := submission.Cell{Row: 2, Key: "weight", OCR: "65", Final: "6.5", Edited: true, EditedBy: "clerk1",
+		EditedAt: time.Date(2026, 5, 1, 9, 0, 0, 0, time.FixedZone("JST", 9*3600)), Findings: []string{"range: 範囲外"}}
+	got := CellRow(c)
+	if v := got[6]; v != (Field{"edited_at", "2026-05-01T00:00:00Z"}) {
+		t.Errorf("edited_at %v, want UTC", v)
+	}
+	if last := got[len(got)-1]; last != (Field{"finding", "range: 範囲外"}) {
+		t.Errorf("last field %v", last)
+	}
+	base := Hash([]Row{got})
+	c.ConfirmReason = "紙で確認"
+	if Hash([]Row{CellRow(c)}) == base {
+		t.Error("a changed confirmation reason leaves the hash unchanged")
+	}
+}

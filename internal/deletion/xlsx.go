@@ -91,7 +91,7 @@ func build(r *Record) (*excelize.File, error) {
 		return nil, err
 	}
 	for i, b := range r.Batches {
-		row := []any{b.ID, b.Key, b.File, b.Form, b.Centre, stamp(b.SubmittedAt), stamp(b.ImportedAt), b.Records, b.Cells, b.Hash}
+		row := []any{b.ID, b.Key, b.File, b.Form, b.Centre, shown(b.SubmittedAt), shown(b.ImportedAt), b.Records, b.Cells, b.Hash}
 		if b.ID == 0 {
 			row[0] = "—"
 		}
@@ -102,7 +102,7 @@ func build(r *Record) (*excelize.File, error) {
 	return x, nil
 }
 
-func stamp(t time.Time) string {
+func shown(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
