@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"kenshin/internal/audit"
+	"kenshin/internal/benchmem"
 	"kenshin/internal/submission"
 )
 
@@ -263,4 +264,22 @@ func TestCellRow(t *testing.T) {
 	if Hash([]Row{CellRow(c)}) == base {
 		t.Error("a changed confirmation reason leaves the hash unchanged")
 	}
+}
+
+// A purge of a year at one centre: 100k record rows of 40 fields.
+func BenchmarkHash100k(b *testing.B) {
+	row := make(Row, 40)
+	for i := range row {
+		row[i] = Field{fmt.Sprintf("field_%02d", i), "6.85"}
+	}
+	tr := benchmem.Track(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		h := NewHasher()
+		for range 100_000 {
+			h.Add(row)
+		}
+		_ = h.Sum()
+	}
+	tr.Report()
 }
