@@ -119,7 +119,7 @@ func TestCoverage(t *testing.T) {
 	for _, tc := range []struct {
 		population int
 		rate       float64
-	}{{1000, 0.01}, {1000, 0.05}, {3000, 0.02}, {3000, 0.10}, {600, 0.20}} {
+	}{{1000, 0.01}, {1000, 0.05}, {3000, 0.02}, {3000, 0.10}, {600, 0.20}, {5000, 0.30}} {
 		rng := rand.New(rand.NewPCG(7, uint64(tc.population)))
 		cells := make([]Cell, tc.population)
 		wrong := map[Cell]bool{}
@@ -180,4 +180,33 @@ func BenchmarkInterval(b *testing.B) {
 		}
 	}
 	tr.Report()
+}
+
+// Exact coverage: for binomial sampling the probability that the bound
+// holds the true rate is a finite sum; Clopper–Pearson guarantees ≥ 95 %
+// at every rate, which simulation can only approach.
+func TestExactCoverage(t *testing.T) {
+	for _, n := range []int{20, 50, 100, 247} {
+		up := make([]float64, n+1)
+		lo2, up2 := make([]float64, n+1), make([]float64, n+1)
+		for k := range up {
+			up[k], _ = UpperBound(k, n, 0.95)
+			lo2[k], up2[k], _ = Interval(k, n, 0.95)
+		}
+		for p := 0.001; p < 1; p += 0.003 {
+			one, two := 0.0, 0.0
+			for k := 0; k <= n; k++ {
+				pmf := math.Exp(lgamma(n+1) - lgamma(k+1) - lgamma(n-k+1) + float64(k)*math.Log(p) + float64(n-k)*math.Log1p(-p))
+				if up[k] >= p {
+					one += pmf
+				}
+				if lo2[k] <= p && p <= up2[k] {
+					two += pmf
+				}
+			}
+			if one < 0.95-1e-9 || two < 0.95-1e-9 {
+				t.Errorf("n=%d p=%.3f: coverage one-sided %.4f, two-sided %.4f", n, p, one, two)
+			}
+		}
+	}
 }
