@@ -126,7 +126,7 @@ func TestKeyboardFlow(t *testing.T) {
 	}
 	// the highlight shows it: the cell view of the cursor cell is green with ◆
 	cv := newCellView()
-	sh.grid.updateCell(sh.grid.cur, cv)
+	sh.grid.updateCell(widget.TableCellID{Row: target.Row, Col: target.Field}, cv) // F4 moved on to the next finding
 	if cv.mark.Text != "◆" || cv.bg.FillColor != colFixedBg {
 		t.Errorf("corrected cell drawn with %q %v", cv.mark.Text, cv.bg.FillColor)
 	}

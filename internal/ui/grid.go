@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -24,6 +25,9 @@ type grid struct {
 	cur    widget.TableCellID
 	shift  bool
 	widths []float32 // column widths as set, for scrolling
+	off    fyne.Position
+	rowH   float32
+	headH  float32
 }
 
 func newGrid(s *sheet) *grid {
@@ -33,12 +37,7 @@ func newGrid(s *sheet) *grid {
 	g.UpdateCell = g.updateCell
 	g.ShowHeaderRow, g.ShowHeaderColumn = true, true
 	g.StickyColumnCount = stickyColumns(s.session.Batch.Form)
-	g.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateClip
-		l.TextStyle.Bold = true
-		return l
-	}
+	g.CreateHeader = newHeaderLabel
 	g.UpdateHeader = g.updateHeader
 	// A tap selects through the table; the grid keeps its own cursor and
 	// drops the table's selection, whose highlight Fyne draws one column
@@ -48,12 +47,16 @@ func newGrid(s *sheet) *grid {
 		g.setCursor(id)
 	}
 	g.ExtendBaseWidget(g)
-	for i, f := range s.fields() {
-		g.widths = append(g.widths, columnWidth(f))
-		g.SetColumnWidth(i, g.widths[i])
-	}
+	g.fitColumns()
 	g.SetColumnWidth(-1, rowHeaderWidth)
 	return g
+}
+
+func newHeaderLabel() fyne.CanvasObject {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateClip
+	l.TextStyle.Bold = true
+	return l
 }
 
 // stickyColumns keeps 宛名番号 and 氏名カナ in view while scrolling sideways.
@@ -70,10 +73,69 @@ func stickyColumns(f *form.Form) int {
 
 const rowHeaderWidth = 56
 
-func columnWidth(f *form.Field) float32 {
-	w := map[form.Type]float32{form.TypeID: 150, form.TypeKana: 150, form.TypeDate: 140, form.TypeText: 170, form.TypeTime: 76, form.TypeDecimal: 76, form.TypeInteger: 64, form.TypeCode: 60, form.TypeCheck: 56}[f.Type]
-	label := fyne.MeasureText(f.Label, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.Padding() + 4
-	return max(w, min(label, 200))
+// fitColumns sizes every column to its widest content, header included, so
+// no digit is ever clipped (an ellipsis costs ~80 ms per cursor move).
+func (g *grid) fitColumns() {
+	fields := g.s.fields()
+	g.widths = make([]float32, len(fields))
+	for i, f := range fields {
+		head := newHeaderLabel().(*widget.Label)
+		head.SetText(f.Label)
+		w := max(head.MinSize().Width, cellWidthFor(g.longest(i)))
+		g.widths[i] = float32(math.Ceil(float64(w)))
+		g.SetColumnWidth(i, g.widths[i])
+	}
+}
+
+// longest is the column's display text likely to be widest: ASCII counts
+// one, everything else two (full-width), the way the font draws them.
+func (g *grid) longest(col int) string {
+	best, bw := "", -1
+	consider := func(s string) {
+		if w := textUnits(s); w > bw {
+			best, bw = s, w
+		}
+	}
+	f := g.s.fields()[col]
+	for _, o := range f.Options {
+		consider(o.Code + " " + o.Label)
+	}
+	for row := range g.s.session.Batch.Rows {
+		consider(g.s.display(row, col))
+	}
+	return best
+}
+
+func textUnits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < 0x80 || (r >= 0xFF61 && r <= 0xFF9F) {
+			n++
+		} else {
+			n += 2
+		}
+	}
+	return n
+}
+
+// cellWidthFor is the width a cell needs to show text whole beside the
+// widest status mark.
+func cellWidthFor(text string) float32 {
+	c := newCellView()
+	c.mark.Text = "？"
+	c.text.Text = text
+	return c.MinSize().Width
+}
+
+// fitColumn widens a column when an edit made its content wider.
+func (g *grid) fitColumn(col int, text string) {
+	if col < 0 || col >= len(g.widths) {
+		return
+	}
+	if w := float32(math.Ceil(float64(cellWidthFor(text)))); w > g.widths[col] {
+		g.widths[col] = w
+		g.SetColumnWidth(col, w)
+	}
 }
 
 func (g *grid) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
@@ -100,7 +162,7 @@ func (g *grid) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 	row := g.s.visible[id.Row]
 	st := g.s.session.CellStatus(row, id.Col)
-	c.set(g.s.session.Value(row, id.Col), st, id == g.cur && g.s.hasCursor(), g.s.isRelated(row, id.Col))
+	c.set(g.s.display(row, id.Col), st, id == g.cur && g.s.hasCursor(), g.s.isRelated(row, id.Col))
 }
 
 // --- keyboard ---
@@ -135,6 +197,10 @@ func (g *grid) FocusLost() {
 // TypedKey moves, edits and acts like a spreadsheet.
 func (g *grid) TypedKey(e *fyne.KeyEvent) {
 	g.s.wb.touch()
+	if isModifier(e.Name) {
+		return
+	}
+	g.s.wb.setMessage("") // a message is about the last action only
 	rows, cols := g.Length()
 	switch e.Name {
 	case fyne.KeyUp:
@@ -178,7 +244,18 @@ func (g *grid) TypedKey(e *fyne.KeyEvent) {
 		} else {
 			g.s.confirm(reasonMatchesPaper)
 		}
+	case fyne.KeyF7:
+		g.s.markUnreadable()
 	}
+}
+
+func isModifier(k fyne.KeyName) bool {
+	switch k {
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight, desktop.KeyControlLeft, desktop.KeyControlRight,
+		desktop.KeyAltLeft, desktop.KeyAltRight, desktop.KeySuperLeft, desktop.KeySuperRight:
+		return true
+	}
+	return false
 }
 
 // TypedRune starts editing with the typed character, as in a spreadsheet.
@@ -205,33 +282,75 @@ func (g *grid) moveTo(r, c int) {
 	g.setCursor(id)
 }
 
-// scrollTo is Table.ScrollTo corrected for Fyne 2.7, which takes the whole
-// width as visible even when a header column and sticky columns cover its
-// left part, leaving a cell at the right edge partly hidden. Scrolling to a
-// column further right by that covered width brings the cell fully in view.
+// scrollTo brings a cell fully into view. Table.ScrollTo in Fyne 2.7 sets
+// the offset without clamping it: near the right or bottom edge the data
+// scroller clamps while the header keeps the unclamped offset, and values
+// sit under the wrong header. The offset is computed here from the column
+// widths and set through ScrollToOffset, which clamps both together.
 func (g *grid) scrollTo(id widget.TableCellID) {
-	g.ScrollTo(id)
-	if id.Col < g.StickyColumnCount || len(g.widths) == 0 {
+	size := g.Size()
+	rows, cols := g.Length()
+	if size.Width <= 0 || size.Height <= 0 || rows == 0 || cols == 0 || len(g.widths) != cols {
 		return
 	}
-	pad := theme.Padding()
-	covered := float32(rowHeaderWidth) + pad
-	for _, w := range g.widths[:g.StickyColumnCount] {
-		covered += w + pad
+	id.Row = max(0, min(rows-1, id.Row))
+	id.Col = max(0, min(cols-1, id.Col))
+	pad := g.Theme().Size(theme.SizeNamePadding)
+	sticky := min(g.StickyColumnCount, cols)
+	stuck := float32(0)
+	for _, w := range g.widths[:sticky] {
+		stuck += w + pad
 	}
-	right := float32(0)
-	for _, w := range g.widths[:id.Col+1] {
-		right += w + pad
+	viewW := size.Width - rowHeaderWidth - stuck
+	contentW := float32(0)
+	x := float32(0)
+	for i := sticky; i < cols; i++ {
+		if i == id.Col {
+			x = contentW
+		}
+		contentW += g.widths[i] + pad
 	}
-	edge := float32(0)
-	for j, w := range g.widths {
-		edge += w + pad
-		if edge >= right+covered {
-			g.ScrollTo(widget.TableCellID{Row: id.Row, Col: j})
-			return
+	contentW -= pad
+	off := g.off
+	if id.Col >= sticky {
+		w := g.widths[id.Col]
+		if x < off.X {
+			off.X = x
+		} else if x+w > off.X+viewW {
+			off.X = x + w - viewW
 		}
 	}
-	g.ScrollToTrailing()
+	rowH, headH := g.rowHeight()
+	viewH := size.Height - headH
+	y := float32(id.Row) * (rowH + pad)
+	if y < off.Y {
+		off.Y = y
+	} else if y+rowH > off.Y+viewH {
+		off.Y = y + rowH - viewH
+	}
+	contentH := float32(rows)*(rowH+pad) - pad
+	off.X = max(0, min(off.X, contentW-viewW))
+	off.Y = max(0, min(off.Y, contentH-viewH))
+	g.off = off
+	g.ScrollToOffset(off)
+}
+
+// rowHeight is the data row and header heights as the table computes them.
+func (g *grid) rowHeight() (row, header float32) {
+	if g.rowH == 0 {
+		head := newHeaderLabel().MinSize()
+		g.rowH = newCellView().MinSize().Max(head).Height
+		g.headH = head.Height
+	}
+	return g.rowH, g.headH
+}
+
+// Resize keeps the cursor cell in view when the window or the split
+// changes the table's size (and on the first layout, which brings a
+// restored cursor into view).
+func (g *grid) Resize(s fyne.Size) {
+	g.Table.Resize(s)
+	g.scrollTo(g.cur)
 }
 
 func (g *grid) setCursor(id widget.TableCellID) {
