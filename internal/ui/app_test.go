@@ -64,7 +64,7 @@ func TestOpenShowsFile(t *testing.T) {
 		t.Errorf("status %q", w.counts.Text)
 	}
 	sh := w.active()
-	if rows, cols := sh.grid.Length(); rows != 30 || cols != len(sh.fields()) {
+	if rows, cols := sh.grid.size(); rows != 30 || cols != len(sh.fields()) {
 		t.Errorf("table %d×%d", rows, cols)
 	}
 	if sh.grid.StickyColumnCount != 2 {

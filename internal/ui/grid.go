@@ -25,6 +25,7 @@ type grid struct {
 	cur    widget.TableCellID
 	shift  bool
 	widths []float32 // column widths as set, for scrolling
+	spacer float32   // width of the blank last column
 	off    fyne.Position
 	rowH   float32
 	headH  float32
@@ -32,7 +33,9 @@ type grid struct {
 
 func newGrid(s *sheet) *grid {
 	g := &grid{s: s}
-	g.Length = func() (int, int) { return len(s.visible), len(s.fields()) }
+	// one blank column after the last field: room for Fyne to scroll the
+	// last field fully into view (see scrollTo)
+	g.Length = func() (int, int) { return len(s.visible), len(s.fields()) + 1 }
 	g.CreateCell = func() fyne.CanvasObject { return newCellView() }
 	g.UpdateCell = g.updateCell
 	g.ShowHeaderRow, g.ShowHeaderColumn = true, true
@@ -44,11 +47,14 @@ func newGrid(s *sheet) *grid {
 	// off when columns are sticky.
 	g.OnSelected = func(id widget.TableCellID) {
 		g.UnselectAll()
-		g.setCursor(id)
+		if id.Col < len(g.s.fields()) {
+			g.setCursor(id)
+		}
 	}
 	g.ExtendBaseWidget(g)
 	g.fitColumns()
 	g.SetColumnWidth(-1, rowHeaderWidth)
+	g.SetColumnWidth(len(g.widths), 1)
 	return g
 }
 
@@ -79,9 +85,7 @@ func (g *grid) fitColumns() {
 	fields := g.s.fields()
 	g.widths = make([]float32, len(fields))
 	for i, f := range fields {
-		head := newHeaderLabel().(*widget.Label)
-		head.SetText(f.Label)
-		w := max(head.MinSize().Width, cellWidthFor(g.longest(i)))
+		w := max(naturalWidth(f.Label, fyne.TextStyle{Bold: true}), cellWidthFor(g.longest(i)))
 		g.widths[i] = float32(math.Ceil(float64(w)))
 		g.SetColumnWidth(i, g.widths[i])
 	}
@@ -124,7 +128,14 @@ func cellWidthFor(text string) float32 {
 	c := newCellView()
 	c.mark.Text = "？"
 	c.text.Text = text
+	c.text.Truncation = fyne.TextTruncateOff // a clipping label's MinSize leaves the text out
 	return c.MinSize().Width
+}
+
+// naturalWidth is the width a label needs to show text whole.
+func naturalWidth(text string, style fyne.TextStyle) float32 {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, style)
+	return l.MinSize().Width
 }
 
 // fitColumn widens a column when an edit made its content wider.
@@ -141,7 +152,7 @@ func (g *grid) fitColumn(col int, text string) {
 func (g *grid) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)
 	switch {
-	case id.Row < 0 && id.Col >= 0:
+	case id.Row < 0 && id.Col >= 0 && id.Col < len(g.s.fields()):
 		l.SetText(g.s.fields()[id.Col].Label)
 	case id.Col < 0 && id.Row >= 0 && id.Row < len(g.s.visible):
 		row := g.s.visible[id.Row]
@@ -157,7 +168,8 @@ func (g *grid) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 
 func (g *grid) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c := o.(*cellView)
-	if id.Row >= len(g.s.visible) {
+	if id.Row >= len(g.s.visible) || id.Col >= len(g.s.fields()) {
+		c.set("", review.StatusClean, false, false)
 		return
 	}
 	row := g.s.visible[id.Row]
@@ -201,7 +213,7 @@ func (g *grid) TypedKey(e *fyne.KeyEvent) {
 		return
 	}
 	g.s.wb.setMessage("") // a message is about the last action only
-	rows, cols := g.Length()
+	rows, cols := g.size()
 	switch e.Name {
 	case fyne.KeyUp:
 		g.moveBy(-1, 0)
@@ -261,7 +273,7 @@ func isModifier(k fyne.KeyName) bool {
 // TypedRune starts editing with the typed character, as in a spreadsheet.
 func (g *grid) TypedRune(r rune) {
 	g.s.wb.touch()
-	if rows, _ := g.Length(); rows > 0 {
+	if rows, _ := g.size(); rows > 0 {
 		s := string(r)
 		g.s.beginEdit(&s)
 	}
@@ -271,7 +283,7 @@ func (g *grid) moveBy(dr, dc int) { g.moveTo(g.cur.Row+dr, g.cur.Col+dc) }
 
 // moveTo puts the cursor on a table cell, clamped to the table.
 func (g *grid) moveTo(r, c int) {
-	rows, cols := g.Length()
+	rows, cols := g.size()
 	if rows == 0 || cols == 0 {
 		return
 	}
@@ -282,14 +294,23 @@ func (g *grid) moveTo(r, c int) {
 	g.setCursor(id)
 }
 
-// scrollTo brings a cell fully into view. Table.ScrollTo in Fyne 2.7 sets
-// the offset without clamping it: near the right or bottom edge the data
-// scroller clamps while the header keeps the unclamped offset, and values
-// sit under the wrong header. The offset is computed here from the column
-// widths and set through ScrollToOffset, which clamps both together.
+// size is the table in rows and fields (without the blank last column).
+func (g *grid) size() (rows, cols int) { return len(g.s.visible), len(g.s.fields()) }
+
+// scrollTo brings a cell fully into view, header and data in step.
+//
+// Fyne 2.7's Table draws the columns right of sticky ones at a place that
+// depends on the scroll offset: with offset o it finds the first column m
+// whose right edge is past o, draws column m+sticky at m's place, and so
+// on; columns of differing widths then sit elsewhere than Table.ScrollTo
+// (and the scroller's clamping) assume, and the cursor cell can end up
+// partly or wholly out of view. This models what Fyne draws, picks the
+// offset nearest the current one that shows the cell whole, and sets it
+// through ScrollToOffset, which moves header and data together. The blank
+// last column gives the room the right edge needs.
 func (g *grid) scrollTo(id widget.TableCellID) {
 	size := g.Size()
-	rows, cols := g.Length()
+	rows, cols := g.size()
 	if size.Width <= 0 || size.Height <= 0 || rows == 0 || cols == 0 || len(g.widths) != cols {
 		return
 	}
@@ -302,22 +323,40 @@ func (g *grid) scrollTo(id widget.TableCellID) {
 		stuck += w + pad
 	}
 	viewW := size.Width - rowHeaderWidth - stuck
-	contentW := float32(0)
-	x := float32(0)
-	for i := sticky; i < cols; i++ {
-		if i == id.Col {
-			x = contentW
-		}
-		contentW += g.widths[i] + pad
+	widths := append(append([]float32(nil), g.widths...), g.spacer)
+	colOff := make([]float32, len(widths)+1) // x of column i counted from column 0, as Fyne does
+	for i, w := range widths {
+		colOff[i+1] = colOff[i] + w + pad
 	}
-	contentW -= pad
+	// room after the last field for the offset that shows it
+	if need := colOff[cols-1-sticky] - (colOff[cols] - colOff[sticky] - viewW); sticky > 0 && need > g.spacer {
+		g.spacer = float32(math.Ceil(float64(need))) + 1
+		widths[cols] = g.spacer
+		colOff[cols+1] = colOff[cols] + g.spacer + pad
+		g.SetColumnWidth(cols, g.spacer)
+	}
+	maxX := max(0, colOff[len(widths)]-colOff[sticky]-pad-viewW)
 	off := g.off
 	if id.Col >= sticky {
-		w := g.widths[id.Col]
-		if x < off.X {
-			off.X = x
-		} else if x+w > off.X+viewW {
-			off.X = x + w - viewW
+		best, found := float32(0), false
+		for m := 0; m+sticky <= id.Col; m++ {
+			lo, hi := float32(0), colOff[m+1]-0.01 // first column drawn is m for o in [lo, hi]
+			if m > 0 {
+				lo = colOff[m]
+			}
+			x := colOff[m] + colOff[id.Col] - colOff[m+sticky] // where the cell is drawn
+			lo = max(lo, x+widths[id.Col]-viewW, 0)
+			hi = min(hi, x, maxX)
+			if lo > hi || colOff[id.Col] >= hi+size.Width { // Fyne stops drawing at the table's width
+				continue
+			}
+			o := max(lo, min(off.X, hi))
+			if !found || abs32(o-off.X) < abs32(best-off.X) {
+				best, found = o, true
+			}
+		}
+		if found {
+			off.X = best
 		}
 	}
 	rowH, headH := g.rowHeight()
@@ -329,10 +368,17 @@ func (g *grid) scrollTo(id widget.TableCellID) {
 		off.Y = y + rowH - viewH
 	}
 	contentH := float32(rows)*(rowH+pad) - pad
-	off.X = max(0, min(off.X, contentW-viewW))
+	off.X = max(0, min(off.X, maxX))
 	off.Y = max(0, min(off.Y, contentH-viewH))
 	g.off = off
 	g.ScrollToOffset(off)
+}
+
+func abs32(f float32) float32 {
+	if f < 0 {
+		return -f
+	}
+	return f
 }
 
 // rowHeight is the data row and header heights as the table computes them.

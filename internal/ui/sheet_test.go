@@ -209,6 +209,14 @@ func TestCursorVisibleAndHeaderAligned(t *testing.T) {
 			checkInView(t, "Left after widening", w, sh)
 			sh.goTo(0, sh.grid.StickyColumnCount)
 			checkInView(t, "back to the first scrolling column", w, sh)
+			for i := 0; i < last; i++ { // every column, rightwards then back
+				key(sh.grid, fyne.KeyRight)
+				checkInView(t, fmt.Sprintf("Right to column %d", sh.grid.cur.Col), w, sh)
+			}
+			for i := 0; i < last; i++ {
+				key(sh.grid, fyne.KeyLeft)
+				checkInView(t, fmt.Sprintf("Left to column %d", sh.grid.cur.Col), w, sh)
+			}
 		})
 	}
 }
@@ -248,4 +256,199 @@ func TestRestoredCursorIsScrolledTo(t *testing.T) {
 		t.Fatalf("cursor restored to %d/%d", r, f)
 	}
 	checkInView(t, "restored cursor", w, sh)
+}
+
+// Defect 3: no value or header is cut short. Every cell and header label on
+// screen gets at least the width its text needs, a suspect 12.56 with ▲
+// included, on the first screen and at the right end.
+func TestNoValueOrHeaderIsClipped(t *testing.T) {
+	w, sh, clk := openSample(t, "m4-exam.csv", fyne.NewSize(1600, 1000))
+	wf := sh.session.Batch.Form.Field("weight").Index
+	sh.grid.moveTo(0, wf)
+	sh.grid.TypedRune('1')
+	typeText(sh.editor, "2.56")
+	clk.t = clk.t.Add(time.Second)
+	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+	if got := sh.session.Value(0, wf); got != "12.56" {
+		t.Fatalf("value %q", got)
+	}
+	// a suspect cell of that column, drawn the way the table draws it
+	cv := newCellView()
+	cv.set("12.56", review.StatusWarning, false, false)
+	cv.Resize(fyne.NewSize(sh.grid.widths[wf], sh.grid.rowH))
+	test.WidgetRenderer(cv).Layout(cv.Size())
+	if need, got := naturalWidth("12.56", fyne.TextStyle{}), cv.text.Size().Width; got < need {
+		t.Errorf("「▲ 12.56」 gets %.0f of the %.0f it needs", got, need)
+	}
+	check := func(where string) {
+		n := 0
+		walk(w.Window().Canvas().Content(), fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position) {
+			switch v := o.(type) {
+			case *cellView:
+				if need := naturalWidth(v.text.Text, v.text.TextStyle); v.text.Text != "" && v.text.Size().Width+0.5 < need {
+					t.Errorf("%s: cell 「%s」 cut: %.0f < %.0f", where, v.text.Text, v.text.Size().Width, need)
+				}
+				n++
+			case *widget.Label:
+				if need := naturalWidth(v.Text, v.TextStyle); v.Truncation == fyne.TextTruncateClip && v.TextStyle.Bold && v.Text != "" && v.Size().Width+0.5 < need {
+					t.Errorf("%s: header 「%s」 cut: %.0f < %.0f", where, v.Text, v.Size().Width, need)
+				}
+			}
+		})
+		if n < 20 {
+			t.Errorf("%s: only %d cells on screen", where, n)
+		}
+	}
+	check("first screen")
+	key(sh.grid, fyne.KeyEnd)
+	check("End")
+}
+
+// Code columns show their label, dates their reading and the age.
+func TestDisplayReadsCodesAndDates(t *testing.T) {
+	_, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	f := sh.session.Batch.Form
+	ctx := t.Context()
+	exam, birth := f.Field(form.KeyExamDate).Index, f.Field(form.KeyBirth).Index
+	sh.session.Edit(ctx, 0, birth, "令和4年10月1日", "")
+	sh.session.Edit(ctx, 0, exam, "令和6年5月14日", "")
+	if got := sh.display(0, exam); got != "R6.5.14（1歳7か月）" {
+		t.Errorf("exam date shows %q", got)
+	}
+	var code *form.Field
+	for _, fd := range f.Fields {
+		if fd.Type == form.TypeCode && len(fd.Options) > 0 {
+			code = fd
+			break
+		}
+	}
+	o := code.Options[0]
+	sh.session.Edit(ctx, 0, code.Index, o.Code, "")
+	if got := sh.display(0, code.Index); got != o.Code+" "+o.Label {
+		t.Errorf("code shows %q, want %q", got, o.Code+" "+o.Label)
+	}
+	sh.session.Edit(ctx, 0, code.Index, "l", "") // a misread is shown as it is
+	if got := sh.display(0, code.Index); got != "l" {
+		t.Errorf("misread code shows %q", got)
+	}
+}
+
+// Defect 5: every filter and the search give the keyboard back to the
+// table; the search answers Enter and Esc.
+func TestFiltersAndSearchReturnFocus(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	c := w.Window().Canvas()
+	steps := []struct {
+		name string
+		do   func()
+	}{
+		{"種類", func() { c.Focus(sh.kindSel); sh.kindSel.SetSelectedIndex(1) }},
+		{"列", func() { c.Focus(sh.columnSel); sh.columnSel.SetSelectedIndex(3) }},
+		{"未解決のみ", func() { c.Focus(sh.onlyOpen); sh.onlyOpen.SetChecked(true) }},
+		{"エラーのみ", func() { c.Focus(sh.onlyErrors); sh.onlyErrors.SetChecked(true) }},
+		{"search Enter", func() {
+			c.Focus(sh.search)
+			test.Type(sh.search, "00")
+			sh.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		}},
+		{"search Esc", func() {
+			c.Focus(sh.search)
+			test.Type(sh.search, "99")
+			sh.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+			if sh.search.Text != "" {
+				t.Errorf("Esc leaves the search %q", sh.search.Text)
+			}
+		}},
+	}
+	for _, s := range steps {
+		s.do()
+		if got := c.Focused(); got != sh.grid {
+			t.Errorf("after %s the focus is on %T, want the table", s.name, got)
+		}
+	}
+}
+
+// The エラーのみ filter keeps rows with open errors, and F8 goes to errors only.
+func TestErrorsOnlyFilter(t *testing.T) {
+	_, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	sh.onlyErrors.SetChecked(true)
+	if len(sh.visible) == 0 || len(sh.visible) == len(sh.session.Batch.Rows) {
+		t.Fatalf("エラーのみ shows %d of %d rows", len(sh.visible), len(sh.session.Batch.Rows))
+	}
+	for i := 0; i < 5; i++ {
+		key(sh.grid, fyne.KeyF8)
+		r, f, _ := sh.pos()
+		if st := sh.session.CellStatus(r, f); st != review.StatusError {
+			t.Fatalf("F8 under エラーのみ went to a %v cell", st)
+		}
+	}
+}
+
+// Defect 6: F6 on ● is refused; F7 resolves it as 判読不能 (blank + reason).
+func TestUnreadableCannotBeConfirmed(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	w.app.Preferences().SetBool(prefAdvance, false)
+	var p review.Pos
+	found := false
+	for r := range sh.session.Batch.Rows {
+		for f := range sh.fields() {
+			if strings.Contains(sh.session.Value(r, f), normalize.Unreadable) {
+				p, found = review.Pos{Row: r, Field: f}, true
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no ● in the sample")
+	}
+	sh.goTo(p.Row, p.Field)
+	key(sh.grid, fyne.KeyF6)
+	if _, ok := sh.session.Confirmed(p.Row, p.Field); ok {
+		t.Fatal("F6 confirmed ● as read")
+	}
+	if !strings.Contains(w.message.Text, "F7") {
+		t.Errorf("message %q should point to F7", w.message.Text)
+	}
+	shiftKey(sh.grid, fyne.KeyF6) // with a reason other than 判読不能: refused too
+	sh.reasonIn.SetText(reasonMatchesPaper)
+	sh.reasonDlg.Confirm()
+	if _, ok := sh.session.Confirmed(p.Row, p.Field); ok {
+		t.Fatal("Shift+F6 「用紙と一致」 confirmed ●")
+	}
+	key(sh.grid, fyne.KeyF7)
+	c, ok := sh.session.Confirmed(p.Row, p.Field)
+	if !ok || c.Reason != reasonUnreadable || sh.session.Value(p.Row, p.Field) != "" {
+		t.Fatalf("F7: confirmed=%v %+v value %q", ok, c, sh.session.Value(p.Row, p.Field))
+	}
+}
+
+// Defect 8: a message and 「指摘 n/N」 go when the cursor moves on.
+func TestStatusNeverStale(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	w.app.Preferences().SetBool(prefAdvance, false)
+	key(sh.grid, fyne.KeyF8)
+	if !strings.Contains(w.position.Text, "指摘 1/") {
+		t.Fatalf("position %q", w.position.Text)
+	}
+	key(sh.grid, fyne.KeyRight)
+	if strings.Contains(w.position.Text, "指摘") {
+		t.Errorf("「指摘 n/N」 left after leaving the cell: %q", w.position.Text)
+	}
+	for i := 0; i < 80; i++ {
+		key(sh.grid, fyne.KeyF8)
+		if r, f, _ := sh.pos(); func() bool { _, ok := sh.session.Suggestion(r, f); return ok }() {
+			break
+		}
+	}
+	key(sh.grid, fyne.KeyF4)
+	if w.message.Text != "候補を採用しました" {
+		t.Fatalf("message %q", w.message.Text)
+	}
+	key(sh.grid, fyne.KeyF6)
+	if strings.Contains(w.message.Text, "候補") {
+		t.Errorf("message after F6: %q", w.message.Text)
+	}
+	key(sh.grid, fyne.KeyDown)
+	if w.message.Text != "" {
+		t.Errorf("message after moving: %q", w.message.Text)
+	}
 }
