@@ -54,7 +54,7 @@ func face(size float64) (font.Face, error) {
 }
 
 var (
-	paper = color.NRGBA{0xFA, 0xF8, 0xF2, 0xFF}
+	paper     = color.NRGBA{0xFA, 0xF8, 0xF2, 0xFF}
 	printInk  = color.NRGBA{0x9C, 0xB4, 0xC8, 0xFF} // the form's printed lines
 	printDark = color.NRGBA{0x3A, 0x5A, 0x78, 0xFF} // the form's printed labels
 )
@@ -67,7 +67,7 @@ func drawer(dst draw.Image, fc font.Face, x, y int) *font.Drawer {
 func Render(value string, seed int64) (image.Image, error) {
 	img := image.NewNRGBA(image.Rect(0, 0, CropWidth, CropHeight))
 	draw.Draw(img, img.Bounds(), &image.Uniform{paper}, image.Point{}, draw.Src)
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x6b656e7368696e)) // #nosec G404 -- picture noise, not security
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x6b656e7368696e)) // #nosec G404 G115 -- picture noise, not security; any seed bits will do
 	box(img, image.Rect(6, 8, CropWidth-6, CropHeight-8), printInk)
 	if err := write(img, image.Rect(16, 14, CropWidth-16, CropHeight-14), value, rng); err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func write(img *image.NRGBA, r image.Rectangle, text string, rng *rand.Rand) err
 			return err
 		}
 	}
-	ink := color.NRGBA{uint8(0x18 + rng.IntN(0x20)), uint8(0x1C + rng.IntN(0x18)), uint8(0x40 + rng.IntN(0x30)), 0xFF}
+	ink := color.NRGBA{0x18 + byteN(rng, 0x20), 0x1C + byteN(rng, 0x18), 0x40 + byteN(rng, 0x30), 0xFF}
 	x := float64(r.Min.X) + rng.Float64()*size*0.3
 	base := float64(r.Min.Y) + float64(r.Dy())*0.5 + size*0.35
 	slant := 0.08 + rng.Float64()*0.14
@@ -185,7 +185,7 @@ func noise(img *image.NRGBA, rng *rand.Rand, n int) {
 	b := img.Bounds()
 	for range n {
 		x, y := b.Min.X+rng.IntN(b.Dx()), b.Min.Y+rng.IntN(b.Dy())
-		g := uint8(80 + rng.IntN(120))
+		g := 80 + byteN(rng, 120)
 		blend(img, x, y, color.NRGBA{g, g, g, 0xFF}, 0.25+rng.Float64()*0.5)
 	}
 	for range n / 200 {
@@ -223,3 +223,6 @@ func PNG(value string, seed int64) ([]byte, error) {
 	err = EncodePNG(&buf, img)
 	return buf.Bytes(), err
 }
+
+// byteN is a random byte below n (n ≤ 256).
+func byteN(rng *rand.Rand, n int) uint8 { return uint8(rng.UintN(uint(n)) & 0xFF) } // #nosec G115 -- masked to a byte
