@@ -331,6 +331,8 @@ func collectText(o fyne.CanvasObject) string {
 			}
 		case *widget.Label:
 			b.WriteString(v.Text + "\n")
+		case *jpText:
+			b.WriteString(v.Text + "\n")
 		case *widget.Button:
 			b.WriteString(v.Text + "\n")
 		case *canvas.Text:

@@ -258,6 +258,8 @@ func (g *grid) TypedKey(e *fyne.KeyEvent) {
 		}
 	case fyne.KeyF7:
 		g.s.markUnreadable()
+	case fyne.KeyF9:
+		g.s.showSheet()
 	}
 }
 

@@ -38,23 +38,24 @@ type sheet struct {
 	detail   *fyne.Container
 	content  fyne.CanvasObject
 
-	onlyOpen   *widget.Check
-	onlyErrors *widget.Check // open errors only: what blocks submit
-	kindSel    *widget.Select
-	columnSel  *widget.Select
-	search     *searchEntry
-	split      *container.Split
-	visible    []int // batch rows shown, in order
-	editing    bool
-	editRow    int
-	editField  int
-	editTyped  bool         // the clerk typed into the edit bar since the edit began
-	loading    bool         // the program, not the clerk, is setting the edit bar
-	findingPos string       // "3/42" of the last jump
-	findingAt  review.Pos   // the cell findingPos belongs to
-	msgAt      review.Pos   // the cell the status message is about
-	reasonDlg  *keyDialog   // the reason dialog on screen, for tests
-	reasonIn   *dialogEntry // its reason field
+	onlyOpen     *widget.Check
+	onlyErrors   *widget.Check // open errors only: what blocks submit
+	kindSel      *widget.Select
+	columnSel    *widget.Select
+	search       *searchEntry
+	split        *container.Split
+	detailScroll *container.Scroll
+	visible      []int // batch rows shown, in order
+	editing      bool
+	editRow      int
+	editField    int
+	editTyped    bool         // the clerk typed into the edit bar since the edit began
+	loading      bool         // the program, not the clerk, is setting the edit bar
+	findingPos   string       // "3/42" of the last jump
+	findingAt    review.Pos   // the cell findingPos belongs to
+	msgAt        review.Pos   // the cell the status message is about
+	reasonDlg    *keyDialog   // the reason dialog on screen, for tests
+	reasonIn     *dialogEntry // its reason field
 }
 
 var allKinds = "すべての種類"
@@ -97,8 +98,8 @@ func newSheet(wb *Workbench, s *review.Session, path string, curRow, curField in
 	)
 	// the pane's minimum width is fixed, so the split does not jump when
 	// the detail text changes
-	detailScroll := container.New(&fixedWidth{width: detailMinWidth}, container.NewVScroll(sh.detail))
-	sh.split = container.NewHSplit(sh.grid, detailScroll)
+	sh.detailScroll = container.NewVScroll(sh.detail)
+	sh.split = container.NewHSplit(sh.grid, container.New(&fixedWidth{width: detailMinWidth}, sh.detailScroll))
 	sh.split.Offset = 0.72
 	sh.content = container.NewBorder(top, nil, nil, nil, sh.split)
 	if curRow >= 0 && curRow < len(s.Batch.Rows) {

@@ -452,3 +452,117 @@ func TestStatusNeverStale(t *testing.T) {
 		t.Errorf("message after moving: %q", w.message.Text)
 	}
 }
+
+// Defect 10: the detail pane breaks lines the Japanese way, keeps its
+// width when its text changes, and says 「元に戻す」 once in the history.
+func TestDetailPaneLinesAndSplit(t *testing.T) {
+	w, sh, clk := openSample(t, "m4-exam.csv", fyne.NewSize(1280, 800))
+	w.app.Preferences().SetBool(prefAdvance, false)
+	gridW := sh.grid.Size().Width
+	widths := map[float32]bool{}
+	for i := 0; i < 12; i++ {
+		key(sh.grid, fyne.KeyF8)
+		widths[sh.grid.Size().Width] = true
+		walk(sh.detail, fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position) {
+			if v, ok := o.(*jpText); ok {
+				for _, l := range strings.Split(v.label.Text, "\n") {
+					if strings.HasPrefix(l, "、") || strings.HasPrefix(l, "。") {
+						t.Errorf("detail line starts with punctuation: %q", v.label.Text)
+					}
+				}
+				if v.Size().Height+0.5 < v.MinSize().Height {
+					t.Errorf("「%s」 gets %.0f of the %.0f high it needs", v.Text, v.Size().Height, v.MinSize().Height)
+				}
+			}
+		})
+	}
+	if len(widths) != 1 || !widths[gridW] {
+		t.Errorf("the table/detail split moved: table widths %v, first %v", widths, gridW)
+	}
+	// history: an undone edit reads 「［元に戻す］」 once
+	wf := sh.session.Batch.Form.Field("weight").Index
+	sh.grid.moveTo(0, wf)
+	sh.grid.TypedRune('7')
+	clk.t = clk.t.Add(time.Second)
+	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+	sh.undo()
+	sh.goTo(0, wf)
+	text := collectText(sh.detail)
+	if strings.Count(text, "元に戻す") != 1 {
+		t.Errorf("history says 元に戻す %d times:\n%s", strings.Count(text, "元に戻す"), text)
+	}
+}
+
+// Keystrokes per decision, per suspect kind: accept a suggestion or
+// confirm = 1 key, a typed fix = the value + Enter, 判読不能 = 1 key; each
+// moves on to the next open finding. Logged for the closing note.
+func TestKeystrokesPerSuspectKind(t *testing.T) {
+	w, sh, clk := openSample(t, "y3-exam.csv", fyne.NewSize(1280, 800))
+	_ = w
+	type tally struct{ decisions, keys int }
+	per := map[string]*tally{}
+	keys := 0
+	press := func(k fyne.KeyName) { keys++; key(sh.grid, k) }
+	key(sh.grid, fyne.KeyF8) // to the first finding
+	for step := 0; step < 400 && len(sh.session.OpenCells()) > 0; step++ {
+		r, f, _ := sh.pos()
+		kind := "row"
+		var code string
+		for _, fd := range sh.session.CellFindings(r, f) {
+			if sh.session.IsOpen(fd) {
+				code = fd.Code
+				break
+			}
+		}
+		if code == "" {
+			for _, fd := range sh.session.CellFindings(r, -1) {
+				code = fd.Code
+			}
+		}
+		if code != "" {
+			kind = code
+		}
+		before, open := keys, len(sh.session.OpenCells())
+		v := sh.session.Value(r, f)
+		switch _, sug := sh.session.Suggestion(r, f); {
+		case strings.Contains(v, normalize.Unreadable):
+			press(fyne.KeyF7)
+		case sug:
+			press(fyne.KeyF4)
+		case code == "required.missing" || v == "":
+			for _, ch := range "1" {
+				keys++
+				sh.grid.TypedRune(ch)
+			}
+			clk.t = clk.t.Add(time.Second)
+			keys++
+			sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		default:
+			press(fyne.KeyF6)
+		}
+		if len(sh.session.OpenCells()) >= open {
+			// the decision left it open (a typed value still wrong): confirm it
+			press(fyne.KeyF6)
+			if len(sh.session.OpenCells()) >= open {
+				t.Fatalf("stuck at %d/%d %s (%q)", r, f, kind, v)
+			}
+		}
+		tl := per[kind]
+		if tl == nil {
+			tl = &tally{}
+			per[kind] = tl
+		}
+		tl.decisions++
+		tl.keys += keys - before
+	}
+	if n := len(sh.session.OpenCells()); n != 0 {
+		t.Fatalf("%d findings left", n)
+	}
+	for kind, tl := range per {
+		avg := float64(tl.keys) / float64(tl.decisions)
+		t.Logf("%-24s %3d decisions  %.2f keys each", kind, tl.decisions, avg)
+		if avg > 3 {
+			t.Errorf("%s takes %.2f keys a decision", kind, avg)
+		}
+	}
+}
