@@ -75,7 +75,7 @@ func Write(path string, b *submission.Batch, f *form.Form, opt Options) error {
 	}
 	if err := table(x, st, SheetChanges, id, opt.Now,
 		[]column{{"行", 6, nil}, {"宛名番号", 18, &st.text}, {"氏名カナ", 18, nil}, {"項目", 16, nil}, {"OCR の値", 14, &st.text}, {"最終値", 14, &st.text},
-			{"指摘の種類", 14, nil}, {"指摘の内容", 60, &st.wrap}, {"確信度", 8, &st.pct}, {"区分", 16, nil}, {"担当者", 12, nil}, {"日時", 17, &st.datetime}},
+			{"指摘の種類", 14, nil}, {"指摘の内容", 60, &st.wrap}, {"確信度", 8, &st.pct}, {"区分", 30, &st.wrap}, {"担当者", 12, nil}, {"日時", 17, &st.datetime}},
 		len(changes), changeRow); err != nil {
 		return fmt.Errorf("report: %s: %w", SheetChanges, err)
 	}

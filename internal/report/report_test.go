@@ -68,7 +68,7 @@ func TestReportContent(t *testing.T) {
 	if v, _ := x.GetCellValue(SheetSummary, "B3"); v != "未送信" {
 		t.Errorf("batch label %q", v)
 	}
-	if v, _ := x.GetCellValue(SheetSummary, "B12"); v != "40" {
+	if v, _ := x.GetCellValue(SheetSummary, "B13"); v != "40" {
 		t.Errorf("rows %q", v)
 	}
 	// changes: header, ids as text with zeros, the formula guard

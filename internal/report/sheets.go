@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,6 +145,7 @@ func summary(x *excelize.File, st *styles, b *submission.Batch, f *form.Form, op
 	x.SetColWidth(sh, "B", "B", 44)
 	x.SetColWidth(sh, "D", "D", 22)
 	x.SetColWidth(sh, "E", "E", 10)
+	x.SetColWidth(sh, "B", "B", 44)
 	x.SetCellValue(sh, "A1", "修正レポート（"+f.Title+"）")
 	x.SetCellStyle(sh, "A1", "A1", st.title)
 	overrides := 0
@@ -166,9 +168,9 @@ func summary(x *excelize.File, st *styles, b *submission.Batch, f *form.Form, op
 	}
 	info := [][2]any{
 		{"バッチ", batchLabel(b)}, {"帳票", f.ID + " " + f.Title}, {"元のファイル", text(b.File)}, {"ファイルのハッシュ (SHA-256)", b.FileHash},
-		{"保健センター", fmt.Sprintf("%d %s", b.Centre, centreNames[b.Centre])}, {"確認者", text(b.Reviewer)}, {"送信者", orDash(text(b.Submitter))},
-		{"送信日時", submitted}, {"印刷日", opt.Now.Local()},
-		{"行数", len(b.Records)}, {"確認したセル数", len(b.Records) * len(f.Fields)}, {"指摘", findings},
+		{"保健センター", fmt.Sprintf("%d %s", b.Centre, centreNames[b.Centre])}, {"確認者", text(reviewers(b))}, {"承認者", orDash(text(approver(b)))},
+		{"送信者", orDash(text(b.Submitter))}, {"送信日時", submitted}, {"印刷日", opt.Now.Local()},
+		{"行数", len(b.Records)}, {"全セル数", len(b.Records) * len(f.Fields)}, {"確認したセル数", len(changes)}, {"指摘", findings},
 		{"修正したセル", countIf(changes, func(c submission.Cell) bool { return c.Edited })},
 		{"読み取りどおりと確認したセル", countIf(changes, func(c submission.Cell) bool { return c.Confirmed })},
 		{"未解決・上書きの指摘があるセル", len(open)}, {"上書きで送信したセル", overrides}, {"上書きの理由", ov},
@@ -217,7 +219,11 @@ func summary(x *excelize.File, st *styles, b *submission.Batch, f *form.Form, op
 			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "項目別の指摘件数"}}},
 			Legend:    excelize.ChartLegend{Position: "none"},
 			Dimension: excelize.ChartDimension{Width: 520, Height: 360},
-			YAxis:     excelize.ChartAxis{ReverseOrder: true},
+			// the category axis runs top-down so the largest count is on
+			// top, as in the table; the value axis runs left to right;
+			// labels in black, readable on a monochrome printout
+			XAxis: excelize.ChartAxis{ReverseOrder: true, Font: axisFont},
+			YAxis: excelize.ChartAxis{Font: axisFont, MajorGridLines: true},
 		}); err != nil {
 			return err
 		}
@@ -258,4 +264,31 @@ func wrappedLines(text string, width float64) int {
 		n += max(1, int(w/(width-1))+1)
 	}
 	return n
+}
+
+var axisFont = excelize.Font{Color: "000000", Size: 10}
+
+// reviewers names who did the review: everyone who corrected or confirmed
+// a cell, in order of appearance; the session's user when nobody did.
+func reviewers(b *submission.Batch) string {
+	var names []string
+	for _, c := range b.Trail {
+		for _, who := range []string{c.EditedBy, c.ConfirmedBy} {
+			if who != "" && !slices.Contains(names, who) {
+				names = append(names, who)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return b.Reviewer
+	}
+	return strings.Join(names, "、")
+}
+
+// approver is who approved sending with errors left (the override), or "".
+func approver(b *submission.Batch) string {
+	if b.Override == nil {
+		return ""
+	}
+	return b.Override.User
 }
