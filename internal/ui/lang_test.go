@@ -87,3 +87,19 @@ func TestErrorTextIsJapanese(t *testing.T) {
 		}
 	}
 }
+
+// New registers the Japanese: the workbench's own window shows 終了, not Quit.
+func TestNewShowsFyneStringsInJapanese(t *testing.T) {
+	newTestBench(t, nil)
+	if got := lang.L("Quit"); got != "終了" {
+		t.Errorf("Quit shows as %q after New", got)
+	}
+}
+
+func TestKeyHelp(t *testing.T) {
+	for _, k := range []string{"F7", "F9", "F4", "F6", "Shift+F6"} {
+		if !regexp.MustCompile(regexp.QuoteMeta(k)).MatchString(keyHelp) || !regexp.MustCompile(regexp.QuoteMeta(k)).MatchString(keyHelpFull) {
+			t.Errorf("key help lacks %s", k)
+		}
+	}
+}

@@ -33,6 +33,11 @@ var systemFonts = map[string][]string{
 // newTheme picks the font: KENSHIN_FONT, then a system font, then the
 // bundled BIZ UDGothic.
 func newTheme() fyne.Theme {
+	// the theme is set up once, in New: the moment Fyne's own strings
+	// (Quit, Cancel, Save File …) get their Japanese too
+	if err := UseJapanese(); err != nil {
+		fyne.LogError("Japanese for Fyne's own strings", err)
+	}
 	t := &jpTheme{Theme: theme.DefaultTheme()}
 	paths := append([]string{os.Getenv("KENSHIN_FONT")}, systemFonts[runtime.GOOS]...)
 	for _, p := range paths {
