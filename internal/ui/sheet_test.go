@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -564,5 +565,45 @@ func TestKeystrokesPerSuspectKind(t *testing.T) {
 		if avg > 3 {
 			t.Errorf("%s takes %.2f keys a decision", kind, avg)
 		}
+	}
+}
+
+// The paper beside the value: the crop is the first thing in the detail
+// pane, and F9 shows the whole sheet with the cursor field outlined.
+func TestPaperBesideTheValue(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam-images.csv", fyne.NewSize(1280, 800))
+	wf := sh.session.Batch.Form.Field("weight").Index
+	sh.goTo(1, wf)
+	first := sh.detail.Objects[0]
+	if !strings.Contains(collectText(first), "用紙の画像") {
+		t.Fatalf("the crop is not at the top of the detail pane: %s", collectText(sh.detail))
+	}
+	var img *canvas.Image
+	walk(first, fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position) {
+		if v, ok := o.(*canvas.Image); ok {
+			img = v
+		}
+	})
+	if img == nil || img.Size().Width < 250 || img.Size().Height < 60 {
+		t.Fatalf("crop too small to read: %v", img)
+	}
+	overlays := w.Window().Canvas().Overlays().List()
+	key(sh.grid, fyne.KeyF9)
+	top := w.Window().Canvas().Overlays().Top()
+	if top == nil || len(w.Window().Canvas().Overlays().List()) == len(overlays) {
+		t.Fatal("F9 shows no sheet")
+	}
+	var outline *canvas.Rectangle
+	walk(top, fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position) {
+		if v, ok := o.(*canvas.Rectangle); ok && v.StrokeColor == colCursor {
+			outline = v
+		}
+	})
+	if outline == nil {
+		t.Fatal("the sheet has no outline on the field")
+	}
+	w.Window().Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.Window().Canvas().Focused() != sh.grid {
+		t.Errorf("Esc on the sheet leaves focus on %T", w.Window().Canvas().Focused())
 	}
 }
