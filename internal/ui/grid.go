@@ -102,12 +102,17 @@ func (g *grid) longest(col int) string {
 	}
 	f := g.s.fields()[col]
 	for _, o := range f.Options {
-		consider(o.Code + " " + o.Label)
+		consider(o.Code + " " + o.Label) // a code shows with its label
 	}
+	if f.Type == form.TypeDate {
+		consider("R10.12.31（10歳11か月）") // the widest reading a date shows
+	}
+	// the raw values: display only ever adds a label or shortens a date,
+	// and a raw value is cheap to read (display would parse 100,000 dates)
 	for row := range g.s.session.Batch.Rows {
-		consider(g.s.display(row, col))
+		consider(g.s.session.Value(row, col))
 	}
-	return best
+	return displayValue(best)
 }
 
 func textUnits(s string) int {
@@ -347,7 +352,7 @@ func (g *grid) scrollTo(id widget.TableCellID) {
 				lo = colOff[m]
 			}
 			x := colOff[m] + colOff[id.Col] - colOff[m+sticky] // where the cell is drawn
-			lo = max(lo, x+widths[id.Col]-viewW, 0)
+			lo = max(lo, min(x, x+widths[id.Col]-viewW), 0) // wider than the view: show its start
 			hi = min(hi, x, maxX)
 			if lo > hi || colOff[id.Col] >= hi+size.Width { // Fyne stops drawing at the table's width
 				continue
@@ -391,6 +396,23 @@ func (g *grid) rowHeight() (row, header float32) {
 		g.headH = head.Height
 	}
 	return g.rowH, g.headH
+}
+
+// MinSize keeps room for the row header, the sticky columns and the widest
+// column, so no split or window size can hide a whole cell.
+func (g *grid) MinSize() fyne.Size {
+	m := g.Table.MinSize()
+	pad := g.Theme().Size(theme.SizeNamePadding)
+	w := float32(rowHeaderWidth) + pad
+	widest := float32(0)
+	for i, cw := range g.widths {
+		if i < g.StickyColumnCount {
+			w += cw + pad
+		} else {
+			widest = max(widest, cw)
+		}
+	}
+	return fyne.NewSize(max(m.Width, w+widest+pad), m.Height)
 }
 
 // Resize keeps the cursor cell in view when the window or the split

@@ -162,7 +162,7 @@ func screen(t *testing.T, w *Workbench, sh *sheet) (table, cell, header placed) 
 		}
 	})
 	if found != 7 {
-		t.Fatalf("on screen: grid %v cell %v header %v (found %b)", found&1 != 0, found&2 != 0, found&4 != 0, found)
+		t.Fatalf("on screen at column %d row %d: grid %v cell %v header %v", sh.grid.cur.Col, sh.grid.cur.Row, found&1 != 0, found&2 != 0, found&4 != 0)
 	}
 	return table, cell, header
 }
