@@ -352,7 +352,7 @@ func (g *grid) scrollTo(id widget.TableCellID) {
 				lo = colOff[m]
 			}
 			x := colOff[m] + colOff[id.Col] - colOff[m+sticky] // where the cell is drawn
-			lo = max(lo, min(x, x+widths[id.Col]-viewW), 0) // wider than the view: show its start
+			lo = max(lo, min(x, x+widths[id.Col]-viewW), 0)    // wider than the view: show its start
 			hi = min(hi, x, maxX)
 			if lo > hi || colOff[id.Col] >= hi+size.Width { // Fyne stops drawing at the table's width
 				continue
