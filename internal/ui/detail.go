@@ -176,7 +176,9 @@ func (sh *sheet) imageView(rel string) fyne.CanvasObject {
 	}
 	img := canvas.NewImageFromFile(p)
 	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(detailMinWidth-24, (detailMinWidth-24)/4))
+	// the crop is 4:1; at the pane's width its writing is as large as the table's text or larger
+	w := max(sh.detail.Size().Width, detailMinWidth) - 16
+	img.SetMinSize(fyne.NewSize(detailMinWidth-24, min(w/4, 130)))
 	return container.NewVBox(boldLabel("用紙の画像"), img)
 }
 

@@ -444,7 +444,10 @@ func (sh *sheet) confirmWithReason() {
 		return
 	}
 	reason := newDialogEntry([]string{reasonMatchesPaper, reasonUnreadable, "記入者に確認済み"})
-	reason.SetText(reasonUnreadable)
+	reason.SetText(reasonMatchesPaper)
+	if r, f, _ := sh.pos(); strings.Contains(sh.session.Value(r, f), normalize.Unreadable) {
+		reason.SetText(reasonUnreadable) // ● has no value to confirm: the likely reason
+	}
 	content := widget.NewForm(widget.NewFormItem("理由", reason))
 	sh.reasonIn = reason
 	sh.reasonDlg = showKeyDialog(sh.wb.win, "理由を付けて確認", "確認する (Enter)", "やめる (Esc)", content, reason, func(ok bool) {
