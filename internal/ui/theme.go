@@ -44,12 +44,13 @@ func newTheme() fyne.Theme {
 		if p == "" {
 			continue
 		}
+		// #nosec G304 G703 -- a font file the administrator names (KENSHIN_FONT) or a fixed system path, only read
 		if b, err := os.ReadFile(p); err == nil && len(b) > 4 && string(b[:4]) != "ttcf" {
-			t.font = fyne.NewStaticResource(p, b)
+			t.font = fyne.NewStaticResource(p, thickenLowLines(b))
 			return t
 		}
 	}
-	t.font = fyne.NewStaticResource("BIZUDGothic-Regular.ttf", fonts.Regular)
+	t.font = fyne.NewStaticResource("BIZUDGothic-Regular.ttf", thickenLowLines(fonts.Regular))
 	return t
 }
 
