@@ -18,6 +18,7 @@ import (
 
 	"fyne.io/fyne/v2/layout"
 
+	"kenshin/internal/auth"
 	"kenshin/internal/batch"
 	"kenshin/internal/cropimg"
 	"kenshin/internal/form"
@@ -205,7 +206,7 @@ func (sh *sheet) sheetImage(row int) string {
 // size the sheet is shown without one.
 func (sh *sheet) showSheet() {
 	row, field, ok := sh.pos()
-	if !ok {
+	if !ok || !sh.wb.allow(auth.OpenFile) { // the sheet shows the child's data
 		return
 	}
 	rel := sh.sheetImage(row)

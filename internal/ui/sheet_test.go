@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -498,8 +499,18 @@ func TestDetailPaneLinesAndSplit(t *testing.T) {
 // confirm = 1 key, a typed fix = the value + Enter, 判読不能 = 1 key; each
 // moves on to the next open finding. Logged for the closing note.
 func TestKeystrokesPerSuspectKind(t *testing.T) {
-	w, sh, clk := openSample(t, "y3-exam.csv", fyne.NewSize(1280, 800))
-	_ = w
+	for _, file := range []string{testdata("samples/y3-exam.csv"), bigSample(t, 150)} {
+		t.Run(filepath.Base(file), func(t *testing.T) { keystrokes(t, file) })
+	}
+}
+
+func keystrokes(t *testing.T, file string) {
+	w, clk := newTestBench(t, nil)
+	w.Window().Resize(fyne.NewSize(1280, 800))
+	if err := w.OpenPath(file); err != nil {
+		t.Fatal(err)
+	}
+	sh := w.active()
 	type tally struct{ decisions, keys int }
 	per := map[string]*tally{}
 	keys := 0
@@ -559,7 +570,17 @@ func TestKeystrokesPerSuspectKind(t *testing.T) {
 	if n := len(sh.session.OpenCells()); n != 0 {
 		t.Fatalf("%d findings left", n)
 	}
+	kinds := make([]string, 0, len(per))
+	total := tally{}
 	for kind, tl := range per {
+		kinds = append(kinds, kind)
+		total.decisions += tl.decisions
+		total.keys += tl.keys
+	}
+	slices.Sort(kinds)
+	t.Logf("%-24s %3d decisions  %.2f keys each", "all", total.decisions, float64(total.keys)/float64(total.decisions))
+	for _, kind := range kinds {
+		tl := per[kind]
 		avg := float64(tl.keys) / float64(tl.decisions)
 		t.Logf("%-24s %3d decisions  %.2f keys each", kind, tl.decisions, avg)
 		if avg > 3 {
