@@ -244,7 +244,7 @@ func (sh *sheet) showSheet() {
 		layers = append(layers, container.NewWithoutLayout(mark))
 	}
 	title := fmt.Sprintf("用紙全体 %d 件目「%s」", row+1, sh.fields()[field].Label)
-	showKeyDialog(sh.wb.win, title, "閉じる (Enter)", "閉じる (Esc)", container.NewStack(layers...), nil, func(bool) { sh.toTable() })
+	showKeyDialog(sh.wb.win, title, "", "閉じる (Enter・Esc)", container.NewStack(layers...), nil, func(bool) { sh.toTable() })
 }
 
 func boldLabel(s string) *widget.Label {

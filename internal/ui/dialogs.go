@@ -6,33 +6,43 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// keyDialog is a confirm dialog that answers the keyboard the way every
-// dialog of the workbench must: Enter takes the default action, Esc
-// cancels, wherever the focus is inside it. Fyne's dialogs answer neither.
+// keyDialog is a dialog that answers the keyboard the way every dialog of
+// the workbench must: Enter takes the default action, Esc cancels,
+// wherever the focus is inside it. Fyne's dialogs answer neither.
 type keyDialog struct {
-	*dialog.ConfirmDialog
-	win    fyne.Window
-	prev   func(*fyne.KeyEvent)
-	closed bool
+	d       dialog.Dialog
+	confirm func()
+	win     fyne.Window
+	prev    func(*fyne.KeyEvent)
+	closed  bool
 }
 
-// showKeyDialog shows content with ok/cancel buttons, focuses first (nil:
-// nothing focused, the canvas takes the keys) and calls done once.
+// showKeyDialog shows content with ok/cancel buttons (ok "": one button,
+// cancel, that closes it), focuses first (nil: nothing focused, the
+// canvas takes the keys) and calls done once.
 func showKeyDialog(win fyne.Window, title, ok, cancel string, content fyne.CanvasObject, first fyne.Focusable, done func(ok bool)) *keyDialog {
 	k := &keyDialog{win: win}
-	k.ConfirmDialog = dialog.NewCustomConfirm(title, ok, cancel, content, func(answer bool) {
+	finish := func(answer bool) {
 		if k.closed {
 			return
 		}
 		k.closed = true
 		win.Canvas().SetOnTypedKey(k.prev)
 		done(answer)
-	}, win)
+	}
+	if ok == "" {
+		d := dialog.NewCustom(title, cancel, content, win)
+		d.SetOnClosed(func() { finish(false) })
+		k.d, k.confirm = d, d.Hide
+	} else {
+		d := dialog.NewCustomConfirm(title, ok, cancel, content, finish, win)
+		k.d, k.confirm = d, d.Confirm
+	}
 	// with nothing focused the canvas gets the keys
 	k.prev = win.Canvas().OnTypedKey()
 	win.Canvas().SetOnTypedKey(k.typedKey)
-	k.Resize(fyne.NewSize(460, 200))
-	k.Show()
+	k.d.Resize(fyne.NewSize(460, 200))
+	k.d.Show()
 	if e, ok := first.(*dialogEntry); ok {
 		e.owner = k
 	}
@@ -41,6 +51,12 @@ func showKeyDialog(win fyne.Window, title, ok, cancel string, content fyne.Canva
 	}
 	return k
 }
+
+// Confirm answers the dialog with its default action.
+func (k *keyDialog) Confirm() { k.confirm() }
+
+// Hide cancels the dialog.
+func (k *keyDialog) Hide() { k.d.Hide() }
 
 func (k *keyDialog) typedKey(e *fyne.KeyEvent) {
 	switch e.Name {
