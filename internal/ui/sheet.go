@@ -252,6 +252,11 @@ func (sh *sheet) commitEdit(dr, dc int) {
 	sh.changed()
 	sh.grid.fitColumn(sh.editField, sh.display(sh.editRow, sh.editField))
 	if err == nil && hadFinding && dr == 1 && dc == 0 && sh.wb.advanceAfterDecision() {
+		if sh.hasOpenFinding(sh.editRow, sh.editField) {
+			// the fix did not settle it: stay, so the clerk sees what is left
+			sh.say("修正しましたが、まだ指摘が残っています")
+			return
+		}
 		sh.decided("修正しました")
 		return
 	}

@@ -628,3 +628,51 @@ func TestPaperBesideTheValue(t *testing.T) {
 		t.Errorf("Esc on the sheet leaves focus on %T", w.Window().Canvas().Focused())
 	}
 }
+
+// One key per decision: F4, F6 and Enter after a fix move on to the next
+// open finding; with the setting off, Enter moves down as in a spreadsheet.
+func TestDecisionsMoveOn(t *testing.T) {
+	for _, advance := range []bool{true, false} {
+		t.Run(fmt.Sprint("advance=", advance), func(t *testing.T) {
+			w, sh, clk := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+			w.app.Preferences().SetBool(prefAdvance, advance)
+			if w.advanceAfterDecision() != advance || w.AdvanceMenuItem().Checked != advance {
+				t.Fatal("the setting does not stick")
+			}
+			p := firstOpenWithValue(t, sh) // not ●: F6 takes it
+			sh.goTo(p.Row, p.Field)
+			r, f, _ := sh.pos()
+			key(sh.grid, fyne.KeyF6)
+			r2, f2, _ := sh.pos()
+			if moved := r2 != r || f2 != f; moved != advance {
+				t.Errorf("F6: moved=%v, want %v", moved, advance)
+			}
+			// a fix typed into a low-confidence weight
+			wf := sh.session.Batch.Form.Field("weight").Index
+			var at review.Pos
+			for _, p := range sh.session.OpenCells() {
+				if p.Field == wf {
+					at = p
+					break
+				}
+			}
+			sh.goTo(at.Row, at.Field)
+			next := sh.openVisible()
+			idx, _ := review.NextIn(next, at, 1)
+			want := next[idx]
+			sh.grid.TypedRune('6')
+			typeText(sh.editor, ".5")
+			clk.t = clk.t.Add(time.Second)
+			sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			r3, f3, _ := sh.pos()
+			switch {
+			case advance && sh.hasOpenFinding(at.Row, at.Field) && (r3 != at.Row || f3 != at.Field):
+				t.Errorf("a fix that leaves a finding should stay, at %d/%d", r3, f3)
+			case advance && !sh.hasOpenFinding(at.Row, at.Field) && (r3 != want.Row || f3 != max(want.Field, 0)):
+				t.Errorf("Enter after the fix went to %d/%d, want the next finding %v", r3, f3, want)
+			case !advance && (r3 != at.Row+1 || f3 != at.Field):
+				t.Errorf("Enter with the setting off went to %d/%d, want the row below", r3, f3)
+			}
+		})
+	}
+}
