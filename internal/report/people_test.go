@@ -126,3 +126,43 @@ func TestChartAxes(t *testing.T) {
 		}
 	}
 }
+
+// A corrected cell keeps the kind and message of what was wrong with the
+// reading, though the correction settled it.
+func TestCorrectionKeepsItsFinding(t *testing.T) {
+	s, f := reviewed(t, 60, 0.08)
+	fixed := 0
+	for _, p := range s.OpenCells() {
+		if p.Field < 0 {
+			continue
+		}
+		if _, ok := s.Suggestion(p.Row, p.Field); ok && s.AcceptSuggestion(ctx, p.Row, p.Field) == nil {
+			fixed++
+		}
+	}
+	if fixed == 0 {
+		t.Fatal("no suggestion to take")
+	}
+	path := filepath.Join(t.TempDir(), "r.xlsx")
+	if err := Write(path, submission.Describe(s, 1, now), f, Options{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows(SheetChanges)
+	n := 0
+	for _, r := range rows[1:] {
+		if len(r) > 9 && strings.HasPrefix(r[9], "修正") {
+			n++
+			if r[6] == "" || r[7] == "" {
+				t.Errorf("correction of row %s 「%s」 has no finding kind or message: %q", r[0], r[3], r)
+			}
+		}
+	}
+	if n < fixed {
+		t.Errorf("%d corrections listed, %d made", n, fixed)
+	}
+}

@@ -60,9 +60,24 @@ func Write(path string, b *submission.Batch, f *form.Form, opt Options) error {
 		return key
 	}
 	id := batchLabel(b)
+	var growth *form.Growth
+	if set, err := form.Default(); err == nil {
+		growth = set.Growth
+	}
+	today := opt.Now
+	if !b.SubmittedAt.IsZero() {
+		today = b.SubmittedAt // what the checks knew then
+	}
+	if today.IsZero() {
+		today = time.Now()
+	}
+	atOCR := newOCRFindings(b, f, growth, rows, today)
 	changeRow := func(i int) []any {
 		c := changes[i]
 		r := rows[c.Row]
+		if c.Edited && len(c.Findings) == 0 {
+			c.Findings = readAs(atOCR.of(c)) // the correction settled them: say what they were
+		}
 		kind, who, when := "確認", c.ConfirmedBy, time.Time{}
 		if c.Edited {
 			kind, who, when = "修正", c.EditedBy, c.EditedAt
