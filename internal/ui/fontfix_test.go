@@ -79,3 +79,16 @@ func diffBytes(a, b []byte) int {
 	}
 	return n + max(len(a), len(b)) - min(len(a), len(b))
 }
+
+// FuzzThickenLowLines: any bytes, a font or not, give bytes of the same
+// length and never a panic (the theme runs it on fonts found on the disk).
+func FuzzThickenLowLines(f *testing.F) {
+	f.Add(fonts.Regular[:4096])
+	f.Add([]byte("ttcf"))
+	f.Add([]byte{0, 1, 0, 0, 0, 3, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if out := thickenLowLines(b); len(out) != len(b) {
+			t.Fatalf("length %d → %d", len(b), len(out))
+		}
+	})
+}
