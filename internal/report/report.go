@@ -60,9 +60,24 @@ func Write(path string, b *submission.Batch, f *form.Form, opt Options) error {
 		return key
 	}
 	id := batchLabel(b)
+	var growth *form.Growth
+	if set, err := form.Default(); err == nil {
+		growth = set.Growth
+	}
+	today := opt.Now
+	if !b.SubmittedAt.IsZero() {
+		today = b.SubmittedAt // what the checks knew then
+	}
+	if today.IsZero() {
+		today = time.Now()
+	}
+	atOCR := newOCRFindings(b, f, growth, rows, today)
 	changeRow := func(i int) []any {
 		c := changes[i]
 		r := rows[c.Row]
+		if c.Edited && len(c.Findings) == 0 {
+			c.Findings = readAs(atOCR.of(c)) // the correction settled them: say what they were
+		}
 		kind, who, when := "確認", c.ConfirmedBy, time.Time{}
 		if c.Edited {
 			kind, who, when = "修正", c.EditedBy, c.EditedAt
@@ -75,7 +90,7 @@ func Write(path string, b *submission.Batch, f *form.Form, opt Options) error {
 	}
 	if err := table(x, st, SheetChanges, id, opt.Now,
 		[]column{{"行", 6, nil}, {"宛名番号", 18, &st.text}, {"氏名カナ", 18, nil}, {"項目", 16, nil}, {"OCR の値", 14, &st.text}, {"最終値", 14, &st.text},
-			{"指摘の種類", 14, nil}, {"指摘の内容", 60, &st.wrap}, {"確信度", 8, &st.pct}, {"区分", 16, nil}, {"担当者", 12, nil}, {"日時", 17, &st.datetime}},
+			{"指摘の種類", 14, nil}, {"指摘の内容", 60, &st.wrap}, {"確信度", 8, &st.pct}, {"区分", 30, &st.wrap}, {"担当者", 12, nil}, {"日時", 17, &st.datetime}},
 		len(changes), changeRow); err != nil {
 		return fmt.Errorf("report: %s: %w", SheetChanges, err)
 	}

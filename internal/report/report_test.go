@@ -3,14 +3,13 @@ package report
 import (
 	"context"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"kenshin/internal/benchmem"
 	"kenshin/internal/form"
 	"kenshin/internal/ocrcsv"
 	"kenshin/internal/review"
@@ -68,7 +67,7 @@ func TestReportContent(t *testing.T) {
 	if v, _ := x.GetCellValue(SheetSummary, "B3"); v != "未送信" {
 		t.Errorf("batch label %q", v)
 	}
-	if v, _ := x.GetCellValue(SheetSummary, "B12"); v != "40" {
+	if v, _ := x.GetCellValue(SheetSummary, "B13"); v != "40" {
 		t.Errorf("rows %q", v)
 	}
 	// changes: header, ids as text with zeros, the formula guard
@@ -185,43 +184,12 @@ func BenchmarkReport50k(b *testing.B) {
 	}
 	batch.Trail = trail
 	dir := b.TempDir()
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	peak := sampleHeap()
+	tr := benchmem.Track(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := Write(filepath.Join(dir, "r.xlsx"), batch, f, Options{Now: now}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	// the heap the report itself needs, above the batch it is given
-	b.ReportMetric(float64(peak()-base.HeapInuse)/(1<<20), "peak-heap-MB")
-}
-
-// sampleHeap records the largest HeapInuse until the returned func is called.
-func sampleHeap() func() uint64 {
-	var mu sync.Mutex
-	var peak uint64
-	done := make(chan struct{})
-	go func() {
-		var ms runtime.MemStats
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(5 * time.Millisecond):
-				runtime.ReadMemStats(&ms)
-				mu.Lock()
-				peak = max(peak, ms.HeapInuse)
-				mu.Unlock()
-			}
-		}
-	}()
-	return func() uint64 {
-		close(done)
-		mu.Lock()
-		defer mu.Unlock()
-		return peak
-	}
+	tr.Report()
 }

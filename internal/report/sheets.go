@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -140,12 +141,14 @@ func summary(x *excelize.File, st *styles, b *submission.Batch, f *form.Form, op
 	if err := x.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	x.SetColWidth(sh, "A", "A", 30)
-	x.SetColWidth(sh, "B", "B", 44)
-	x.SetColWidth(sh, "D", "D", 22)
-	x.SetColWidth(sh, "E", "E", 10)
-	x.SetCellValue(sh, "A1", "修正レポート（"+f.Title+"）")
-	x.SetCellStyle(sh, "A1", "A1", st.title)
+	cw := &cellWriter{x: x, sheet: sh}
+	cw.colWidth("A", "A", 30)
+	cw.colWidth("B", "B", 44)
+	cw.colWidth("D", "D", 22)
+	cw.colWidth("E", "E", 10)
+	cw.colWidth("B", "B", 44)
+	cw.set("A1", "修正レポート（"+f.Title+"）")
+	cw.style("A1", "A1", st.title)
 	overrides := 0
 	for _, c := range b.Trail {
 		if c.Overridden {
@@ -166,23 +169,23 @@ func summary(x *excelize.File, st *styles, b *submission.Batch, f *form.Form, op
 	}
 	info := [][2]any{
 		{"バッチ", batchLabel(b)}, {"帳票", f.ID + " " + f.Title}, {"元のファイル", text(b.File)}, {"ファイルのハッシュ (SHA-256)", b.FileHash},
-		{"保健センター", fmt.Sprintf("%d %s", b.Centre, centreNames[b.Centre])}, {"確認者", text(b.Reviewer)}, {"送信者", orDash(text(b.Submitter))},
-		{"送信日時", submitted}, {"印刷日", opt.Now.Local()},
-		{"行数", len(b.Records)}, {"確認したセル数", len(b.Records) * len(f.Fields)}, {"指摘", findings},
+		{"保健センター", fmt.Sprintf("%d %s", b.Centre, centreNames[b.Centre])}, {"確認者", text(reviewers(b))}, {"承認者", orDash(text(approver(b)))},
+		{"送信者", orDash(text(b.Submitter))}, {"送信日時", submitted}, {"印刷日", opt.Now.Local()},
+		{"行数", len(b.Records)}, {"全セル数", len(b.Records) * len(f.Fields)}, {"確認したセル数", len(changes)}, {"指摘", findings},
 		{"修正したセル", countIf(changes, func(c submission.Cell) bool { return c.Edited })},
 		{"読み取りどおりと確認したセル", countIf(changes, func(c submission.Cell) bool { return c.Confirmed })},
 		{"未解決・上書きの指摘があるセル", len(open)}, {"上書きで送信したセル", overrides}, {"上書きの理由", ov},
 	}
 	for i, kv := range info {
 		r := i + 3
-		x.SetCellValue(sh, fmt.Sprintf("A%d", r), kv[0])
-		x.SetCellStyle(sh, fmt.Sprintf("A%d", r), fmt.Sprintf("A%d", r), st.key)
-		x.SetCellValue(sh, fmt.Sprintf("B%d", r), kv[1])
+		cw.set(fmt.Sprintf("A%d", r), kv[0])
+		cw.style(fmt.Sprintf("A%d", r), fmt.Sprintf("A%d", r), st.key)
+		cw.set(fmt.Sprintf("B%d", r), kv[1])
 		style := st.left
 		if _, ok := kv[1].(time.Time); ok {
 			style = st.datetime
 		}
-		x.SetCellStyle(sh, fmt.Sprintf("B%d", r), fmt.Sprintf("B%d", r), style)
+		cw.style(fmt.Sprintf("B%d", r), fmt.Sprintf("B%d", r), style)
 	}
 	// findings by kind (A) and by field (D), with a chart of the latter
 	byKind := tally(b.Trail, func(_ submission.Cell, f string) string {
@@ -196,18 +199,21 @@ func summary(x *excelize.File, st *styles, b *submission.Batch, f *form.Form, op
 		return "（行全体）"
 	})
 	top := len(info) + 5
-	x.SetCellValue(sh, fmt.Sprintf("A%d", top), "指摘の種類")
-	x.SetCellValue(sh, fmt.Sprintf("B%d", top), "件数")
-	x.SetCellValue(sh, fmt.Sprintf("D%d", top), "項目")
-	x.SetCellValue(sh, fmt.Sprintf("E%d", top), "件数")
-	x.SetCellStyle(sh, fmt.Sprintf("A%d", top), fmt.Sprintf("E%d", top), st.header)
+	cw.set(fmt.Sprintf("A%d", top), "指摘の種類")
+	cw.set(fmt.Sprintf("B%d", top), "件数")
+	cw.set(fmt.Sprintf("D%d", top), "項目")
+	cw.set(fmt.Sprintf("E%d", top), "件数")
+	cw.style(fmt.Sprintf("A%d", top), fmt.Sprintf("E%d", top), st.header)
 	for i, c := range byKind {
-		x.SetCellValue(sh, fmt.Sprintf("A%d", top+1+i), c.name)
-		x.SetCellValue(sh, fmt.Sprintf("B%d", top+1+i), c.n)
+		cw.set(fmt.Sprintf("A%d", top+1+i), c.name)
+		cw.set(fmt.Sprintf("B%d", top+1+i), c.n)
 	}
 	for i, c := range byField {
-		x.SetCellValue(sh, fmt.Sprintf("D%d", top+1+i), c.name)
-		x.SetCellValue(sh, fmt.Sprintf("E%d", top+1+i), c.n)
+		cw.set(fmt.Sprintf("D%d", top+1+i), c.name)
+		cw.set(fmt.Sprintf("E%d", top+1+i), c.n)
+	}
+	if cw.err != nil {
+		return cw.err
 	}
 	if n := min(len(byField), 15); n > 0 {
 		rng := func(col string) string { return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sh, col, top+1, col, top+n) }
@@ -217,7 +223,11 @@ func summary(x *excelize.File, st *styles, b *submission.Batch, f *form.Form, op
 			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "項目別の指摘件数"}}},
 			Legend:    excelize.ChartLegend{Position: "none"},
 			Dimension: excelize.ChartDimension{Width: 520, Height: 360},
-			YAxis:     excelize.ChartAxis{ReverseOrder: true},
+			// the category axis runs top-down so the largest count is on
+			// top, as in the table; the value axis runs left to right;
+			// labels in black, readable on a monochrome printout
+			XAxis: excelize.ChartAxis{ReverseOrder: true, Font: axisFont},
+			YAxis: excelize.ChartAxis{Font: axisFont, MajorGridLines: true},
 		}); err != nil {
 			return err
 		}
@@ -258,4 +268,53 @@ func wrappedLines(text string, width float64) int {
 		n += max(1, int(w/(width-1))+1)
 	}
 	return n
+}
+
+var axisFont = excelize.Font{Color: "000000", Size: 10}
+
+// reviewers names who did the review: everyone who corrected or confirmed
+// a cell, in order of appearance; the session's user when nobody did.
+func reviewers(b *submission.Batch) string {
+	var names []string
+	for _, c := range b.Trail {
+		for _, who := range []string{c.EditedBy, c.ConfirmedBy} {
+			if who != "" && !slices.Contains(names, who) {
+				names = append(names, who)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return b.Reviewer
+	}
+	return strings.Join(names, "、")
+}
+
+// approver is who approved sending with errors left (the override), or "".
+func approver(b *submission.Batch) string {
+	if b.Override == nil {
+		return ""
+	}
+	return b.Override.User
+}
+
+// cellWriter writes the summary's cells and keeps the first error, so one
+// check at the end covers them all.
+type cellWriter struct {
+	x     *excelize.File
+	sheet string
+	err   error
+}
+
+func (w *cellWriter) keep(err error) {
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+func (w *cellWriter) set(cell string, v any) { w.keep(w.x.SetCellValue(w.sheet, cell, v)) }
+
+func (w *cellWriter) style(from, to string, id int) { w.keep(w.x.SetCellStyle(w.sheet, from, to, id)) }
+
+func (w *cellWriter) colWidth(from, to string, width float64) {
+	w.keep(w.x.SetColWidth(w.sheet, from, to, width))
 }

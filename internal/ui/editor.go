@@ -23,13 +23,20 @@ func newEditor(s *sheet) *editor {
 	e := &editor{s: s}
 	e.ExtendBaseWidget(e)
 	e.SetPlaceHolder("セルを選んで Enter / F2 で編集")
+	e.OnChanged = func(string) {
+		if !s.loading {
+			s.editTyped = true // typing, Backspace, paste, cut: the clerk's own change
+		}
+	}
 	return e
 }
 
 // AcceptsTab lets Tab commit the cell instead of moving focus.
 func (e *editor) AcceptsTab() bool { return true }
 
-// FocusGained starts editing when the clerk clicks into the entry.
+// FocusGained starts editing when the clerk clicks into the entry (or
+// focus lands there after a dialog): the bar then holds the cell's current
+// value, never a stale or blank text.
 func (e *editor) FocusGained() {
 	e.Entry.FocusGained()
 	if !e.s.editing {

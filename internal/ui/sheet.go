@@ -10,10 +10,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/auth"
+	"kenshin/internal/batch"
 	"kenshin/internal/check"
 	"kenshin/internal/form"
 	"kenshin/internal/normalize"
@@ -38,15 +38,24 @@ type sheet struct {
 	detail   *fyne.Container
 	content  fyne.CanvasObject
 
-	onlyOpen   *widget.Check
-	kindSel    *widget.Select
-	columnSel  *widget.Select
-	search     *widget.Entry
-	visible    []int // batch rows shown, in order
-	editing    bool
-	editRow    int
-	editField  int
-	findingPos string // "3/42" of the last jump
+	onlyOpen     *widget.Check
+	onlyErrors   *widget.Check // open errors only: what blocks submit
+	kindSel      *widget.Select
+	columnSel    *widget.Select
+	search       *searchEntry
+	split        *container.Split
+	detailScroll *container.Scroll
+	visible      []int // batch rows shown, in order
+	editing      bool
+	editRow      int
+	editField    int
+	editTyped    bool         // the clerk typed into the edit bar since the edit began
+	loading      bool         // the program, not the clerk, is setting the edit bar
+	findingPos   string       // "3/42" of the last jump
+	findingAt    review.Pos   // the cell findingPos belongs to
+	msgAt        review.Pos   // the cell the status message is about
+	reasonDlg    *keyDialog   // the reason dialog on screen, for tests
+	reasonIn     *dialogEntry // its reason field
 }
 
 var allKinds = "すべての種類"
@@ -57,21 +66,24 @@ func newSheet(wb *Workbench, s *review.Session, path string, curRow, curField in
 	sh.editor = newEditor(sh)
 	sh.cellName = widget.NewLabel("")
 	sh.cellName.TextStyle.Bold = true
-	sh.onlyOpen = widget.NewCheck("未解決の指摘がある行だけ", func(bool) { sh.applyFilter() })
+	sh.onlyOpen = widget.NewCheck("未解決のみ", func(bool) { sh.applyFilter(); sh.toTable() })
+	sh.onlyErrors = widget.NewCheck("エラーのみ", func(bool) { sh.applyFilter(); sh.toTable() })
 	kinds := []string{allKinds}
 	for _, k := range []string{"ocr.", "required.", "format.", "date.", "id.", "code.", "check.", "kana.", "range.", "rule.", "batch.", "row."} {
 		kinds = append(kinds, check.KindLabel(k))
 	}
-	sh.kindSel = widget.NewSelect(kinds, func(string) { sh.applyFilter() })
+	sh.kindSel = widget.NewSelect(kinds, func(string) { sh.applyFilter(); sh.toTable() })
+	sh.kindSel.PlaceHolder = selectPlaceHolder
 	sh.kindSel.SetSelected(allKinds)
 	cols := []string{allColumns}
 	for _, f := range sh.fields() {
 		cols = append(cols, f.Label)
 	}
-	sh.columnSel = widget.NewSelect(cols, func(string) { sh.applyFilter() })
+	sh.columnSel = widget.NewSelect(cols, func(string) { sh.applyFilter(); sh.toTable() })
+	sh.columnSel.PlaceHolder = selectPlaceHolder
 	sh.columnSel.SetSelected(allColumns)
-	sh.search = widget.NewEntry()
-	sh.search.SetPlaceHolder("宛名番号・氏名カナで検索")
+	sh.search = newSearchEntry(sh)
+	sh.search.SetPlaceHolder("宛名番号・氏名カナで検索（Enter で表へ・Esc で解除）")
 	sh.search.OnChanged = func(string) { sh.applyFilter() }
 	sh.visible = make([]int, len(s.Batch.Rows))
 	for i := range sh.visible {
@@ -79,23 +91,50 @@ func newSheet(wb *Workbench, s *review.Session, path string, curRow, curField in
 	}
 	sh.grid = newGrid(sh)
 	sh.detail = container.NewVBox()
-	filters := container.NewHBox(sh.onlyOpen, widget.NewLabel("種類"), sh.kindSel, widget.NewLabel("列"), sh.columnSel)
+	filters := container.NewHBox(sh.onlyOpen, sh.onlyErrors, widget.NewLabel("種類"), sh.kindSel, widget.NewLabel("列"), sh.columnSel)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, filters, nil, sh.search),
 		container.NewBorder(nil, nil, sh.cellName, nil, sh.editor),
 	)
-	detailScroll := container.NewVScroll(sh.detail)
-	split := container.NewHSplit(sh.grid, detailScroll)
-	split.Offset = 0.74
-	sh.content = container.NewBorder(top, nil, nil, nil, split)
+	// the pane's minimum width is fixed, so the split does not jump when
+	// the detail text changes
+	sh.detailScroll = container.NewVScroll(sh.detail)
+	sh.split = container.NewHSplit(sh.grid, container.New(&fixedWidth{width: detailMinWidth}, sh.detailScroll))
+	sh.split.Offset = 0.72
+	sh.content = container.NewBorder(top, nil, nil, nil, sh.split)
 	if curRow >= 0 && curRow < len(s.Batch.Rows) {
-		sh.grid.cur.Row = curRow
+		sh.grid.cur.Row = curRow // brought into view on the grid's first layout
 	}
 	if curField >= 0 && curField < len(sh.fields()) {
 		sh.grid.cur.Col = curField
 	}
 	sh.cursorMoved()
 	return sh
+}
+
+// toTable gives the keyboard back to the table (after a filter, a search,
+// a dialog).
+func (sh *sheet) toTable() {
+	if sh.grid != nil && sh.wb.win.Canvas() != nil {
+		sh.wb.focus(sh.grid)
+	}
+}
+
+// say shows a message about the cursor cell; it goes when the cursor moves
+// on or the next key is pressed.
+func (sh *sheet) say(msg string) {
+	if r, f, ok := sh.pos(); ok {
+		sh.msgAt = review.Pos{Row: r, Field: f}
+	}
+	sh.wb.setMessage(msg)
+}
+
+// loadEditor puts the program's text in the edit bar; only the clerk's
+// own typing counts as an edit.
+func (sh *sheet) loadEditor(text string) {
+	sh.loading = true
+	sh.editor.SetText(text)
+	sh.loading = false
 }
 
 func (sh *sheet) fields() []*form.Field { return sh.session.Batch.Form.Fields }
@@ -136,16 +175,23 @@ func (sh *sheet) cursorMoved() {
 		sh.cancelEdit()
 	}
 	row, field, ok := sh.pos()
+	here := review.Pos{Row: row, Field: field}
+	if here != sh.findingAt {
+		sh.findingPos = "" // 「指摘 n/N」 belongs to the cell F8 went to
+	}
+	if here != sh.msgAt {
+		sh.wb.setMessage("")
+	}
 	if !ok {
 		sh.cellName.SetText("（表示する行がありません）")
-		sh.editor.SetText("")
+		sh.loadEditor("")
 		sh.detail.Objects = nil
 		sh.detail.Refresh()
 		sh.wb.refreshStatus()
 		return
 	}
 	sh.cellName.SetText(fmt.Sprintf("%d 件目「%s」", row+1, sh.fields()[field].Label))
-	sh.editor.SetText(sh.session.Value(row, field))
+	sh.loadEditor(sh.session.Value(row, field))
 	sh.showDetail(row, field)
 	sh.grid.Refresh() // related outlines follow the cursor
 	sh.wb.saveCursor(sh, row, field)
@@ -163,16 +209,20 @@ func (sh *sheet) beginEdit(initial *string) {
 	text := sh.session.Value(row, field)
 	if initial != nil {
 		text = *initial
+		sh.editTyped = true // typed into the cell, or Delete
 	}
-	sh.editor.SetText(text)
+	sh.loadEditor(text)
 	sh.editor.CursorColumn = len([]rune(text))
 	sh.editor.Refresh()
 	sh.wb.focus(sh.editor)
 }
 
+// startEditing begins an edit of the cursor cell with the edit bar holding
+// the cell's current value, whatever it held before.
 func (sh *sheet) startEditing() {
 	if row, field, ok := sh.pos(); ok {
-		sh.editing, sh.editRow, sh.editField = true, row, field
+		sh.editing, sh.editRow, sh.editField, sh.editTyped = true, row, field, false
+		sh.loadEditor(sh.session.Value(row, field))
 	}
 }
 
@@ -182,6 +232,14 @@ func (sh *sheet) commitEdit(dr, dc int) {
 		return
 	}
 	sh.editing = false
+	if !sh.editTyped {
+		// nothing the clerk typed: never write what the bar happens to hold
+		sh.loadEditor(sh.session.Value(sh.editRow, sh.editField))
+		sh.wb.focus(sh.grid)
+		sh.grid.moveBy(dr, dc)
+		return
+	}
+	hadFinding := sh.hasOpenFinding(sh.editRow, sh.editField)
 	value := sh.editor.Text
 	if sh.fields()[sh.editField].Type != form.TypeText && sh.fields()[sh.editField].Type != form.TypeKana {
 		value = normalize.Trim(value)
@@ -192,7 +250,36 @@ func (sh *sheet) commitEdit(dr, dc int) {
 	}
 	sh.wb.focus(sh.grid)
 	sh.changed()
+	sh.grid.fitColumn(sh.editField, sh.display(sh.editRow, sh.editField))
+	if err == nil && hadFinding && dr == 1 && dc == 0 && sh.wb.advanceAfterDecision() {
+		if sh.hasOpenFinding(sh.editRow, sh.editField) {
+			// the fix did not settle it: stay, so the clerk sees what is left
+			sh.say("修正しましたが、まだ指摘が残っています")
+			return
+		}
+		sh.decided("修正しました")
+		return
+	}
 	sh.grid.moveBy(dr, dc)
+}
+
+// hasOpenFinding reports whether a cell has a finding still open.
+func (sh *sheet) hasOpenFinding(row, field int) bool {
+	for _, f := range sh.session.CellFindings(row, field) {
+		if sh.session.IsOpen(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// decided moves on to the next open finding after a decision (one key per
+// decision) unless the clerk turned that off, and says what was done.
+func (sh *sheet) decided(msg string) {
+	if sh.wb.advanceAfterDecision() && len(sh.openVisible()) > 0 {
+		sh.nextFinding(1)
+	}
+	sh.say(msg)
 }
 
 // cancelEdit drops the edit and returns to the table.
@@ -201,7 +288,7 @@ func (sh *sheet) cancelEdit() {
 		return
 	}
 	sh.editing = false
-	sh.editor.SetText(sh.session.Value(sh.editRow, sh.editField))
+	sh.loadEditor(sh.session.Value(sh.editRow, sh.editField))
 	sh.wb.focus(sh.grid)
 }
 
@@ -211,7 +298,7 @@ func (sh *sheet) changed() {
 	sh.wb.syncPartners(sh)
 	sh.grid.Refresh()
 	if row, field, ok := sh.pos(); ok {
-		sh.editor.SetText(sh.session.Value(row, field))
+		sh.loadEditor(sh.session.Value(row, field))
 		sh.showDetail(row, field)
 	}
 	sh.wb.refreshStatus()
@@ -223,7 +310,7 @@ func (sh *sheet) nextFinding(dir int) {
 	open := sh.openVisible()
 	if len(open) == 0 {
 		sh.findingPos = ""
-		sh.wb.setMessage("未解決の指摘はありません")
+		sh.say("未解決の指摘はありません")
 		sh.wb.refreshStatus()
 		return
 	}
@@ -231,7 +318,9 @@ func (sh *sheet) nextFinding(dir int) {
 	idx, _ := review.NextIn(open, review.Pos{Row: row, Field: field}, dir)
 	p := open[idx]
 	sh.findingPos = fmt.Sprintf("%d/%d", idx+1, len(open))
+	sh.findingAt = review.Pos{Row: p.Row, Field: max(p.Field, 0)}
 	sh.goTo(p.Row, max(p.Field, 0))
+	sh.wb.refreshStatus()
 }
 
 // openVisible lists open cells in rows the filter shows (a row-level finding
@@ -239,7 +328,8 @@ func (sh *sheet) nextFinding(dir int) {
 func (sh *sheet) openVisible() []review.Pos {
 	all := sh.session.OpenCells()
 	col := sh.columnFilter()
-	if len(sh.visible) == len(sh.session.Batch.Rows) && col < 0 {
+	errs := sh.onlyErrors.Checked
+	if len(sh.visible) == len(sh.session.Batch.Rows) && col < 0 && !errs {
 		return all // no filter: every row is shown
 	}
 	shown := make(map[int]bool, len(sh.visible))
@@ -248,7 +338,7 @@ func (sh *sheet) openVisible() []review.Pos {
 	}
 	var out []review.Pos
 	for _, p := range all {
-		if shown[p.Row] && (col < 0 || p.Field == col) {
+		if shown[p.Row] && (col < 0 || p.Field == col) && (!errs || sh.session.CellStatus(p.Row, p.Field) == review.StatusError) {
 			out = append(out, p)
 		}
 	}
@@ -276,25 +366,68 @@ func (sh *sheet) acceptSuggestion() {
 	err := sh.session.AcceptSuggestion(context.Background(), row, field)
 	switch {
 	case errors.Is(err, review.ErrNothing):
-		sh.wb.setMessage("このセルには修正候補がありません")
+		sh.say("このセルには修正候補がありません")
 	case err != nil:
 		sh.wb.showError("修正を保存できませんでした。変更は反映していません", err)
 	default:
-		sh.wb.setMessage("候補を採用しました")
+		sh.changed()
+		sh.grid.fitColumn(field, sh.display(row, field))
+		sh.decided("候補を採用しました")
+		return
 	}
 	sh.changed()
 }
 
+// confirm records that the value matches the paper. A cell holding ● (the
+// OCR could not read it) has no value to confirm: it is corrected, or
+// resolved as 判読不能 with its own key.
 func (sh *sheet) confirm(reason string) {
 	row, field, ok := sh.pos()
 	if !ok || !sh.wb.allow(auth.EditCell) {
 		return
 	}
+	if field >= 0 && strings.Contains(sh.session.Value(row, field), normalize.Unreadable) {
+		if reason == reasonUnreadable {
+			sh.markUnreadable()
+			return
+		}
+		sh.say("●（読み取れなかった欄）は確認できません。値を入力するか、用紙でも読めなければ F7（判読不能）を押してください")
+		return
+	}
 	err := sh.session.Confirm(context.Background(), row, field, reason)
-	if err != nil && !errors.Is(err, review.ErrNothing) {
+	switch {
+	case errors.Is(err, review.ErrNothing):
+		sh.say("この欄はすでに確認済みです")
+		return
+	case err != nil:
 		sh.wb.showError("確認を保存できませんでした", err)
+		sh.changed()
+		return
 	}
 	sh.changed()
+	sh.decided("確認しました（" + reason + "）")
+}
+
+// markUnreadable resolves a cell the paper does not make readable either:
+// the value becomes blank and the cell is confirmed with the reason (F7).
+func (sh *sheet) markUnreadable() {
+	row, field, ok := sh.pos()
+	if !ok || field < 0 || !sh.wb.allow(auth.EditCell) {
+		return
+	}
+	ctx := context.Background()
+	if err := sh.session.Edit(ctx, row, field, "", reasonUnreadable); err != nil && !errors.Is(err, review.ErrNothing) {
+		sh.wb.showError("判読不能を保存できませんでした", err)
+		sh.changed()
+		return
+	}
+	if err := sh.session.Confirm(ctx, row, field, reasonUnreadable); err != nil && !errors.Is(err, review.ErrNothing) {
+		sh.wb.showError("判読不能を保存できませんでした", err)
+		sh.changed()
+		return
+	}
+	sh.changed()
+	sh.decided("判読不能（空欄）としました")
 }
 
 func (sh *sheet) unconfirm() {
@@ -309,17 +442,29 @@ func (sh *sheet) unconfirm() {
 }
 
 // confirmWithReason asks why the value stands (e.g. unreadable on paper).
+// Enter confirms, Esc cancels; either way the keyboard is back on the
+// table, and the edit bar holds the cell's value.
 func (sh *sheet) confirmWithReason() {
-	reason := widget.NewSelectEntry([]string{reasonMatchesPaper, reasonUnreadable, "記入者に確認済み"})
-	reason.SetText(reasonUnreadable)
-	d := dialog.NewForm("理由を付けて確認", "確認する", "やめる", []*widget.FormItem{widget.NewFormItem("理由", reason)}, func(ok bool) {
+	if _, _, ok := sh.pos(); !ok || !sh.wb.allow(auth.EditCell) {
+		return
+	}
+	reason := newDialogEntry([]string{reasonMatchesPaper, reasonUnreadable, "記入者に確認済み"})
+	reason.SetText(reasonMatchesPaper)
+	if r, f, _ := sh.pos(); strings.Contains(sh.session.Value(r, f), normalize.Unreadable) {
+		reason.SetText(reasonUnreadable) // ● has no value to confirm: the likely reason
+	}
+	content := widget.NewForm(widget.NewFormItem("理由", reason))
+	sh.reasonIn = reason
+	sh.reasonDlg = showKeyDialog(sh.wb.win, "理由を付けて確認", "確認する (Enter)", "やめる (Esc)", content, reason, func(ok bool) {
+		sh.reasonDlg, sh.reasonIn = nil, nil
+		sh.toTable()
 		if ok && strings.TrimSpace(reason.Text) != "" {
 			sh.confirm(strings.TrimSpace(reason.Text))
 		}
-		sh.wb.focus(sh.grid)
-	}, sh.wb.win)
-	d.Resize(fyne.NewSize(420, 180))
-	d.Show()
+		if r, f, ok := sh.pos(); ok && !sh.editing {
+			sh.loadEditor(sh.session.Value(r, f))
+		}
+	})
 }
 
 func (sh *sheet) undo() {
@@ -386,10 +531,11 @@ func (sh *sheet) applyFilter() {
 		if q != "" && !strings.Contains(form.Fold(s.Value(i, atena)), q) && (kana < 0 || !strings.Contains(form.Fold(s.Value(i, kana)), q)) {
 			continue
 		}
-		if sh.onlyOpen.Checked || kind != allKinds || col >= 0 {
+		if sh.onlyOpen.Checked || sh.onlyErrors.Checked || kind != allKinds || col >= 0 {
 			match := false
 			for _, f := range s.RowFindings(i) {
-				if (!sh.onlyOpen.Checked || s.IsOpen(f)) && (kind == allKinds || check.KindLabel(f.Code) == kind) && (col < 0 || f.Field == col) {
+				if (!sh.onlyOpen.Checked || s.IsOpen(f)) && (!sh.onlyErrors.Checked || (f.Severity == batch.Error && s.IsOpen(f))) &&
+					(kind == allKinds || check.KindLabel(f.Code) == kind) && (col < 0 || f.Field == col) {
 					match = true
 					break
 				}
@@ -406,7 +552,7 @@ func (sh *sheet) applyFilter() {
 	}
 	sh.grid.Refresh()
 	if len(sh.visible) > 0 {
-		sh.grid.ScrollTo(sh.grid.cur)
+		sh.grid.scrollTo(sh.grid.cur)
 	}
 	sh.cursorMoved()
 }

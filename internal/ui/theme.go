@@ -33,18 +33,24 @@ var systemFonts = map[string][]string{
 // newTheme picks the font: KENSHIN_FONT, then a system font, then the
 // bundled BIZ UDGothic.
 func newTheme() fyne.Theme {
+	// the theme is set up once, in New: the moment Fyne's own strings
+	// (Quit, Cancel, Save File …) get their Japanese too
+	if err := UseJapanese(); err != nil {
+		fyne.LogError("Japanese for Fyne's own strings", err)
+	}
 	t := &jpTheme{Theme: theme.DefaultTheme()}
 	paths := append([]string{os.Getenv("KENSHIN_FONT")}, systemFonts[runtime.GOOS]...)
 	for _, p := range paths {
 		if p == "" {
 			continue
 		}
+		// #nosec G304 G703 -- a font file the administrator names (KENSHIN_FONT) or a fixed system path, only read
 		if b, err := os.ReadFile(p); err == nil && len(b) > 4 && string(b[:4]) != "ttcf" {
-			t.font = fyne.NewStaticResource(p, b)
+			t.font = fyne.NewStaticResource(p, thickenLowLines(b))
 			return t
 		}
 	}
-	t.font = fyne.NewStaticResource("BIZUDGothic-Regular.ttf", fonts.Regular)
+	t.font = fyne.NewStaticResource("BIZUDGothic-Regular.ttf", thickenLowLines(fonts.Regular))
 	return t
 }
 
