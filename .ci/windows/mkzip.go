@@ -31,18 +31,22 @@ func main() {
 }
 
 func run(out, dir string) error {
-	f, err := os.Create(out) // #nosec G304 -- build tool, path from the Makefile
+	// Reading through os.Root: a symlink in the staging folder cannot make
+	// the zip pick up a file from elsewhere.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = root.Close() }() // read-only: nothing to lose
+
+	f, err := os.Create(out) // #nosec G304 G703 -- build tool; the path comes from .ci/windows/package
 	if err != nil {
 		return err
 	}
 	zw := zip.NewWriter(f)
 	base := filepath.Base(dir)
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(root.FS(), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dir, path)
-		if err != nil {
 			return err
 		}
 		info, err := d.Info()
@@ -53,13 +57,13 @@ func run(out, dir string) error {
 		if err != nil {
 			return err
 		}
-		h.Name = filepath.ToSlash(filepath.Join(base, rel))
+		h.Name = base + "/" + path
 		h.Method = zip.Deflate
 		w, err := zw.CreateHeader(h)
 		if err != nil {
 			return err
 		}
-		src, err := os.Open(path) // #nosec G304 -- walking our own staging folder
+		src, err := root.Open(filepath.FromSlash(path))
 		if err != nil {
 			return err
 		}
