@@ -7,6 +7,7 @@ SAMPLES := testdata/samples/m4-exam.csv testdata/samples/m4-survey.csv
 export PATH := $(PATH):/usr/local/go/bin
 
 .PHONY: setup build run test check smoke windows package samples bench fuzz eval clean
+.PHONY: package-windows windows-smoke idle-cpu
 
 setup:
 	@.ci/setup
@@ -49,6 +50,22 @@ windows:
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
 	  $(GO) build -tags $(TAGS) -ldflags "-H=windowsgui -s -w" -o $(BIN)/kenshin.exe ./cmd/kenshin
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -o $(BIN)/kenshinctl.exe ./cmd/kenshinctl
+
+## package-windows: dist/KenshinReview-VERSION-windows-amd64.zip and
+## dist/KenshinReview-VERSION-x64.msi (see .ci/windows/package; signing with
+## KENSHIN_SIGN_CERT + KENSHIN_SIGN_PASSWORD, else proven with a test cert)
+package-windows:
+	.ci/windows/package
+
+## windows-smoke: install the MSI under Wine, run the CLI and the GUI, compare
+## with the Linux build, uninstall (minutes; not in CI)
+windows-smoke:
+	.ci/windows/smoke
+
+## idle-cpu: CPU-seconds per 10 s of the idle GUI under Xvfb (login screen,
+## 1,000-row table)
+idle-cpu: build
+	.ci/idle-cpu $(BIN)/kenshin
 
 ## package: the Fyne package (tar.xz on Linux) from the root FyneApp.toml;
 ## fyne package reads the toml beside package main, so it is staged there
