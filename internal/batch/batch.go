@@ -156,29 +156,42 @@ func (b *Batch) DetectConfidenceScale() {
 	}
 }
 
-// Severity grades a finding: errors block submission, warnings ask to confirm.
+// Severity grades a finding: errors block submission, warnings ask to
+// confirm, info (参考) is shown but asks nothing: the evidence confirms the
+// value although OCR was unsure of it.
 type Severity int
 
-// Severities, in increasing order.
+// Severities, in increasing order. Zero is left unused so that a finding
+// built without a severity is not silently taken for info.
 const (
+	Info    Severity = -1
 	Warning Severity = 1
 	Error   Severity = 2
 )
 
 func (s Severity) String() string {
-	if s == Error {
+	switch s {
+	case Error:
 		return "error"
+	case Info:
+		return "info"
 	}
 	return "warning"
 }
 
 // Label is the Japanese word shown to a clerk.
 func (s Severity) Label() string {
-	if s == Error {
+	switch s {
+	case Error:
 		return "エラー"
+	case Info:
+		return "参考"
 	}
 	return "警告"
 }
+
+// Asks reports whether the finding needs the clerk: an error or a warning.
+func (s Severity) Asks() bool { return s >= Warning }
 
 // Finding is one thing a check noticed. It is data, not an error.
 type Finding struct {
@@ -191,6 +204,10 @@ type Finding struct {
 	Message    string
 	Suggestion string
 	Suggest    bool // Suggestion is meaningful (it may be "", meaning "clear the cell")
+	// Score is how likely the subject cell is misread, 0–1, from OCR
+	// confidence and the domain evidence: the workbench grades its
+	// highlight and orders 「疑わしい順」 by it.
+	Score float64
 }
 
 // Touches reports whether the finding is about field f (as the subject or as

@@ -33,6 +33,20 @@ type Checker struct {
 	birth, exam, sex, atena int
 	cells                   []cell // scratch: the parsed values of the current row
 
+	// growth of the current row, per field: z-score (NaN without one), band
+	// middle and SD, the mean z of the child's other measures and their count
+	z, mid, sd, zexp []float64
+	zpeers           []int
+	ageOK            bool      // birth and exam dates give an age in the window
+	ruleLR           []float64 // per field: evidence of the form's rules that agree
+
+	// batch priors (learnPriors): the usual answer of a code field with a
+	// strong prior and its likelihood ratio; that of a session day
+	mode      []string
+	hasMode   []bool
+	modeLR    []float64
+	sessionLR float64
+
 	// Checkups run on session days. sessions counts the 受診日 of the batch;
 	// clustered says most sheets fall on a day shared by several others.
 	sessions  map[jpdate.Date]int
@@ -46,7 +60,9 @@ type Checker struct {
 // New returns a checker for a form. today is injected so tests are
 // deterministic: a 受診日 after it is in the future.
 func New(f *form.Form, g *form.Growth, today jpdate.Date) *Checker {
-	c := &Checker{form: f, growth: g, today: today, cells: make([]cell, len(f.Fields))}
+	n := len(f.Fields)
+	c := &Checker{form: f, growth: g, today: today, cells: make([]cell, n),
+		z: make([]float64, n), mid: make([]float64, n), sd: make([]float64, n), zexp: make([]float64, n), zpeers: make([]int, n), ruleLR: make([]float64, n)}
 	c.birth = f.Field(form.KeyBirth).Index
 	c.exam = f.Field(form.KeyExamDate).Index
 	c.atena = f.Field(form.KeyAtena).Index
@@ -90,7 +106,11 @@ func (c *Checker) Row(src Source, i int, out []batch.Finding) []batch.Finding {
 			c.cells[f].conf = conf
 		}
 	}
+	for f := range c.ruleLR {
+		c.ruleLR[f] = 1
+	}
 	out = c.crossField(out)
+	c.weigh(out[start:])
 	for k := start; k < len(out); k++ {
 		out[k].Row, out[k].Line = rowNo, line
 	}
@@ -162,7 +182,8 @@ func sortFindings(fs []batch.Finding) {
 }
 
 // LearnSessions counts the 受診日 of the batch, so that a date conflict can be
-// pinned on the 生年月日 when the 受診日 is a session day shared by others.
+// pinned on the 生年月日 when the 受診日 is a session day shared by others,
+// and learns the batch's priors that weigh low-confidence cells.
 func (c *Checker) LearnSessions(src Source) {
 	c.sessions = make(map[jpdate.Date]int)
 	parsed := 0
@@ -179,6 +200,7 @@ func (c *Checker) LearnSessions(src Source) {
 		}
 	}
 	c.clustered = parsed >= 10 && onSession*2 >= parsed
+	c.learnPriors(src)
 }
 
 // sessionMin is how many sheets make a 受診日 a session day.
@@ -232,5 +254,5 @@ func (c *Checker) zscore(field int, from, to int, sex string) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
-	return (cl.num - (lo+hi)/2) / ((hi - lo) / 3.76), true
+	return (cl.num - (lo+hi)/2) / ((hi - lo) / (2 * c.growth.Rules.BandZ)), true
 }

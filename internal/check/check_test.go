@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -208,7 +209,7 @@ func TestRules(t *testing.T) {
 		{"consult only when difficulty", "m4-survey", map[string]string{"difficulty_consult": "1"}, CodeRequiresExtra, "difficulty", []string{"difficulty_consult"}},
 		{"consult may be blank", "m4-survey", map[string]string{"difficulty": "1"}, "", "", nil},
 		{"one stray mark beside none-of-these", "m4-survey", map[string]string{"events_3": "1"}, CodeExclusive, "events_3", []string{"events_8"}},
-		{"several marks beside none-of-these", "m4-survey", map[string]string{"events_3": "1", "events_5": "○"}, CodeExclusive, "events_8", []string{"events_3", "events_5"}},
+		{"several marks beside none-of-these", "m4-survey", map[string]string{"events_3": "1", "events_5": "○", "events_6": "1"}, CodeExclusive, "events_8", []string{"events_3", "events_5", "events_6"}},
 		{"decayed over present", "m18-dental-exam", map[string]string{"decayed": "10", "filled": "6", "caries_type": "B"}, CodeDentalSum, "decayed", []string{"teeth", "filled"}},
 		{"present below its usual range", "m18-dental-exam", map[string]string{"teeth": "4", "decayed": "3", "filled": "2", "caries_type": "B"}, CodeDentalSum, "teeth", []string{"decayed", "filled"}},
 		{"O type with decay", "m18-dental-exam", map[string]string{"decayed": "2"}, CodeDentalType, "decayed", []string{"caries_type", "filled"}},
@@ -374,5 +375,21 @@ func TestCanonical(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("Canonical(%s, %q) = %q %v, want %q %v", tt.f.Key, tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// Two marks beside 「いずれにも該当しない」: two stray marks are about as likely
+// as that box misread, so every involved box asks.
+func TestExclusiveTwoMarks(t *testing.T) {
+	got, f := findings(t, "m4-survey", map[string]string{"events_3": "1", "events_5": "○"})
+	var subjects []string
+	for _, g := range got {
+		if g.Code == CodeExclusive {
+			subjects = append(subjects, f.Fields[g.Field].Key)
+		}
+	}
+	slices.Sort(subjects)
+	if strings.Join(subjects, ",") != "events_3,events_5,events_8" {
+		t.Errorf("exclusive findings on %v, want events_3, events_5 and events_8", subjects)
 	}
 }

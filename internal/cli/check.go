@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 
 	"kenshin/internal/batch"
 	"kenshin/internal/check"
@@ -23,6 +24,7 @@ type jsonFinding struct {
 	Code       string  `json:"code"`
 	Message    string  `json:"message"`
 	Suggestion *string `json:"suggestion"`
+	Score      float64 `json:"score"` // how likely the cell is misread, 0–1
 }
 
 type jsonFile struct {
@@ -32,6 +34,7 @@ type jsonFile struct {
 	Rows     int           `json:"rows"`
 	Errors   int           `json:"errors"`
 	Warnings int           `json:"warnings"`
+	Infos    int           `json:"infos"`
 	Findings []jsonFinding `json:"findings"`
 }
 
@@ -131,14 +134,18 @@ func writeJSON(w io.Writer, results []*checked) {
 		jf := jsonFile{File: r.b.File, Form: r.b.Form.ID, Encoding: r.b.Encoding, Rows: len(r.b.Rows), Findings: []jsonFinding{}}
 		for _, f := range r.findings {
 			key, header := columnOf(r.b, f.Field)
-			jf2 := jsonFinding{Row: f.Row, Line: f.Line, Field: key, Column: header, Severity: f.Severity.String(), Code: f.Code, Message: f.Message}
+			jf2 := jsonFinding{Row: f.Row, Line: f.Line, Field: key, Column: header, Severity: f.Severity.String(), Code: f.Code, Message: f.Message,
+				Score: math.Round(f.Score*100) / 100}
 			if f.Suggest {
 				s := f.Suggestion
 				jf2.Suggestion = &s
 			}
-			if f.Severity == batch.Error {
+			switch f.Severity {
+			case batch.Error:
 				jf.Errors++
-			} else {
+			case batch.Info:
+				jf.Infos++
+			default:
 				jf.Warnings++
 			}
 			jf.Findings = append(jf.Findings, jf2)
@@ -153,15 +160,18 @@ func writeJSON(w io.Writer, results []*checked) {
 func writeText(w io.Writer, results []*checked) {
 	for _, r := range results {
 		b := r.b
-		nErr, nWarn := 0, 0
+		nErr, nWarn, nInfo := 0, 0, 0
 		for _, f := range r.findings {
-			if f.Severity == batch.Error {
+			switch f.Severity {
+			case batch.Error:
 				nErr++
-			} else {
+			case batch.Info:
+				nInfo++
+			default:
 				nWarn++
 			}
 		}
-		fmt.Fprintf(w, "%s: %s（%s）%s %d 行 — エラー %d 件、警告 %d 件\n", b.File, b.Form.ID, b.Form.Title, b.Encoding, len(b.Rows), nErr, nWarn)
+		fmt.Fprintf(w, "%s: %s（%s）%s %d 行 — エラー %d 件、警告 %d 件、参考 %d 件\n", b.File, b.Form.ID, b.Form.Title, b.Encoding, len(b.Rows), nErr, nWarn, nInfo)
 		for _, f := range r.findings {
 			where := "ファイル全体"
 			if f.Row > 0 {
