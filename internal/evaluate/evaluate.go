@@ -53,7 +53,7 @@ type Result struct {
 	CleanCells  int                `json:"clean_cells"`
 	FalseAlarms int                `json:"false_alarms"`
 	FalseByCode map[string]int     `json:"false_by_code"`
-	InfoClean   int                `json:"info_clean"` // clean cells marked only at the info level
+	InfoClean   int                `json:"info_clean"`       // clean cells marked only at the info level
 	Missed      []Truth            `json:"missed,omitempty"` // detectable errors not flagged
 }
 
