@@ -45,11 +45,11 @@ func NewRow(line int, cells []string) Row {
 	b.Grow(n)
 	starts := make([]uint32, len(cells)+1)
 	for i, c := range cells {
-		starts[i] = uint32(b.Len())
+		starts[i] = uint32(b.Len()) // #nosec G115 -- one CSV row, far below 4 GiB (files are read whole into memory)
 		b.WriteString(c)
 		b.WriteByte(',')
 	}
-	starts[len(cells)] = uint32(b.Len())
+	starts[len(cells)] = uint32(b.Len()) // #nosec G115 -- as above
 	return Row{Line: line, text: b.String(), starts: starts}
 }
 
@@ -104,7 +104,11 @@ func (b *Batch) Confidence(i, field int) (float64, bool) {
 	if col < 0 {
 		return 0, false
 	}
-	s := strings.TrimSpace(b.Rows[i].Cell(col))
+	s := b.Rows[i].Cell(col)
+	if n, ok := smallInt(s); ok { // the common case: 0–100, no float parsing
+		return float64(n) * b.scale(field), true
+	}
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
 	}
@@ -113,6 +117,21 @@ func (b *Batch) Confidence(i, field int) (float64, bool) {
 		return 0, false
 	}
 	return v * b.scale(field), true
+}
+
+// smallInt reads one to three ASCII digits.
+func smallInt(s string) (int, bool) {
+	if len(s) == 0 || len(s) > 3 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 func (b *Batch) scale(field int) float64 {

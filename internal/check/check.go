@@ -5,8 +5,10 @@
 package check
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"kenshin/internal/batch"
 	"kenshin/internal/form"
@@ -42,8 +44,10 @@ type Checker struct {
 
 	// batch priors (learnPriors): the usual answer of a code field with a
 	// strong prior and its likelihood ratio; that of a session day
-	mode      []string
-	hasMode   []bool
+	mode    []string
+	hasMode []bool
+
+	dates     map[string]jpdate.Parsed // parse cache, per checker (not shared between goroutines)
 	modeLR    []float64
 	sessionLR float64
 
@@ -62,7 +66,8 @@ type Checker struct {
 func New(f *form.Form, g *form.Growth, today jpdate.Date) *Checker {
 	n := len(f.Fields)
 	c := &Checker{form: f, growth: g, today: today, cells: make([]cell, n),
-		z: make([]float64, n), mid: make([]float64, n), sd: make([]float64, n), zexp: make([]float64, n), zpeers: make([]int, n), ruleLR: make([]float64, n)}
+		z: make([]float64, n), mid: make([]float64, n), sd: make([]float64, n), zexp: make([]float64, n), zpeers: make([]int, n), ruleLR: make([]float64, n),
+		dates: make(map[string]jpdate.Parsed)}
 	c.birth = f.Field(form.KeyBirth).Index
 	c.exam = f.Field(form.KeyExamDate).Index
 	c.atena = f.Field(form.KeyAtena).Index
@@ -117,14 +122,70 @@ func (c *Checker) Row(src Source, i int, out []batch.Finding) []batch.Finding {
 	return out
 }
 
-// All checks every row of src, then the batch-level rules.
+// parallelMin is the number of rows from which All splits the rows over the
+// available cores: rows are checked independently once the batch's priors
+// are learnt.
+const parallelMin = 4096
+
+// All checks every row of src, then the batch-level rules. src must allow
+// concurrent reads; findings come in row order whatever the split.
 func (c *Checker) All(src Source) []batch.Finding {
-	out := make([]batch.Finding, 0, src.Len()/4)
 	c.LearnSessions(src)
-	for i := 0; i < src.Len(); i++ {
-		out = c.Row(src, i, out)
+	n := src.Len()
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/parallelMin))
+	if workers <= 1 {
+		out := make([]batch.Finding, 0, n/4)
+		for i := 0; i < n; i++ {
+			out = c.Row(src, i, out)
+		}
+		return c.duplicates(src, out)
 	}
-	return c.duplicates(src, out)
+	parts := make([][]batch.Finding, workers)
+	var dups []batch.Finding
+	// every clone is made before any goroutine starts: c is one of them
+	ks := []*Checker{c}
+	for range workers {
+		ks = append(ks, c.clone())
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { dups = ks[workers].duplicates(src, nil) })
+	chunk := (n + workers - 1) / workers
+	for w := range workers {
+		lo, hi := w*chunk, min(n, (w+1)*chunk)
+		k := ks[w]
+		wg.Go(func() {
+			out := make([]batch.Finding, 0, (hi-lo)/4)
+			for i := lo; i < hi; i++ {
+				out = k.Row(src, i, out)
+			}
+			parts[w] = out
+		})
+	}
+	wg.Wait()
+	total := len(dups)
+	for _, p := range parts {
+		total += len(p)
+	}
+	out := make([]batch.Finding, 0, total)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return append(out, dups...)
+}
+
+// clone returns a checker sharing the form, growth and the learnt batch
+// priors (read-only from here on) with its own row scratch.
+func (c *Checker) clone() *Checker {
+	k := *c
+	n := len(c.form.Fields)
+	k.cells = make([]cell, n)
+	k.z, k.mid, k.sd, k.zexp = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	k.zpeers, k.ruleLR = make([]int, n), make([]float64, n)
+	k.dates = make(map[string]jpdate.Parsed, len(c.dates))
+	for v, p := range c.dates { // a copy: the workers fill their own
+		k.dates[v] = p
+	}
+	return &k
 }
 
 func rowProblem(p *batch.RowProblem, rowNo, line, _ int) batch.Finding {
@@ -188,7 +249,7 @@ func (c *Checker) LearnSessions(src Source) {
 	c.sessions = make(map[jpdate.Date]int)
 	parsed := 0
 	for i := 0; i < src.Len(); i++ {
-		if p := jpdate.Parse(src.Value(i, c.exam), jpdate.Reiwa); p.Problem == jpdate.OK {
+		if p := c.parseDate(src.Value(i, c.exam)); p.Problem == jpdate.OK {
 			c.sessions[p.Date]++
 			parsed++
 		}

@@ -208,7 +208,6 @@ func TestRules(t *testing.T) {
 		{"count without smoking", "m4-survey", map[string]string{"father_smoke_count": "10"}, CodeRequiresExtra, "father_smoke", []string{"father_smoke_count"}},
 		{"consult only when difficulty", "m4-survey", map[string]string{"difficulty_consult": "1"}, CodeRequiresExtra, "difficulty", []string{"difficulty_consult"}},
 		{"consult may be blank", "m4-survey", map[string]string{"difficulty": "1"}, "", "", nil},
-		{"one stray mark beside none-of-these", "m4-survey", map[string]string{"events_3": "1"}, CodeExclusive, "events_3", []string{"events_8"}},
 		{"several marks beside none-of-these", "m4-survey", map[string]string{"events_3": "1", "events_5": "○", "events_6": "1"}, CodeExclusive, "events_8", []string{"events_3", "events_5", "events_6"}},
 		{"decayed over present", "m18-dental-exam", map[string]string{"decayed": "10", "filled": "6", "caries_type": "B"}, CodeDentalSum, "decayed", []string{"teeth", "filled"}},
 		{"present below its usual range", "m18-dental-exam", map[string]string{"teeth": "4", "decayed": "3", "filled": "2", "caries_type": "B"}, CodeDentalSum, "teeth", []string{"decayed", "filled"}},
@@ -378,18 +377,32 @@ func TestCanonical(t *testing.T) {
 	}
 }
 
-// Two marks beside 「いずれにも該当しない」: two stray marks are about as likely
-// as that box misread, so every involved box asks.
-func TestExclusiveTwoMarks(t *testing.T) {
-	got, f := findings(t, "m4-survey", map[string]string{"events_3": "1", "events_5": "○"})
-	var subjects []string
-	for _, g := range got {
-		if g.Code == CodeExclusive {
-			subjects = append(subjects, f.Fields[g.Field].Key)
-		}
+// Marks beside 「いずれにも該当しない」: one is a stray mark, two leave the
+// blame open so every involved box asks (the first finding blames the
+// likelier one).
+func TestExclusiveFewMarks(t *testing.T) {
+	tests := []struct {
+		over     map[string]string
+		first    string
+		subjects string
+	}{
+		{map[string]string{"events_3": "1"}, "events_3", "events_3"},
+		{map[string]string{"events_3": "1", "events_5": "○"}, "events_8", "events_3,events_5,events_8"},
 	}
-	slices.Sort(subjects)
-	if strings.Join(subjects, ",") != "events_3,events_5,events_8" {
-		t.Errorf("exclusive findings on %v, want events_3, events_5 and events_8", subjects)
+	for _, tt := range tests {
+		got, f := findings(t, "m4-survey", tt.over)
+		var subjects []string
+		for _, g := range got {
+			if g.Code == CodeExclusive {
+				subjects = append(subjects, f.Fields[g.Field].Key)
+			}
+		}
+		if len(subjects) == 0 || subjects[0] != tt.first {
+			t.Errorf("%v: first exclusive finding on %v, want %s", tt.over, subjects, tt.first)
+		}
+		slices.Sort(subjects)
+		if strings.Join(subjects, ",") != tt.subjects {
+			t.Errorf("%v: exclusive findings on %v, want %s", tt.over, subjects, tt.subjects)
+		}
 	}
 }

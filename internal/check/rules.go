@@ -122,27 +122,30 @@ func (k *Checker) growthChecks(out []batch.Finding, from, to int, sex string) []
 		}
 		c := &cs[i]
 		lo, hi := k.mid[i]-rules.BandZ*k.sd[i], k.mid[i]+rules.BandZ*k.sd[i]
-		band := msg("%s%sの標準範囲（3〜97パーセンタイル %s〜%s%s）", ageText(from, to), sexText(sex), num(lo), num(hi), f.Unit)
+		// built only for a warning: this loop runs for every measure of every row
+		band := func() string {
+			return msg("%s%sの標準範囲（3〜97パーセンタイル %s〜%s%s）", ageText(from, to), sexText(sex), num(lo), num(hi), f.Unit)
+		}
 		add := func(text string) *batch.Finding {
 			out = append(out, batch.Finding{Field: i, Severity: batch.Warning, Code: CodeRangeGrowth, Message: text})
 			return &out[len(out)-1]
 		}
 		switch {
 		case math.Abs(z) > rules.BeyondZ:
-			fd := add(msg("%s %s%s は%sから大きく外れています（標準偏差の %.1f 倍）。読み誤りの可能性が高い値です", f.Label, num(c.num), f.Unit, band, math.Abs(z)))
+			fd := add(msg("%s %s%s は%sから大きく外れています（標準偏差の %.1f 倍）。読み誤りの可能性が高い値です", f.Label, num(c.num), f.Unit, band(), math.Abs(z)))
 			fd.Score = 0.9
 			if r := k.nearRepair(i, f, rules.BandZ); !math.IsNaN(r) {
 				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
 			}
 		case i == worst:
-			fd := add(msg("%s %s%s はこの子の他の計測値と釣り合いません（%s）。読み誤りでないか用紙と照合してください", f.Label, num(c.num), f.Unit, band))
+			fd := add(msg("%s %s%s はこの子の他の計測値と釣り合いません（%s）。読み誤りでないか用紙と照合してください", f.Label, num(c.num), f.Unit, band()))
 			fd.Score = 0.6
 			if r := k.nearRepair(i, f, rules.NearZ); !math.IsNaN(r) {
 				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
 			}
 		case math.Abs(z) > rules.BandZ:
 			if r := k.nearRepair(i, f, rules.NearZ); !math.IsNaN(r) {
-				fd := add(msg("%s %s%s は%sを外れ、%s の読み誤りとも考えられます。用紙と照合してください", f.Label, num(c.num), f.Unit, band, normalize.FormatFixed(r, f.Decimals)))
+				fd := add(msg("%s %s%s は%sを外れ、%s の読み誤りとも考えられます。用紙と照合してください", f.Label, num(c.num), f.Unit, band(), normalize.FormatFixed(r, f.Decimals)))
 				fd.Score = 0.5
 				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
 			}
@@ -282,12 +285,14 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 			out = atPrior(prior, idx(r.Only), batch.Warning, CodeExclusive, text, related)
 			// Two stray marks on a sheet with no event are about as likely
 			// as that box misread beside two real events (events are rare,
-			// misreads too): ask about each mark as well.
+			// misreads too): ask about every box involved. One mark is far
+			// likelier a stray one (a single misread); three or more make
+			// that box the suspect.
 			if len(related) == 2 {
 				subject := out[len(out)-1].Field
-				for _, m := range related {
+				for _, m := range append([]int{idx(r.Only)}, related...) {
 					if m != subject {
-						out = append(out, batch.Finding{Field: m, Related: []int{idx(r.Only)}, Severity: batch.Warning, Code: CodeExclusive, Message: text})
+						out = append(out, batch.Finding{Field: m, Related: []int{subject}, Severity: batch.Warning, Code: CodeExclusive, Message: text})
 					}
 				}
 			}
