@@ -54,6 +54,7 @@ type Checker struct {
 	// Checkups run on session days. sessions counts the 受診日 of the batch;
 	// clustered says most sheets fall on a day shared by several others.
 	sessions  map[jpdate.Date]int
+	sessionAt int // sheets that make a 受診日 a session day in this batch
 	clustered bool
 
 	// age band and sex of the row being checked, for the rules
@@ -254,9 +255,23 @@ func (c *Checker) LearnSessions(src Source) {
 			parsed++
 		}
 	}
-	onSession := 0
+	// The same misread of a busy session day (令和7年 read as 令和1年) can
+	// recur on a few sheets of a big batch: a session day must also hold a
+	// fair share of the sheets a session day holds on average.
+	days, onDays := 0, 0
 	for _, n := range c.sessions {
 		if n >= sessionMin {
+			days++
+			onDays += n
+		}
+	}
+	c.sessionAt = sessionMin
+	if days > 0 {
+		c.sessionAt = max(sessionMin, (onDays/days+sessionShare-1)/sessionShare)
+	}
+	onSession := 0
+	for _, n := range c.sessions {
+		if n >= c.sessionAt {
 			onSession += n
 		}
 	}
@@ -264,8 +279,16 @@ func (c *Checker) LearnSessions(src Source) {
 	c.learnPriors(src)
 }
 
-// sessionMin is how many sheets make a 受診日 a session day.
-const sessionMin = 3
+// isSession reports whether d is a session day of the batch.
+func (c *Checker) isSession(d jpdate.Date) bool { return c.sessions[d] >= c.sessionAt }
+
+// sessionMin is how many sheets make a 受診日 a session day at least;
+// sessionShare: a session day holds at least 1/sessionShare of the sheets
+// of an average one.
+const (
+	sessionMin   = 3
+	sessionShare = 4
+)
 
 // confidenceMargin is how much less sure OCR must have been of another
 // cell before that cell, not the domain's likeliest suspect, is blamed.
@@ -295,7 +318,7 @@ func (c *Checker) pick(prior int, others ...int) (int, []int) {
 // dateSubject decides which of 生年月日 and 受診日 a date conflict is pinned on.
 func (c *Checker) dateSubject() (int, []int) {
 	switch {
-	case c.sessions[c.cells[c.exam].date] >= sessionMin:
+	case c.isSession(c.cells[c.exam].date):
 		return c.birth, []int{c.exam} // the exam day is shared: the birth date is the odd one
 	case c.clustered:
 		return c.exam, []int{c.birth} // the batch runs on session days, and this is not one

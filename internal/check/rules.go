@@ -144,7 +144,11 @@ func (k *Checker) growthChecks(out []batch.Finding, from, to int, sex string) []
 				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
 			}
 		case math.Abs(z) > rules.BandZ:
-			if r := k.nearRepair(i, f, rules.NearZ); !math.IsNaN(r) {
+			r := k.nearRepair(i, f, rules.NearZ)
+			if math.IsNaN(r) && k.zpeers[i] > 0 && math.Abs(z-k.zexp[i]) > rules.GapZ {
+				r = k.inLineRepair(i, f, rules.NearZ)
+			}
+			if !math.IsNaN(r) {
 				fd := add(msg("%s %s%s は%sを外れ、%s の読み誤りとも考えられます。用紙と照合してください", f.Label, num(c.num), f.Unit, band(), normalize.FormatFixed(r, f.Decimals)))
 				fd.Score = 0.5
 				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
@@ -167,6 +171,20 @@ func (k *Checker) nearRepair(i int, f *form.Field, near float64) float64 {
 			continue
 		}
 		if gap := math.Abs(z); gap < bestGap {
+			best, bestGap = r, gap
+		}
+	}
+	return best
+}
+
+// inLineRepair returns the typical misread source of measure i that lands
+// inside p3–p97 and within near SD of what the child's other measures
+// predict, nearest to that prediction; NaN if none does.
+func (k *Checker) inLineRepair(i int, f *form.Field, near float64) float64 {
+	bz := k.growth.Rules.BandZ
+	best, bestGap := math.NaN(), near
+	for _, r := range repairs(k.cells[i].num, f.Decimals, k.mid[i]-bz*k.sd[i], k.mid[i]+bz*k.sd[i]) {
+		if gap := math.Abs((r-k.mid[i])/k.sd[i] - k.zexp[i]); gap < bestGap {
 			best, bestGap = r, gap
 		}
 	}

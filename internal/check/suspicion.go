@@ -102,7 +102,7 @@ func (c *Checker) learnPriors(src Source) {
 	var first, last jpdate.Date
 	days := 0
 	for d, n := range c.sessions {
-		if n < sessionMin {
+		if n < c.sessionAt {
 			continue
 		}
 		days++
@@ -212,7 +212,7 @@ func (k *Checker) evidence(f int) float64 {
 	// A session day confirms an exam date only together with an age in the
 	// window: a misread date still in the window on a session day needs both
 	// coincidences.
-	if f == k.exam && k.ageOK && k.sessions[c.date] >= sessionMin {
+	if f == k.exam && k.ageOK && k.isSession(c.date) {
 		lr *= k.sessionLR * lrAgeInWindow
 	}
 	if z := k.z[f]; !math.IsNaN(z) && fd.Growth != "" && k.zpeers[f] > 0 &&

@@ -136,3 +136,25 @@ func slicesEqual(a, b []int) bool {
 	}
 	return true
 }
+
+// A misread of a busy session day recurring on a few sheets is not a
+// session day of its own: the date conflict is pinned on the 受診日.
+func TestRecurringMisreadIsNoSessionDay(t *testing.T) {
+	c, r := setup(t, "m4-exam")
+	for range 60 {
+		r.add(bases["m4-exam"], nil) // 受診日 R7.10.1
+	}
+	for range 3 {
+		r.add(bases["m4-exam"], map[string]string{"exam_date": "R1.10.1"}) // 7 read as 1
+	}
+	got := c.All(r)
+	for _, g := range got {
+		if g.Row > 60 && (g.Code == CodeBeforeBirth || g.Code == CodeAgeWindow) {
+			if k := r.f.Fields[g.Field].Key; k != "exam_date" {
+				t.Errorf("row %d: %s pinned on %s, want exam_date", g.Row, g.Code, k)
+			}
+			return
+		}
+	}
+	t.Fatal("no date conflict on the misread rows")
+}

@@ -29,6 +29,10 @@ type GrowthRules struct {
 	// within NearZ of what the child's other measures predict (the middle
 	// when there are none) makes the misread the likelier story.
 	NearZ float64 `json:"nearZ"`
+	// GapZ: outside p3–p97 and this far from what the other measures
+	// predict, a typical misread landing within NearZ of that prediction
+	// (and inside p3–p97) makes the misread the likelier story too.
+	GapZ float64 `json:"gapZ"`
 	// InLineZ: within p3–p97 and within InLineZ of the other measures,
 	// the value is confirmed by them (evidence against a misread).
 	InLineZ float64 `json:"inLineZ"`
@@ -62,8 +66,8 @@ func loadGrowth(ref fs.FS) (*Growth, error) {
 		return nil, err
 	}
 	r := &g.Rules
-	if r.BandZ <= 0 || r.BeyondZ <= r.BandZ || r.OutOfLineZ <= 0 || r.NearZ <= 0 || r.InLineZ <= 0 {
-		return nil, &DefinitionError{File: growthFile, Field: "rules", Msg: "bandZ・beyondZ（bandZ より大）・outOfLineZ・nearZ・inLineZ を正の値で指定してください"}
+	if r.BandZ <= 0 || r.BeyondZ <= r.BandZ || r.OutOfLineZ <= 0 || r.NearZ <= 0 || r.GapZ <= 0 || r.InLineZ <= 0 {
+		return nil, &DefinitionError{File: growthFile, Field: "rules", Msg: "bandZ・beyondZ（bandZ より大）・outOfLineZ・nearZ・gapZ・inLineZ を正の値で指定してください"}
 	}
 	known := map[string]bool{}
 	for i, b := range g.Bands {
