@@ -50,6 +50,9 @@ type Checker struct {
 	dates     map[string]jpdate.Parsed // parse cache, per checker (not shared between goroutines)
 	modeLR    []float64
 	sessionLR float64
+	// the batch's usual spelling of 受診日, if one has a strong majority
+	examStyle    jpdate.Style
+	hasExamStyle bool
 
 	// Checkups run on session days. sessions counts the 受診日 of the batch;
 	// clustered says most sheets fall on a day shared by several others.

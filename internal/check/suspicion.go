@@ -8,6 +8,7 @@ import (
 	"kenshin/internal/batch"
 	"kenshin/internal/form"
 	"kenshin/internal/jpdate"
+	"kenshin/internal/normalize"
 )
 
 // Evidence-adjusted suspicion. OCR confidence is read as the engine's own
@@ -69,9 +70,21 @@ func (c *Checker) learnPriors(src Source) {
 	c.hasMode = make([]bool, len(c.form.Fields))
 	c.modeLR = make([]float64, len(c.form.Fields))
 	step := max(1, src.Len()/learnRows)
+	// A medical finding or judgement read as the usual 「所見なし」「異常なし」
+	// is the costliest misread (an abnormal result lost): its prior never
+	// silences it.
+	medical := map[string]bool{}
+	for _, r := range c.form.Rules {
+		if r.Type == form.RuleJudgement {
+			medical[r.Judgement] = true
+			for key := range r.Abnormal {
+				medical[key] = true
+			}
+		}
+	}
 	for f, fd := range c.form.Fields {
 		c.modeLR[f] = 1
-		if fd.Type != form.TypeCode && fd.Type != form.TypeCheck {
+		if fd.Type != form.TypeCode && fd.Type != form.TypeCheck || medical[fd.Key] {
 			continue
 		}
 		counts := map[string]int{}
@@ -96,6 +109,21 @@ func (c *Checker) learnPriors(src Source) {
 			c.modeLR[f] = max(lrFloor, (1-s)/s)
 		}
 	}
+	// the usual spelling of the exam date: one printed form, one spelling
+	styles := map[jpdate.Style]int{}
+	n := 0
+	for i := 0; i < src.Len(); i += step {
+		if st, ok := c.styleOf(src.Value(i, c.exam)); ok {
+			styles[st]++
+		}
+		n++
+	}
+	c.examStyle, c.hasExamStyle = 0, false
+	for st, k := range styles {
+		if n >= 20 && float64(k) >= modeShare*float64(n) {
+			c.examStyle, c.hasExamStyle = st, true
+		}
+	}
 	// session days: a misread exam date lands on one about as often as
 	// session days are among the days the batch spans
 	c.sessionLR = 1
@@ -117,6 +145,21 @@ func (c *Checker) learnPriors(src Source) {
 		span := int(last.Time().Sub(first.Time()).Hours()/24) + 1
 		c.sessionLR = max(lrFloor, min(1, float64(days)/float64(span)))
 	}
+}
+
+// styleOf returns the spelling style a date is written in, if it is one.
+func (c *Checker) styleOf(v string) (jpdate.Style, bool) {
+	v = normalize.Trim(v)
+	p := c.parseDate(v)
+	if p.Problem != jpdate.OK {
+		return 0, false
+	}
+	for _, st := range jpdate.Styles {
+		if p.Date.Format(st) == v {
+			return st, true
+		}
+	}
+	return 0, false
 }
 
 // answer is the canonical answer of a code or check-mark cell for counting;
@@ -212,7 +255,10 @@ func (k *Checker) evidence(f int) float64 {
 	// A session day confirms an exam date only together with an age in the
 	// window: a misread date still in the window on a session day needs both
 	// coincidences.
-	if f == k.exam && k.ageOK && k.isSession(c.date) {
+	// ... and only when it is spelt as the batch spells it: the reading,
+	// not only the date, is what the low confidence is about (full-width
+	// digits folded, a digit lost from 04).
+	if f == k.exam && k.ageOK && k.isSession(c.date) && (!k.hasExamStyle || c.date.Format(k.examStyle) == normalize.Trim(c.raw)) {
 		lr *= k.sessionLR * lrAgeInWindow
 	}
 	if z := k.z[f]; !math.IsNaN(z) && fd.Growth != "" && k.zpeers[f] > 0 &&

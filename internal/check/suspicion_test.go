@@ -158,3 +158,42 @@ func TestRecurringMisreadIsNoSessionDay(t *testing.T) {
 	}
 	t.Fatal("no date conflict on the misread rows")
 }
+
+// Batch evidence: the usual answer of a code confirms it, except for a
+// medical finding (an abnormal result read as normal is never silenced); a
+// session-day exam date confirms it only in the batch's usual spelling.
+func TestBatchEvidence(t *testing.T) {
+	tests := []struct {
+		name  string
+		over  map[string]string
+		field string
+		sev   batch.Severity
+	}{
+		{"usual answer of a questionnaire-like code", map[string]string{"feeding%": conf60}, "feeding", batch.Info},
+		{"usual answer of a medical finding", map[string]string{"murmur%": conf60}, "murmur", batch.Warning},
+		{"session day in the usual spelling", map[string]string{"exam_date%": conf60}, "exam_date", batch.Info},
+		{"session day in another spelling", map[string]string{"exam_date": "R07.10.01", "exam_date%": conf60}, "exam_date", batch.Warning},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, r := setup(t, "m4-exam")
+			for i := range 40 { // four session days over three weeks
+				r.add(bases["m4-exam"], map[string]string{"exam_date": []string{"R7.10.1", "R7.10.8", "R7.10.15", "R7.10.22"}[i%4]})
+			}
+			r.add(bases["m4-exam"], tt.over)
+			var hit *batch.Finding
+			got := c.All(r)
+			for i := range got {
+				if got[i].Row == 41 && got[i].Code == CodeLowConfidence {
+					hit = &got[i]
+				}
+			}
+			if hit == nil {
+				t.Fatalf("no low-confidence finding on row 41: %+v", got)
+			}
+			if k := r.f.Fields[hit.Field].Key; k != tt.field || hit.Severity != tt.sev {
+				t.Errorf("%s %v (score %.2f), want %s %v", k, hit.Severity, hit.Score, tt.field, tt.sev)
+			}
+		})
+	}
+}
