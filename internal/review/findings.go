@@ -164,6 +164,7 @@ type Stats struct {
 	RowsDone  int // rows with nothing open
 	Errors    int // open error findings
 	Warnings  int // open warnings
+	Infos     int // info findings (参考): shown, never open
 	Corrected int // cells whose value the clerk changed
 	Confirmed int // cells confirmed as read correctly
 }
@@ -177,6 +178,9 @@ func (s *Session) Stats() Stats {
 	for i := range s.rows {
 		open := false
 		for _, f := range s.RowFindings(i) {
+			if f.Severity == batch.Info {
+				st.Infos++
+			}
 			if !s.IsOpen(f) {
 				continue
 			}
