@@ -102,7 +102,7 @@ bench-cli: build
 	  /usr/bin/time -f "%e %M" -a -o $(BENCH)/kenshin.times $(BIN)/kenshinctl check --format json $(BENCH)/y3-exam-100k.csv >/dev/null; \
 	  /usr/bin/time -f "%e %M" -a -o $(BENCH)/mlr.times mlr --icsv --ocsv filter '$$身長 > 200' $(BENCH)/y3-exam-100k.csv >/dev/null; \
 	done; true
-	@med() { grep -E '^[0-9.]+ [0-9]+$$' $$1 | sort -n | awk '{a[NR]=$$1; m=($$2>m?$$2:m)} END {print a[int((NR+1)/2)], m/1024}'; }; \
+	@med() { grep -E '^[0-9.]+ [0-9]+$$' $$1 | sort -n | awk '{a[NR]=$$1; m=($$2>m?$$2:m)} END {printf "%s %.0f\n", a[int((NR+1)/2)], m/1024}'; }; \
 	  set -- $$(med $(BENCH)/kenshin.times) $$(med $(BENCH)/mlr.times); \
 	  echo "kenshinctl check --format json: median $$1 s, peak RSS $$2 MB"; \
 	  echo "mlr filter '\$$身長 > 200':       median $$3 s, peak RSS $$4 MB"; \
