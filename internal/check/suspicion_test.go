@@ -197,3 +197,34 @@ func TestBatchEvidence(t *testing.T) {
 		})
 	}
 }
+
+// The same date on the child's other sheet confirms a low-confidence one.
+func TestConfirmByPartner(t *testing.T) {
+	tests := []struct {
+		name       string
+		surveyDate string
+		want       batch.Severity
+	}{
+		{"same birth date on the questionnaire", "R7.6.10", batch.Info},
+		{"another birth date on the questionnaire", "R7.6.16", batch.Warning},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ce, re := setup(t, "m4-exam")
+			re.add(bases["m4-exam"], map[string]string{"birth_date%": conf60})
+			cs, rs := setup(t, "m4-survey")
+			rs.add(bases["m4-survey"], map[string]string{"birth_date": tt.surveyDate})
+			fe, fs := ce.All(re), cs.All(rs)
+			ConfirmByPartner(ce, re, fe, cs, rs, fs)
+			for _, f := range fe {
+				if f.Code == CodeLowConfidence {
+					if f.Severity != tt.want {
+						t.Errorf("severity %v (score %.2f), want %v", f.Severity, f.Score, tt.want)
+					}
+					return
+				}
+			}
+			t.Fatal("no low-confidence finding")
+		})
+	}
+}

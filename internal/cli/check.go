@@ -109,6 +109,8 @@ func (m *Main) readAndCheck(files []string, opt ocrcsv.Options) ([]*checked, err
 	for i, a := range out {
 		for _, b := range out[i+1:] {
 			if a.b.Form.Partner(b.b.Form) {
+				// the partner's dates weigh the low-confidence ones first
+				check.ConfirmByPartner(a.checker, check.OCR(a.b), a.findings, b.checker, check.OCR(b.b), b.findings)
 				fa, fb := check.Partners(a.checker, check.OCR(a.b), b.checker, check.OCR(b.b))
 				a.findings = append(a.findings, fa...)
 				b.findings = append(b.findings, fb...)
