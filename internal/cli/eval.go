@@ -100,10 +100,10 @@ func writeEval(w io.Writer, results []*evaluate.Result) {
 	if len(results) > 1 {
 		fmt.Fprintf(w, "%-18s %6d %6d %6d %6d %8s %8s %8s %8s\n", "合計", total.Rows, total.Injected, total.Detectable, total.Caught, pct(total.Recall()), pct(total.FalseAlarmRate()), pct(total.SilentShare()), pct(total.InfoRate()))
 	}
-	fmt.Fprintf(w, "\n誤りの種類別（全ファイル）:\n%-12s %6s %6s %6s %8s %12s %10s\n", "種類", "誤り", "検出可", "検出", "検出率", "検出不能で検出", "参考のみ")
+	fmt.Fprintf(w, "\n誤りの種類別（全ファイル）:\n%-12s %6s %6s %6s %8s %8s %12s %10s\n", "種類", "誤り", "検出可", "検出", "検出率", "検出不能", "検出不能で検出", "参考のみ")
 	for _, k := range total.Kinds() {
 		c := total.ByKind[k]
-		fmt.Fprintf(w, "%-12s %6d %6d %6d %8s %12d %10d\n", k, c.Injected, c.Detectable, c.Caught, pct(c.Recall()), c.SilentCaught, c.InfoOnly)
+		fmt.Fprintf(w, "%-12s %6d %6d %6d %8s %8s %12d %10d\n", k, c.Injected, c.Detectable, c.Caught, pct(c.Recall()), pct(c.SilentShare()), c.SilentCaught, c.InfoOnly)
 	}
 	fmt.Fprintf(w, "\n正しいセル %d 個のうち警告・エラーが付いたもの %d 個（%s）、主な理由:\n", total.CleanCells, total.FalseAlarms, pct(total.FalseAlarmRate()))
 	codes := make([]string, 0, len(total.FalseByCode))

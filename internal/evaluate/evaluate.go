@@ -43,6 +43,10 @@ type Counts struct {
 // Recall is caught / detectable.
 func (c Counts) Recall() float64 { return ratio(c.Caught, c.Detectable) }
 
+// SilentShare is the share of injected errors that left no trace by the
+// oracle's reading of the domain (undetectable).
+func (c Counts) SilentShare() float64 { return ratio(c.Injected-c.Detectable, c.Injected) }
+
 // Result is the evaluation of one file.
 type Result struct {
 	File        string             `json:"file"`
@@ -62,9 +66,6 @@ func (r *Result) FalseAlarmRate() float64 { return ratio(r.FalseAlarms, r.CleanC
 
 // InfoRate is clean cells marked only at the info level / clean cells.
 func (r *Result) InfoRate() float64 { return ratio(r.InfoClean, r.CleanCells) }
-
-// SilentShare is the share of injected errors that no check could catch.
-func (r *Result) SilentShare() float64 { return ratio(r.Injected-r.Detectable, r.Injected) }
 
 func ratio(a, b int) float64 {
 	if b == 0 {

@@ -39,8 +39,8 @@ func TestEvaluate(t *testing.T) {
 	if r.CleanCells != 2 || r.FalseAlarms != 1 || r.FalseByCode["z"] != 1 || r.FalseByCode["i"] != 0 {
 		t.Errorf("clean %d false %d by code %v", r.CleanCells, r.FalseAlarms, r.FalseByCode)
 	}
-	if got := r.ByKind["swap"]; got.Injected != 2 || got.Detectable != 1 || got.Caught != 1 {
-		t.Errorf("swap %+v", got)
+	if got := r.ByKind["swap"]; got.Injected != 2 || got.Detectable != 1 || got.Caught != 1 || got.SilentShare() != 0.5 {
+		t.Errorf("swap %+v, undetectable share %v", got, got.SilentShare())
 	}
 	if r.SilentShare() != 0.25 || len(r.Missed) != 1 || r.Missed[0].Column != "B" {
 		t.Errorf("silent %v missed %+v", r.SilentShare(), r.Missed)
