@@ -60,6 +60,10 @@ type Checker struct {
 	sessionAt int // sheets that make a 受診日 a session day in this batch
 	clustered bool
 
+	// the batch's answer shares and stray-mark rate per exclusive option,
+	// by the key of its field (learnExclusive)
+	excl map[string]*exclusivePrior
+
 	// age band and sex of the row being checked, for the rules
 	ageFrom, ageTo int
 	rowSex         string

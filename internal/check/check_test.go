@@ -208,7 +208,6 @@ func TestRules(t *testing.T) {
 		{"count without smoking", "m4-survey", map[string]string{"father_smoke_count": "10"}, CodeRequiresExtra, "father_smoke", []string{"father_smoke_count"}},
 		{"consult only when difficulty", "m4-survey", map[string]string{"difficulty_consult": "1"}, CodeRequiresExtra, "difficulty", []string{"difficulty_consult"}},
 		{"consult may be blank", "m4-survey", map[string]string{"difficulty": "1"}, "", "", nil},
-		{"several marks beside none-of-these", "m4-survey", map[string]string{"events_3": "1", "events_5": "○", "events_6": "1"}, CodeExclusive, "events_8", []string{"events_3", "events_5", "events_6"}},
 		{"decayed over present", "m18-dental-exam", map[string]string{"decayed": "10", "filled": "6", "caries_type": "B"}, CodeDentalSum, "decayed", []string{"teeth", "filled"}},
 		{"present below its usual range", "m18-dental-exam", map[string]string{"teeth": "4", "decayed": "3", "filled": "2", "caries_type": "B"}, CodeDentalSum, "teeth", []string{"decayed", "filled"}},
 		{"O type with decay", "m18-dental-exam", map[string]string{"decayed": "2"}, CodeDentalType, "decayed", []string{"caries_type", "filled"}},
@@ -377,32 +376,77 @@ func TestCanonical(t *testing.T) {
 	}
 }
 
-// Marks beside 「いずれにも該当しない」: one is a stray mark, two leave the
-// blame open so every involved box asks (the first finding blames the
-// likelier one).
-func TestExclusiveFewMarks(t *testing.T) {
+// Marks beside 「いずれにも該当しない」 (events_8): every box whose chance of
+// being the misread reaches warnAt asks, the likeliest first. The chances
+// come from the batch's answer shares and stray-mark rate, or from the
+// defaults in a batch too small to tell.
+func TestExclusivePosterior(t *testing.T) {
+	only := map[string]string{} // the base sheet ticks events_8 alone
+	pair := map[string]string{"events_3": "1", "events_5": "1", "events_8": ""}
+	one := map[string]string{"events_2": "1", "events_8": ""}
 	tests := []struct {
+		name     string
+		batch    []map[string]string // sheets before the one checked
 		over     map[string]string
 		first    string
 		subjects string
+		text     string
 	}{
-		{map[string]string{"events_3": "1"}, "events_3", "events_3"},
-		{map[string]string{"events_3": "1", "events_5": "○"}, "events_8", "events_3,events_5,events_8"},
+		{"one stray mark: the mark asks", nil, map[string]string{"events_3": "1"}, "events_3", "events_3", "同時に選ばれています"},
+		{"two marks: the marks ask, the exclusive box is unlikely", nil, map[string]string{"events_3": "1", "events_5": "○"}, "events_3", "events_3,events_5", ""},
+		{"three marks: three misreads are about as unlikely as three real events, all ask", nil,
+			map[string]string{"events_3": "1", "events_5": "○", "events_6": "1"}, "events_3", "events_3,events_5,events_6,events_8", ""},
+		{"the exclusive box unreadable beside a mark: the mark asks", nil, map[string]string{"events_3": "1", "events_8": "●"}, "events_3", "events_3", "読み取れない"},
+		{"a stray ● beside the exclusive box is no contradiction", nil, map[string]string{"events_3": "●"}, "", "", ""},
+		// a batch where pairs of events are common and stray marks rare:
+		// the exclusive box is the likelier misread, the marks still ask
+		{"learnt: pairs common, strays rare", append(repeat(only, 60), append(repeat(pair, 30), repeat(one, 10)...)...),
+			map[string]string{"events_3": "1", "events_5": "1"}, "events_8", "events_3,events_5,events_8", ""},
+		// many stray marks, no real pairs: two marks are strays
+		{"learnt: strays common", append(repeat(only, 80), repeat(map[string]string{"events_4": "1"}, 20)...),
+			map[string]string{"events_3": "1", "events_5": "1"}, "events_3", "events_3,events_5", ""},
 	}
 	for _, tt := range tests {
-		got, f := findings(t, "m4-survey", tt.over)
-		var subjects []string
-		for _, g := range got {
-			if g.Code == CodeExclusive {
-				subjects = append(subjects, f.Fields[g.Field].Key)
+		t.Run(tt.name, func(t *testing.T) {
+			c, r := setup(t, "m4-survey")
+			for _, o := range tt.batch {
+				r.add(bases["m4-survey"], o)
 			}
-		}
-		if len(subjects) == 0 || subjects[0] != tt.first {
-			t.Errorf("%v: first exclusive finding on %v, want %s", tt.over, subjects, tt.first)
-		}
-		slices.Sort(subjects)
-		if strings.Join(subjects, ",") != tt.subjects {
-			t.Errorf("%v: exclusive findings on %v, want %s", tt.over, subjects, tt.subjects)
-		}
+			r.add(bases["m4-survey"], tt.over)
+			var subjects []string
+			for _, g := range c.All(r) {
+				if g.Code != CodeExclusive {
+					continue
+				}
+				if g.Row != len(tt.batch)+1 {
+					continue // the batch's own stray marks
+				}
+				subjects = append(subjects, r.f.Fields[g.Field].Key)
+				if g.Severity != batch.Warning || g.Score <= 0 || g.Score > 1 || !strings.Contains(g.Message, tt.text) {
+					t.Errorf("%s: %v score %v %q", r.f.Fields[g.Field].Key, g.Severity, g.Score, g.Message)
+				}
+			}
+			if tt.first == "" {
+				if len(subjects) > 0 {
+					t.Fatalf("want no exclusive finding, got %v", subjects)
+				}
+				return
+			}
+			if len(subjects) == 0 || subjects[0] != tt.first {
+				t.Errorf("first exclusive finding on %v, want %s", subjects, tt.first)
+			}
+			slices.Sort(subjects)
+			if strings.Join(subjects, ",") != tt.subjects {
+				t.Errorf("exclusive findings on %v, want %s", subjects, tt.subjects)
+			}
+		})
 	}
+}
+
+func repeat(m map[string]string, n int) []map[string]string {
+	out := make([]map[string]string, n)
+	for i := range out {
+		out[i] = m
+	}
+	return out
 }

@@ -283,39 +283,7 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 				f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.Then))
 		}
 	case form.RuleExclusive:
-		if !has(r.Only) || !cell(r.Only).checked {
-			return out
-		}
-		var related []int
-		for _, key := range r.Fields {
-			if has(key) && cell(key).checked {
-				related = append(related, idx(key))
-			}
-		}
-		if len(related) > 0 {
-			// One stray mark beside 「いずれにも該当しない」 is the likelier
-			// misread; several marks make that box the suspect.
-			prior := r.Only
-			if len(related) == 1 {
-				prior = f.Fields[related[0]].Key
-			}
-			text := msg("「%s」と他の選択肢が同時に選ばれています", f.Field(r.Only).Label)
-			out = atPrior(prior, idx(r.Only), batch.Warning, CodeExclusive, text, related)
-			// Two stray marks on a sheet with no event are about as likely
-			// as that box misread beside two real events (events are rare,
-			// misreads too): ask about every box involved. One mark is far
-			// likelier a stray one (a single misread); three or more make
-			// that box the suspect.
-			if len(related) == 2 {
-				subject := out[len(out)-1].Field
-				for _, m := range append([]int{idx(r.Only)}, related...) {
-					if m != subject {
-						out = append(out, batch.Finding{Field: m, Related: []int{subject}, Severity: batch.Warning, Code: CodeExclusive, Message: text})
-					}
-				}
-			}
-			return out
-		}
+		return k.exclusive(r, out)
 	case form.RuleDental:
 		if !has(r.Present) || !has(r.Untreated) || !has(r.Treated) {
 			return out

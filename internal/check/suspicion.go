@@ -109,6 +109,7 @@ func (c *Checker) learnPriors(src Source) {
 			c.modeLR[f] = max(lrFloor, (1-s)/s)
 		}
 	}
+	c.learnExclusive(src, step)
 	// the usual spelling of the exam date: one printed form, one spelling
 	styles := map[jpdate.Style]int{}
 	n := 0
