@@ -117,6 +117,7 @@ func TestCellFindings(t *testing.T) {
 		{"grams with unit", "m4-exam", map[string]string{"weight": "6600g"}, "weight", CodeGrams, batch.Error, "6.60"},
 		{"doubled digit", "m4-exam", map[string]string{"head": "441.0"}, "head", CodeRangeHard, batch.Error, "41.0"},
 		{"growth band", "m4-exam", map[string]string{"weight": "9.50"}, "weight", CodeRangeGrowth, batch.Warning, "-"},
+		{"chest outside its soft band (head ± 4 cm)", "m4-exam", map[string]string{"chest": "48.5"}, "chest", CodeRangeGrowth, batch.Warning, "-"},
 		{"too many decimals", "m4-exam", map[string]string{"height": "62.55"}, "height", CodeDecimals, batch.Warning, "-"},
 		{"not a number", "m4-exam", map[string]string{"chest": "不明"}, "chest", CodeNumber, batch.Error, "-"},
 		{"code not in list", "m4-exam", map[string]string{"feeding": "7"}, "feeding", CodeCodeUnknown, batch.Error, "-"},

@@ -186,7 +186,6 @@ func (k *Checker) exclusive(r form.Rule, out []batch.Finding) []batch.Finding {
 	best := -1
 	for b := 0; b <= m; b++ {
 		if marked&(1<<b) != 0 && (best < 0 || post[b] > post[best]) { // #nosec G602 -- best ≥ 0 when read
-
 			best = b
 		}
 	}

@@ -143,6 +143,14 @@ func (k *Checker) growthChecks(out []batch.Finding, from, to int, sex string) []
 			if r := k.nearRepair(i, f, rules.NearZ); !math.IsNaN(r) {
 				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
 			}
+		case math.Abs(z) > rules.BandZ && k.growth.Soft(f.Growth):
+			// no percentile table, a soft band (§5): outside it asks, as
+			// outside any soft range does
+			fd := add(msg("%s %s%s は%s%sの目安の範囲（%s〜%s%s）を外れています。用紙と照合してください", f.Label, num(c.num), f.Unit, ageText(from, to), sexText(sex), num(lo), num(hi), f.Unit))
+			fd.Score = scoreSoft
+			if r := k.nearRepair(i, f, rules.NearZ); !math.IsNaN(r) {
+				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
+			}
 		case math.Abs(z) > rules.BandZ:
 			r := k.nearRepair(i, f, rules.NearZ)
 			if math.IsNaN(r) && k.zpeers[i] > 0 && math.Abs(z-k.zexp[i]) > rules.GapZ {

@@ -105,6 +105,18 @@ func (g *Growth) Has(metric string) bool {
 	return false
 }
 
+// Soft reports whether metric has no percentile table of its own but a
+// band derived from another metric's (domain.md §5: 胸囲 from 頭囲 ± 4 cm).
+// Such a band is a soft range: outside it asks for a look.
+func (g *Growth) Soft(metric string) bool {
+	for _, d := range g.Derived {
+		if d.Metric == metric {
+			return true
+		}
+	}
+	return false
+}
+
 // Band returns the p3–p97 band for metric at an age in whole months in
 // [fromMonths, toMonths) — pass one month for a known age, the checkup's
 // window when the age is unknown. sex is "1" (男), "2" (女) or "" for both.
