@@ -6,7 +6,7 @@ BIN     := bin
 SAMPLES := testdata/samples/m4-exam.csv testdata/samples/m4-survey.csv
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: setup build run test check smoke windows package samples bench fuzz eval clean
+.PHONY: setup build run test check smoke windows package samples bench bench-cli fuzz eval eval-alt clean
 .PHONY: package-windows windows-smoke idle-cpu
 
 setup:
@@ -96,6 +96,36 @@ eval: build
 	@for f in $$($(BIN)/kenshinctl forms | cut -d' ' -f1); do \
 	  $(BIN)/kenshinctl gen --form $$f --rows 2000 --seed 7 --error-rate 0.03 --out out/eval/$$f.csv 2>/dev/null; done
 	$(BIN)/kenshinctl eval $$(for f in out/eval/*.csv; do echo $$f $${f%.csv}.truth.json; done)
+
+## eval-alt: the same on a second generator setting with another error mix:
+## no confidence columns (every error must show in the values), digit
+## confusions and dropped digits 3× as often, a 5 % error rate
+eval-alt: build
+	@mkdir -p out/eval-alt
+	@for f in $$($(BIN)/kenshinctl forms | cut -d' ' -f1); do \
+	  $(BIN)/kenshinctl gen --form $$f --rows 2000 --seed 11 --error-rate 0.05 --no-confidence --mix digits --out out/eval-alt/$$f.csv 2>/dev/null; done
+	$(BIN)/kenshinctl eval $$(for f in out/eval-alt/*.csv; do echo $$f $${f%.csv}.truth.json; done)
+
+## bench-cli: kenshinctl check --format json against Miller 6 running one
+## filter on the same 100,000-row y3-exam file (48 columns with confidence),
+## interleaved, median of 5 wall times each; peak RSS from /usr/bin/time
+BENCH := out/bench
+bench-cli: build
+	@command -v mlr >/dev/null || { echo "Miller が必要です（apt-get install miller）"; exit 2; }
+	@test -x /usr/bin/time || { echo "/usr/bin/time が必要です（apt-get install time）"; exit 2; }
+	@mkdir -p $(BENCH)
+	@test -s $(BENCH)/y3-exam-100k.csv || $(BIN)/kenshinctl gen --form y3-exam --rows 100000 --seed 1 \
+	  --error-rate 0.03 --encoding utf8 --out $(BENCH)/y3-exam-100k.csv >/dev/null
+	@rm -f $(BENCH)/kenshin.times $(BENCH)/mlr.times
+	@for i in 1 2 3 4 5; do \
+	  /usr/bin/time -f "%e %M" -a -o $(BENCH)/kenshin.times $(BIN)/kenshinctl check --format json $(BENCH)/y3-exam-100k.csv >/dev/null; \
+	  /usr/bin/time -f "%e %M" -a -o $(BENCH)/mlr.times mlr --icsv --ocsv filter '$$身長 > 200' $(BENCH)/y3-exam-100k.csv >/dev/null; \
+	done; true
+	@med() { grep -E '^[0-9.]+ [0-9]+$$' $$1 | sort -n | awk '{a[NR]=$$1; m=($$2>m?$$2:m)} END {printf "%s %.0f\n", a[int((NR+1)/2)], m/1024}'; }; \
+	  set -- $$(med $(BENCH)/kenshin.times) $$(med $(BENCH)/mlr.times); \
+	  echo "kenshinctl check --format json: median $$1 s, peak RSS $$2 MB"; \
+	  echo "mlr filter '\$$身長 > 200':       median $$3 s, peak RSS $$4 MB"; \
+	  awk -v k=$$1 -v m=$$3 -v r=$$2 'BEGIN { printf "ratio kenshinctl / mlr = %.2f (target ≤ 1.00); peak RSS %.0f MB (target ≤ 250)\n", k/m, r }'
 
 clean:
 	rm -rf $(BIN) out dist

@@ -45,11 +45,11 @@ func NewRow(line int, cells []string) Row {
 	b.Grow(n)
 	starts := make([]uint32, len(cells)+1)
 	for i, c := range cells {
-		starts[i] = uint32(b.Len())
+		starts[i] = uint32(b.Len()) // #nosec G115 -- one CSV row, far below 4 GiB (files are read whole into memory)
 		b.WriteString(c)
 		b.WriteByte(',')
 	}
-	starts[len(cells)] = uint32(b.Len())
+	starts[len(cells)] = uint32(b.Len()) // #nosec G115 -- as above
 	return Row{Line: line, text: b.String(), starts: starts}
 }
 
@@ -104,7 +104,11 @@ func (b *Batch) Confidence(i, field int) (float64, bool) {
 	if col < 0 {
 		return 0, false
 	}
-	s := strings.TrimSpace(b.Rows[i].Cell(col))
+	s := b.Rows[i].Cell(col)
+	if n, ok := smallInt(s); ok { // the common case: 0–100, no float parsing
+		return float64(n) * b.scale(field), true
+	}
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
 	}
@@ -113,6 +117,21 @@ func (b *Batch) Confidence(i, field int) (float64, bool) {
 		return 0, false
 	}
 	return v * b.scale(field), true
+}
+
+// smallInt reads one to three ASCII digits.
+func smallInt(s string) (int, bool) {
+	if len(s) == 0 || len(s) > 3 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 func (b *Batch) scale(field int) float64 {
@@ -156,29 +175,42 @@ func (b *Batch) DetectConfidenceScale() {
 	}
 }
 
-// Severity grades a finding: errors block submission, warnings ask to confirm.
+// Severity grades a finding: errors block submission, warnings ask to
+// confirm, info (参考) is shown but asks nothing: the evidence confirms the
+// value although OCR was unsure of it.
 type Severity int
 
-// Severities, in increasing order.
+// Severities, in increasing order. Zero is left unused so that a finding
+// built without a severity is not silently taken for info.
 const (
+	Info    Severity = -1
 	Warning Severity = 1
 	Error   Severity = 2
 )
 
 func (s Severity) String() string {
-	if s == Error {
+	switch s {
+	case Error:
 		return "error"
+	case Info:
+		return "info"
 	}
 	return "warning"
 }
 
 // Label is the Japanese word shown to a clerk.
 func (s Severity) Label() string {
-	if s == Error {
+	switch s {
+	case Error:
 		return "エラー"
+	case Info:
+		return "参考"
 	}
 	return "警告"
 }
+
+// Asks reports whether the finding needs the clerk: an error or a warning.
+func (s Severity) Asks() bool { return s >= Warning }
 
 // Finding is one thing a check noticed. It is data, not an error.
 type Finding struct {
@@ -191,6 +223,10 @@ type Finding struct {
 	Message    string
 	Suggestion string
 	Suggest    bool // Suggestion is meaningful (it may be "", meaning "clear the cell")
+	// Score is how likely the subject cell is misread, 0–1, from OCR
+	// confidence and the domain evidence: the workbench grades its
+	// highlight and orders 「疑わしい順」 by it.
+	Score float64
 }
 
 // Touches reports whether the finding is about field f (as the subject or as

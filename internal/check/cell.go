@@ -19,24 +19,19 @@ var msg = fmt.Sprintf
 func (k *Checker) checkCell(f *form.Field, raw string, conf float64, hasConf bool, c *cell, out []batch.Finding) []batch.Finding {
 	*c = cell{raw: raw, hardIdx: -1}
 	v := normalize.Trim(raw)
-	add := func(sev batch.Severity, code, text string) *batch.Finding {
-		out = append(out, batch.Finding{Field: f.Index, Severity: sev, Code: code, Message: text})
-		return &out[len(out)-1]
-	}
+	// plain appends, no closure over out: this runs for every cell
 	if hasConf && conf < float64(f.Confidence) {
-		add(batch.Warning, CodeLowConfidence, msg("OCR の確信度が %.0f%% と低い値です（基準 %d%%）。用紙と照合してください", conf, f.Confidence))
+		out = append(out, finding(f, batch.Warning, CodeLowConfidence, msg("OCR の確信度が %.0f%% と低い値です（基準 %d%%）。用紙と照合してください", conf, f.Confidence)))
 	}
 	switch {
 	case hasBadChar(v):
-		add(batch.Error, CodeBadChar, "文字化けした文字（読めないバイト）が含まれています。文字コードか用紙を確認してください")
-		return out
+		return append(out, finding(f, batch.Error, CodeBadChar, "文字化けした文字（読めないバイト）が含まれています。文字コードか用紙を確認してください"))
 	case normalize.IsUnreadable(v):
-		add(batch.Error, CodeUnreadable, "OCR が読み取れなかった欄です（●）。用紙を見て入力するか、用紙でも読めない場合は確認済みにしてください")
-		return out
+		return append(out, finding(f, batch.Error, CodeUnreadable, "OCR が読み取れなかった欄です（●）。用紙を見て入力するか、用紙でも読めない場合は確認済みにしてください"))
 	case v == "":
 		c.blank = true
 		if f.Required {
-			add(batch.Error, CodeRequired, msg("必須項目「%s」が空欄です", f.Label))
+			out = append(out, finding(f, batch.Error, CodeRequired, msg("必須項目「%s」が空欄です", f.Label)))
 		} else {
 			c.usable = true
 		}
@@ -48,7 +43,7 @@ func (k *Checker) checkCell(f *form.Field, raw string, conf float64, hasConf boo
 		ok, out = checkID(f, v, out)
 		c.code = normalize.ReadID(v).Digits
 	case form.TypeDate:
-		ok, out = checkDate(f, v, c, out)
+		ok, out = checkDate(f, k.parseDate(v), v, c, out)
 	case form.TypeInteger, form.TypeDecimal:
 		ok, out = k.checkNumber(f, v, c, out)
 	case form.TypeCode:
@@ -92,8 +87,24 @@ func checkID(f *form.Field, v string, out []batch.Finding) (bool, []batch.Findin
 	return true, out
 }
 
-func checkDate(f *form.Field, v string, c *cell, out []batch.Finding) (bool, []batch.Finding) {
+// parseDate parses a date through the checker's cache: a batch holds few
+// distinct dates (session days, and birth dates repeat), each written on
+// many rows.
+func (k *Checker) parseDate(v string) jpdate.Parsed {
+	if p, ok := k.dates[v]; ok {
+		return p
+	}
 	p := jpdate.Parse(v, jpdate.Reiwa)
+	if len(k.dates) < maxDateCache {
+		k.dates[v] = p
+	}
+	return p
+}
+
+// maxDateCache bounds the date cache (a few MB at most).
+const maxDateCache = 1 << 15
+
+func checkDate(f *form.Field, p jpdate.Parsed, v string, c *cell, out []batch.Finding) (bool, []batch.Finding) {
 	c.date, c.era = p.Date, p.Era
 	switch p.Problem {
 	case jpdate.BadFormat:

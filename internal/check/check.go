@@ -5,8 +5,10 @@
 package check
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"kenshin/internal/batch"
 	"kenshin/internal/form"
@@ -33,10 +35,34 @@ type Checker struct {
 	birth, exam, sex, atena int
 	cells                   []cell // scratch: the parsed values of the current row
 
+	// growth of the current row, per field: z-score (NaN without one), band
+	// middle and SD, the mean z of the child's other measures and their count
+	z, mid, sd, zexp []float64
+	zpeers           []int
+	ageOK            bool      // birth and exam dates give an age in the window
+	ruleLR           []float64 // per field: evidence of the form's rules that agree
+
+	// batch priors (learnPriors): the usual answer of a code field with a
+	// strong prior and its likelihood ratio; that of a session day
+	mode    []string
+	hasMode []bool
+
+	dates     map[string]jpdate.Parsed // parse cache, per checker (not shared between goroutines)
+	modeLR    []float64
+	sessionLR float64
+	// the batch's usual spelling of 受診日, if one has a strong majority
+	examStyle    jpdate.Style
+	hasExamStyle bool
+
 	// Checkups run on session days. sessions counts the 受診日 of the batch;
 	// clustered says most sheets fall on a day shared by several others.
 	sessions  map[jpdate.Date]int
+	sessionAt int // sheets that make a 受診日 a session day in this batch
 	clustered bool
+
+	// the batch's answer shares and stray-mark rate per exclusive option,
+	// by the key of its field (learnExclusive)
+	excl map[string]*exclusivePrior
 
 	// age band and sex of the row being checked, for the rules
 	ageFrom, ageTo int
@@ -46,7 +72,10 @@ type Checker struct {
 // New returns a checker for a form. today is injected so tests are
 // deterministic: a 受診日 after it is in the future.
 func New(f *form.Form, g *form.Growth, today jpdate.Date) *Checker {
-	c := &Checker{form: f, growth: g, today: today, cells: make([]cell, len(f.Fields))}
+	n := len(f.Fields)
+	c := &Checker{form: f, growth: g, today: today, cells: make([]cell, n),
+		z: make([]float64, n), mid: make([]float64, n), sd: make([]float64, n), zexp: make([]float64, n), zpeers: make([]int, n), ruleLR: make([]float64, n),
+		dates: make(map[string]jpdate.Parsed)}
 	c.birth = f.Field(form.KeyBirth).Index
 	c.exam = f.Field(form.KeyExamDate).Index
 	c.atena = f.Field(form.KeyAtena).Index
@@ -90,21 +119,81 @@ func (c *Checker) Row(src Source, i int, out []batch.Finding) []batch.Finding {
 			c.cells[f].conf = conf
 		}
 	}
+	for f := range c.ruleLR {
+		c.ruleLR[f] = 1
+	}
 	out = c.crossField(out)
+	c.weigh(out[start:])
 	for k := start; k < len(out); k++ {
 		out[k].Row, out[k].Line = rowNo, line
 	}
 	return out
 }
 
-// All checks every row of src, then the batch-level rules.
+// parallelMin is the number of rows from which All splits the rows over the
+// available cores: rows are checked independently once the batch's priors
+// are learnt.
+const parallelMin = 4096
+
+// All checks every row of src, then the batch-level rules. src must allow
+// concurrent reads; findings come in row order whatever the split.
 func (c *Checker) All(src Source) []batch.Finding {
-	out := make([]batch.Finding, 0, src.Len()/4)
 	c.LearnSessions(src)
-	for i := 0; i < src.Len(); i++ {
-		out = c.Row(src, i, out)
+	n := src.Len()
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/parallelMin))
+	if workers <= 1 {
+		out := make([]batch.Finding, 0, n/4)
+		for i := 0; i < n; i++ {
+			out = c.Row(src, i, out)
+		}
+		return c.duplicates(src, out)
 	}
-	return c.duplicates(src, out)
+	parts := make([][]batch.Finding, workers)
+	var dups []batch.Finding
+	// every clone is made before any goroutine starts: c is one of them
+	ks := []*Checker{c}
+	for range workers {
+		ks = append(ks, c.clone())
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { dups = ks[workers].duplicates(src, nil) })
+	chunk := (n + workers - 1) / workers
+	for w := range workers {
+		lo, hi := w*chunk, min(n, (w+1)*chunk)
+		k := ks[w]
+		wg.Go(func() {
+			out := make([]batch.Finding, 0, (hi-lo)/4)
+			for i := lo; i < hi; i++ {
+				out = k.Row(src, i, out)
+			}
+			parts[w] = out
+		})
+	}
+	wg.Wait()
+	total := len(dups)
+	for _, p := range parts {
+		total += len(p)
+	}
+	out := make([]batch.Finding, 0, total)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return append(out, dups...)
+}
+
+// clone returns a checker sharing the form, growth and the learnt batch
+// priors (read-only from here on) with its own row scratch.
+func (c *Checker) clone() *Checker {
+	k := *c
+	n := len(c.form.Fields)
+	k.cells = make([]cell, n)
+	k.z, k.mid, k.sd, k.zexp = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	k.zpeers, k.ruleLR = make([]int, n), make([]float64, n)
+	k.dates = make(map[string]jpdate.Parsed, len(c.dates))
+	for v, p := range c.dates { // a copy: the workers fill their own
+		k.dates[v] = p
+	}
+	return &k
 }
 
 func rowProblem(p *batch.RowProblem, rowNo, line, _ int) batch.Finding {
@@ -162,27 +251,51 @@ func sortFindings(fs []batch.Finding) {
 }
 
 // LearnSessions counts the 受診日 of the batch, so that a date conflict can be
-// pinned on the 生年月日 when the 受診日 is a session day shared by others.
+// pinned on the 生年月日 when the 受診日 is a session day shared by others,
+// and learns the batch's priors that weigh low-confidence cells.
 func (c *Checker) LearnSessions(src Source) {
 	c.sessions = make(map[jpdate.Date]int)
 	parsed := 0
 	for i := 0; i < src.Len(); i++ {
-		if p := jpdate.Parse(src.Value(i, c.exam), jpdate.Reiwa); p.Problem == jpdate.OK {
+		if p := c.parseDate(src.Value(i, c.exam)); p.Problem == jpdate.OK {
 			c.sessions[p.Date]++
 			parsed++
 		}
 	}
-	onSession := 0
+	// The same misread of a busy session day (令和7年 read as 令和1年) can
+	// recur on a few sheets of a big batch: a session day must also hold a
+	// fair share of the sheets a session day holds on average.
+	days, onDays := 0, 0
 	for _, n := range c.sessions {
 		if n >= sessionMin {
+			days++
+			onDays += n
+		}
+	}
+	c.sessionAt = sessionMin
+	if days > 0 {
+		c.sessionAt = max(sessionMin, (onDays/days+sessionShare-1)/sessionShare)
+	}
+	onSession := 0
+	for _, n := range c.sessions {
+		if n >= c.sessionAt {
 			onSession += n
 		}
 	}
 	c.clustered = parsed >= 10 && onSession*2 >= parsed
+	c.learnPriors(src)
 }
 
-// sessionMin is how many sheets make a 受診日 a session day.
-const sessionMin = 3
+// isSession reports whether d is a session day of the batch.
+func (c *Checker) isSession(d jpdate.Date) bool { return c.sessions[d] >= c.sessionAt }
+
+// sessionMin is how many sheets make a 受診日 a session day at least;
+// sessionShare: a session day holds at least 1/sessionShare of the sheets
+// of an average one.
+const (
+	sessionMin   = 3
+	sessionShare = 4
+)
 
 // confidenceMargin is how much less sure OCR must have been of another
 // cell before that cell, not the domain's likeliest suspect, is blamed.
@@ -212,7 +325,7 @@ func (c *Checker) pick(prior int, others ...int) (int, []int) {
 // dateSubject decides which of 生年月日 and 受診日 a date conflict is pinned on.
 func (c *Checker) dateSubject() (int, []int) {
 	switch {
-	case c.sessions[c.cells[c.exam].date] >= sessionMin:
+	case c.isSession(c.cells[c.exam].date):
 		return c.birth, []int{c.exam} // the exam day is shared: the birth date is the odd one
 	case c.clustered:
 		return c.exam, []int{c.birth} // the batch runs on session days, and this is not one
@@ -232,5 +345,5 @@ func (c *Checker) zscore(field int, from, to int, sex string) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
-	return (cl.num - (lo+hi)/2) / ((hi - lo) / 3.76), true
+	return (cl.num - (lo+hi)/2) / ((hi - lo) / (2 * c.growth.Rules.BandZ)), true
 }

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,6 +117,7 @@ func TestCellFindings(t *testing.T) {
 		{"grams with unit", "m4-exam", map[string]string{"weight": "6600g"}, "weight", CodeGrams, batch.Error, "6.60"},
 		{"doubled digit", "m4-exam", map[string]string{"head": "441.0"}, "head", CodeRangeHard, batch.Error, "41.0"},
 		{"growth band", "m4-exam", map[string]string{"weight": "9.50"}, "weight", CodeRangeGrowth, batch.Warning, "-"},
+		{"chest outside its soft band (head ± 4 cm)", "m4-exam", map[string]string{"chest": "48.5"}, "chest", CodeRangeGrowth, batch.Warning, "-"},
 		{"too many decimals", "m4-exam", map[string]string{"height": "62.55"}, "height", CodeDecimals, batch.Warning, "-"},
 		{"not a number", "m4-exam", map[string]string{"chest": "不明"}, "chest", CodeNumber, batch.Error, "-"},
 		{"code not in list", "m4-exam", map[string]string{"feeding": "7"}, "feeding", CodeCodeUnknown, batch.Error, "-"},
@@ -207,8 +209,6 @@ func TestRules(t *testing.T) {
 		{"count without smoking", "m4-survey", map[string]string{"father_smoke_count": "10"}, CodeRequiresExtra, "father_smoke", []string{"father_smoke_count"}},
 		{"consult only when difficulty", "m4-survey", map[string]string{"difficulty_consult": "1"}, CodeRequiresExtra, "difficulty", []string{"difficulty_consult"}},
 		{"consult may be blank", "m4-survey", map[string]string{"difficulty": "1"}, "", "", nil},
-		{"one stray mark beside none-of-these", "m4-survey", map[string]string{"events_3": "1"}, CodeExclusive, "events_3", []string{"events_8"}},
-		{"several marks beside none-of-these", "m4-survey", map[string]string{"events_3": "1", "events_5": "○"}, CodeExclusive, "events_8", []string{"events_3", "events_5"}},
 		{"decayed over present", "m18-dental-exam", map[string]string{"decayed": "10", "filled": "6", "caries_type": "B"}, CodeDentalSum, "decayed", []string{"teeth", "filled"}},
 		{"present below its usual range", "m18-dental-exam", map[string]string{"teeth": "4", "decayed": "3", "filled": "2", "caries_type": "B"}, CodeDentalSum, "teeth", []string{"decayed", "filled"}},
 		{"O type with decay", "m18-dental-exam", map[string]string{"decayed": "2"}, CodeDentalType, "decayed", []string{"caries_type", "filled"}},
@@ -375,4 +375,79 @@ func TestCanonical(t *testing.T) {
 			t.Errorf("Canonical(%s, %q) = %q %v, want %q %v", tt.f.Key, tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
+}
+
+// Marks beside 「いずれにも該当しない」 (events_8): every box whose chance of
+// being the misread reaches warnAt asks, the likeliest first. The chances
+// come from the batch's answer shares and stray-mark rate, or from the
+// defaults in a batch too small to tell.
+func TestExclusivePosterior(t *testing.T) {
+	only := map[string]string{} // the base sheet ticks events_8 alone
+	pair := map[string]string{"events_3": "1", "events_5": "1", "events_8": ""}
+	one := map[string]string{"events_2": "1", "events_8": ""}
+	tests := []struct {
+		name     string
+		batch    []map[string]string // sheets before the one checked
+		over     map[string]string
+		first    string
+		subjects string
+		text     string
+	}{
+		{"one stray mark: the mark asks", nil, map[string]string{"events_3": "1"}, "events_3", "events_3", "同時に選ばれています"},
+		{"two marks: the marks ask, the exclusive box is unlikely", nil, map[string]string{"events_3": "1", "events_5": "○"}, "events_3", "events_3,events_5", ""},
+		{"three marks: three misreads are about as unlikely as three real events, all ask", nil,
+			map[string]string{"events_3": "1", "events_5": "○", "events_6": "1"}, "events_3", "events_3,events_5,events_6,events_8", ""},
+		{"the exclusive box unreadable beside a mark: the mark asks", nil, map[string]string{"events_3": "1", "events_8": "●"}, "events_3", "events_3", "読み取れない"},
+		{"a stray ● beside the exclusive box is no contradiction", nil, map[string]string{"events_3": "●"}, "", "", ""},
+		// a batch where pairs of events are common and stray marks rare:
+		// the exclusive box is the likelier misread, the marks still ask
+		{"learnt: pairs common, strays rare", append(repeat(only, 60), append(repeat(pair, 30), repeat(one, 10)...)...),
+			map[string]string{"events_3": "1", "events_5": "1"}, "events_8", "events_3,events_5,events_8", ""},
+		// many stray marks, no real pairs: two marks are strays
+		{"learnt: strays common", append(repeat(only, 80), repeat(map[string]string{"events_4": "1"}, 20)...),
+			map[string]string{"events_3": "1", "events_5": "1"}, "events_3", "events_3,events_5", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, r := setup(t, "m4-survey")
+			for _, o := range tt.batch {
+				r.add(bases["m4-survey"], o)
+			}
+			r.add(bases["m4-survey"], tt.over)
+			var subjects []string
+			for _, g := range c.All(r) {
+				if g.Code != CodeExclusive {
+					continue
+				}
+				if g.Row != len(tt.batch)+1 {
+					continue // the batch's own stray marks
+				}
+				subjects = append(subjects, r.f.Fields[g.Field].Key)
+				if g.Severity != batch.Warning || g.Score <= 0 || g.Score > 1 || !strings.Contains(g.Message, tt.text) {
+					t.Errorf("%s: %v score %v %q", r.f.Fields[g.Field].Key, g.Severity, g.Score, g.Message)
+				}
+			}
+			if tt.first == "" {
+				if len(subjects) > 0 {
+					t.Fatalf("want no exclusive finding, got %v", subjects)
+				}
+				return
+			}
+			if len(subjects) == 0 || subjects[0] != tt.first {
+				t.Errorf("first exclusive finding on %v, want %s", subjects, tt.first)
+			}
+			slices.Sort(subjects)
+			if strings.Join(subjects, ",") != tt.subjects {
+				t.Errorf("exclusive findings on %v, want %s", subjects, tt.subjects)
+			}
+		})
+	}
+}
+
+func repeat(m map[string]string, n int) []map[string]string {
+	out := make([]map[string]string, n)
+	for i := range out {
+		out[i] = m
+	}
+	return out
 }

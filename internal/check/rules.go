@@ -17,7 +17,6 @@ import (
 // does not raise a cascade of findings.
 func (k *Checker) crossField(out []batch.Finding) []batch.Finding {
 	cs := k.cells
-	fields := k.form.Fields
 	at := func(i int, sev batch.Severity, code, text string, related ...int) {
 		out = append(out, batch.Finding{Field: i, Related: related, Severity: sev, Code: code, Message: text})
 	}
@@ -38,6 +37,7 @@ func (k *Checker) crossField(out []batch.Finding) []batch.Finding {
 	}
 	win := k.form.AgeMonths
 	from, to := win[0], win[1]
+	k.ageOK = false
 	if okB && okE {
 		subject, related := k.dateSubject()
 		switch age := jpdate.MonthsBetween(birth.date, exam.date); {
@@ -48,6 +48,7 @@ func (k *Checker) crossField(out []batch.Finding) []batch.Finding {
 				months(age), k.form.CheckupName, months(win[0]), months(win[1])), related...)
 		default:
 			from, to = age, age+1
+			k.ageOK = true
 		}
 	}
 	sex := ""
@@ -55,8 +56,24 @@ func (k *Checker) crossField(out []batch.Finding) []batch.Finding {
 		sex = cs[k.sex].code
 	}
 	k.ageFrom, k.ageTo, k.rowSex = from, to, sex
+	out = k.growthChecks(out, from, to, sex)
+	for _, r := range k.form.Rules {
+		out = k.rule(r, out)
+	}
+	return out
+}
+
+// growthChecks places each body measurement of the row in its band and
+// warns, per domain.md §5, only where a misread is the likelier story:
+// beyond about ±3 SD, out of line with the same child's other measures, or
+// outside p3–p97 with a typical misread landing where the child's other
+// measures predict. Low confidence is weighed in weigh.
+func (k *Checker) growthChecks(out []batch.Finding, from, to int, sex string) []batch.Finding {
+	cs, fields, rules := k.cells, k.form.Fields, k.growth.Rules
+	n := 0
 	for i, f := range fields {
 		c := &cs[i]
+		k.z[i] = math.NaN()
 		if f.Growth == "" || c.blank || (!c.usable && c.hardIdx < 0) {
 			continue
 		}
@@ -70,15 +87,116 @@ func (k *Checker) crossField(out []batch.Finding) []batch.Finding {
 			}
 			continue
 		}
-		if c.num < lo || c.num > hi {
-			at(i, batch.Warning, CodeRangeGrowth, msg("%s %s%s は%s%sの標準範囲（3〜97パーセンタイル %s〜%s%s）を外れています。用紙と照合してください",
-				f.Label, num(c.num), f.Unit, ageText(from, to), sexText(sex), num(lo), num(hi), f.Unit))
+		k.mid[i], k.sd[i] = (lo+hi)/2, (hi-lo)/(2*rules.BandZ)
+		k.z[i] = (c.num - k.mid[i]) / k.sd[i]
+		n++
+	}
+	if n == 0 {
+		return out
+	}
+	// expected z of each measure: the mean of the child's other measures
+	worst, worstGap := -1, rules.OutOfLineZ
+	for i := range fields {
+		k.zexp[i], k.zpeers[i] = 0, 0
+		if math.IsNaN(k.z[i]) {
+			continue
+		}
+		sum := 0.0
+		for j := range fields {
+			if j != i && !math.IsNaN(k.z[j]) {
+				sum += k.z[j]
+				k.zpeers[i]++
+			}
+		}
+		if k.zpeers[i] > 0 {
+			k.zexp[i] = sum / float64(k.zpeers[i])
+			if gap := math.Abs(k.z[i] - k.zexp[i]); gap > worstGap {
+				worst, worstGap = i, gap
+			}
 		}
 	}
-	for _, r := range k.form.Rules {
-		out = k.rule(r, out)
+	for i, f := range fields {
+		z := k.z[i]
+		if math.IsNaN(z) {
+			continue
+		}
+		c := &cs[i]
+		lo, hi := k.mid[i]-rules.BandZ*k.sd[i], k.mid[i]+rules.BandZ*k.sd[i]
+		// built only for a warning: this loop runs for every measure of every row
+		band := func() string {
+			return msg("%s%sの標準範囲（3〜97パーセンタイル %s〜%s%s）", ageText(from, to), sexText(sex), num(lo), num(hi), f.Unit)
+		}
+		add := func(text string) *batch.Finding {
+			out = append(out, batch.Finding{Field: i, Severity: batch.Warning, Code: CodeRangeGrowth, Message: text})
+			return &out[len(out)-1]
+		}
+		switch {
+		case math.Abs(z) > rules.BeyondZ:
+			fd := add(msg("%s %s%s は%sから大きく外れています（標準偏差の %.1f 倍）。読み誤りの可能性が高い値です", f.Label, num(c.num), f.Unit, band(), math.Abs(z)))
+			fd.Score = 0.9
+			if r := k.nearRepair(i, f, rules.BandZ); !math.IsNaN(r) {
+				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
+			}
+		case i == worst:
+			fd := add(msg("%s %s%s はこの子の他の計測値と釣り合いません（%s）。読み誤りでないか用紙と照合してください", f.Label, num(c.num), f.Unit, band()))
+			fd.Score = 0.6
+			if r := k.nearRepair(i, f, rules.NearZ); !math.IsNaN(r) {
+				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
+			}
+		case math.Abs(z) > rules.BandZ && k.growth.Soft(f.Growth):
+			// no percentile table, a soft band (§5): outside it asks, as
+			// outside any soft range does
+			fd := add(msg("%s %s%s は%s%sの目安の範囲（%s〜%s%s）を外れています。用紙と照合してください", f.Label, num(c.num), f.Unit, ageText(from, to), sexText(sex), num(lo), num(hi), f.Unit))
+			fd.Score = scoreSoft
+			if r := k.nearRepair(i, f, rules.NearZ); !math.IsNaN(r) {
+				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
+			}
+		case math.Abs(z) > rules.BandZ:
+			r := k.nearRepair(i, f, rules.NearZ)
+			if math.IsNaN(r) && k.zpeers[i] > 0 && math.Abs(z-k.zexp[i]) > rules.GapZ {
+				r = k.inLineRepair(i, f, rules.NearZ)
+			}
+			if !math.IsNaN(r) {
+				fd := add(msg("%s %s%s は%sを外れ、%s の読み誤りとも考えられます。用紙と照合してください", f.Label, num(c.num), f.Unit, band(), normalize.FormatFixed(r, f.Decimals)))
+				fd.Score = 0.5
+				*fd = suggest(*fd, normalize.FormatFixed(r, f.Decimals))
+			}
+		}
 	}
 	return out
+}
+
+// nearRepair returns the typical misread source of measure i nearest to
+// the middle of its band, if it lies within near SD of the middle and, when
+// the child has other measures, within near SD of what they predict too:
+// a small child's small value is not blamed on a misread of a middle one.
+func (k *Checker) nearRepair(i int, f *form.Field, near float64) float64 {
+	lo, hi := k.mid[i]-k.growth.Rules.BeyondZ*k.sd[i], k.mid[i]+k.growth.Rules.BeyondZ*k.sd[i]
+	best, bestGap := math.NaN(), near
+	for _, r := range repairs(k.cells[i].num, f.Decimals, lo, hi) {
+		z := (r - k.mid[i]) / k.sd[i]
+		if k.zpeers[i] > 0 && math.Abs(z-k.zexp[i]) > near {
+			continue
+		}
+		if gap := math.Abs(z); gap < bestGap {
+			best, bestGap = r, gap
+		}
+	}
+	return best
+}
+
+// inLineRepair returns the typical misread source of measure i that lands
+// inside p3–p97 and within near SD of what the child's other measures
+// predict, nearest to that prediction; NaN if none does.
+func (k *Checker) inLineRepair(i int, f *form.Field, near float64) float64 {
+	bz := k.growth.Rules.BandZ
+	best, bestGap := math.NaN(), near
+	for _, r := range repairs(k.cells[i].num, f.Decimals, k.mid[i]-bz*k.sd[i], k.mid[i]+bz*k.sd[i]) {
+		if gap := math.Abs((r-k.mid[i])/k.sd[i] - k.zexp[i]); gap < bestGap {
+			best, bestGap = r, gap
+		}
+	}
+	return best
 }
 
 func months(m int) string {
@@ -173,24 +291,7 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 				f.Field(r.If).Label, condLabel, f.Field(r.Then).Label), idx(r.Then))
 		}
 	case form.RuleExclusive:
-		if !has(r.Only) || !cell(r.Only).checked {
-			return out
-		}
-		var related []int
-		for _, key := range r.Fields {
-			if has(key) && cell(key).checked {
-				related = append(related, idx(key))
-			}
-		}
-		if len(related) > 0 {
-			// One stray mark beside 「いずれにも該当しない」 is the likelier
-			// misread; several marks make that box the suspect.
-			prior := r.Only
-			if len(related) == 1 {
-				prior = f.Fields[related[0]].Key
-			}
-			return atPrior(prior, idx(r.Only), batch.Warning, CodeExclusive, msg("「%s」と他の選択肢が同時に選ばれています", f.Field(r.Only).Label), related)
-		}
+		return k.exclusive(r, out)
 	case form.RuleDental:
 		if !has(r.Present) || !has(r.Untreated) || !has(r.Treated) {
 			return out
@@ -210,6 +311,9 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 		if has(r.Caries) {
 			ct := cell(r.Caries).code
 			none := slices.Contains(r.NoCaries, ct)
+			if u+t <= p && none == (u+t == 0) {
+				k.confirm(lrDental, idx(r.Untreated), idx(r.Treated), idx(r.Caries))
+			}
 			switch {
 			case none && u+t > 0:
 				out = atPrior(larger, idx(r.Caries), batch.Error, CodeDentalType, msg("う蝕罹患型 %s（う蝕なし）なのに未処置歯・処置歯が %s 本あります", ct, num(u+t)), []int{idx(r.Untreated), idx(r.Treated)})
@@ -242,6 +346,9 @@ func (k *Checker) rule(r form.Rule, out []batch.Finding) []batch.Finding {
 		nearest := math.Inf(1)
 		for _, std := range StandardWeights(h, sex) {
 			nearest = min(nearest, math.Abs(written-(w-std)/std*100))
+		}
+		if nearest <= r.Tolerance {
+			k.confirm(lrObesity, idx(r.Height), idx(r.Weight), idx(r.Obesity))
 		}
 		if nearest > r.Tolerance {
 			calc := Obesity(h, w, sex)

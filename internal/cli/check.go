@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
+	"unicode/utf8"
 
 	"kenshin/internal/batch"
 	"kenshin/internal/check"
@@ -23,6 +26,7 @@ type jsonFinding struct {
 	Code       string  `json:"code"`
 	Message    string  `json:"message"`
 	Suggestion *string `json:"suggestion"`
+	Score      float64 `json:"score"` // how likely the cell is misread, 0–1
 }
 
 type jsonFile struct {
@@ -32,6 +36,7 @@ type jsonFile struct {
 	Rows     int           `json:"rows"`
 	Errors   int           `json:"errors"`
 	Warnings int           `json:"warnings"`
+	Infos    int           `json:"infos"`
 	Findings []jsonFinding `json:"findings"`
 }
 
@@ -70,7 +75,9 @@ func (m *Main) check(_ context.Context, args []string) (int, error) {
 		}
 	}
 	if *format == "json" {
-		writeJSON(m.Stdout, results)
+		if err := writeJSON(m.Stdout, results); err != nil {
+			return ExitUsage, fmt.Errorf("結果を書き出せません: %w", err)
+		}
 	} else {
 		writeText(m.Stdout, results)
 	}
@@ -102,6 +109,8 @@ func (m *Main) readAndCheck(files []string, opt ocrcsv.Options) ([]*checked, err
 	for i, a := range out {
 		for _, b := range out[i+1:] {
 			if a.b.Form.Partner(b.b.Form) {
+				// the partner's dates weigh the low-confidence ones first
+				check.ConfirmByPartner(a.checker, check.OCR(a.b), a.findings, b.checker, check.OCR(b.b), b.findings)
 				fa, fb := check.Partners(a.checker, check.OCR(a.b), b.checker, check.OCR(b.b))
 				a.findings = append(a.findings, fa...)
 				b.findings = append(b.findings, fb...)
@@ -125,43 +134,167 @@ func columnOf(b *batch.Batch, field int) (key, header string) {
 	return fd.Key, fd.Header
 }
 
-func writeJSON(w io.Writer, results []*checked) {
-	out := make([]jsonFile, 0, len(results))
-	for _, r := range results {
-		jf := jsonFile{File: r.b.File, Form: r.b.Form.ID, Encoding: r.b.Encoding, Rows: len(r.b.Rows), Findings: []jsonFinding{}}
-		for _, f := range r.findings {
-			key, header := columnOf(r.b, f.Field)
-			jf2 := jsonFinding{Row: f.Row, Line: f.Line, Field: key, Column: header, Severity: f.Severity.String(), Code: f.Code, Message: f.Message}
-			if f.Suggest {
-				s := f.Suggestion
-				jf2.Suggestion = &s
-			}
-			if f.Severity == batch.Error {
-				jf.Errors++
-			} else {
-				jf.Warnings++
-			}
-			jf.Findings = append(jf.Findings, jf2)
-		}
-		out = append(out, jf)
+// writeJSON writes the findings in the layout encoding/json gives with a
+// two-space indent, byte for byte, but appends by hand: on 100,000 rows the
+// reflection-based encoder was a fifth of the run.
+func writeJSON(w io.Writer, results []*checked) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	b := make([]byte, 0, 4096)
+	if len(results) == 0 {
+		b = append(b, "[]\n"...)
+	} else {
+		b = append(b, "[\n"...)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(out)
+	for i, r := range results {
+		nErr, nWarn, nInfo := 0, 0, 0
+		for _, f := range r.findings {
+			switch f.Severity {
+			case batch.Error:
+				nErr++
+			case batch.Info:
+				nInfo++
+			default:
+				nWarn++
+			}
+		}
+		b = append(b, "  {\n    \"file\": "...)
+		b = appendJSONString(b, r.b.File)
+		b = append(b, ",\n    \"form\": "...)
+		b = appendJSONString(b, r.b.Form.ID)
+		b = append(b, ",\n    \"encoding\": "...)
+		b = appendJSONString(b, r.b.Encoding)
+		b = append(b, ",\n    \"rows\": "...)
+		b = strconv.AppendInt(b, int64(len(r.b.Rows)), 10)
+		b = append(b, ",\n    \"errors\": "...)
+		b = strconv.AppendInt(b, int64(nErr), 10)
+		b = append(b, ",\n    \"warnings\": "...)
+		b = strconv.AppendInt(b, int64(nWarn), 10)
+		b = append(b, ",\n    \"infos\": "...)
+		b = strconv.AppendInt(b, int64(nInfo), 10)
+		b = append(b, ",\n    \"findings\": ["...)
+		for j, f := range r.findings {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			key, header := columnOf(r.b, f.Field)
+			b = append(b, "\n      {\n        \"row\": "...)
+			b = strconv.AppendInt(b, int64(f.Row), 10)
+			b = append(b, ",\n        \"line\": "...)
+			b = strconv.AppendInt(b, int64(f.Line), 10)
+			b = append(b, ",\n        \"field\": "...)
+			b = appendJSONString(b, key)
+			b = append(b, ",\n        \"column\": "...)
+			b = appendJSONString(b, header)
+			b = append(b, ",\n        \"severity\": "...)
+			b = appendJSONString(b, f.Severity.String())
+			b = append(b, ",\n        \"code\": "...)
+			b = appendJSONString(b, f.Code)
+			b = append(b, ",\n        \"message\": "...)
+			b = appendJSONString(b, f.Message)
+			b = append(b, ",\n        \"suggestion\": "...)
+			if f.Suggest {
+				b = appendJSONString(b, f.Suggestion)
+			} else {
+				b = append(b, "null"...)
+			}
+			b = append(b, ",\n        \"score\": "...)
+			b = strconv.AppendFloat(b, math.Round(f.Score*100)/100, 'f', -1, 64)
+			b = append(b, "\n      }"...)
+			if len(b) > 1<<15 {
+				if _, err := bw.Write(b); err != nil {
+					return err
+				}
+				b = b[:0]
+			}
+		}
+		if len(r.findings) > 0 {
+			b = append(b, "\n    "...)
+		}
+		b = append(b, "]\n  }"...)
+		if i < len(results)-1 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+	}
+	if len(results) > 0 {
+		b = append(b, "]\n"...)
+	}
+	if _, err := bw.Write(b); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// appendJSONString quotes s as encoding/json does by default: HTML-safe
+// (<, >, & escaped), U+2028/U+2029 escaped, invalid UTF-8 as U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 func writeText(w io.Writer, results []*checked) {
 	for _, r := range results {
 		b := r.b
-		nErr, nWarn := 0, 0
+		nErr, nWarn, nInfo := 0, 0, 0
 		for _, f := range r.findings {
-			if f.Severity == batch.Error {
+			switch f.Severity {
+			case batch.Error:
 				nErr++
-			} else {
+			case batch.Info:
+				nInfo++
+			default:
 				nWarn++
 			}
 		}
-		fmt.Fprintf(w, "%s: %s（%s）%s %d 行 — エラー %d 件、警告 %d 件\n", b.File, b.Form.ID, b.Form.Title, b.Encoding, len(b.Rows), nErr, nWarn)
+		fmt.Fprintf(w, "%s: %s（%s）%s %d 行 — エラー %d 件、警告 %d 件、参考 %d 件\n", b.File, b.Form.ID, b.Form.Title, b.Encoding, len(b.Rows), nErr, nWarn, nInfo)
 		for _, f := range r.findings {
 			where := "ファイル全体"
 			if f.Row > 0 {

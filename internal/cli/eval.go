@@ -50,10 +50,11 @@ func (m *Main) eval(_ context.Context, args []string) (int, error) {
 			Recall         float64 `json:"recall"`
 			FalseAlarmRate float64 `json:"false_alarm_rate"`
 			SilentShare    float64 `json:"silent_share"`
+			InfoRate       float64 `json:"info_rate"`
 		}
 		var all []out
 		for _, r := range results {
-			all = append(all, out{r, r.Recall(), r.FalseAlarmRate(), r.SilentShare()})
+			all = append(all, out{r, r.Recall(), r.FalseAlarmRate(), r.SilentShare(), r.InfoRate()})
 		}
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
@@ -66,12 +67,12 @@ func (m *Main) eval(_ context.Context, args []string) (int, error) {
 func pct(x float64) string { return fmt.Sprintf("%5.1f%%", 100*x) }
 
 func writeEval(w io.Writer, results []*evaluate.Result) {
-	fmt.Fprintf(w, "%-18s %6s %6s %6s %6s %8s %8s %8s\n", "帳票", "行", "誤り", "検出可", "検出", "検出率", "誤警告率", "検出不能")
+	fmt.Fprintf(w, "%-18s %6s %6s %6s %6s %8s %8s %8s %8s\n", "帳票", "行", "誤り", "検出可", "検出", "検出率", "誤警告率", "検出不能", "参考率")
 	var total evaluate.Result
 	total.ByKind = map[string]*evaluate.Counts{}
 	total.FalseByCode = map[string]int{}
 	for _, r := range results {
-		fmt.Fprintf(w, "%-18s %6d %6d %6d %6d %8s %8s %8s\n", r.Form, r.Rows, r.Injected, r.Detectable, r.Caught, pct(r.Recall()), pct(r.FalseAlarmRate()), pct(r.SilentShare()))
+		fmt.Fprintf(w, "%-18s %6d %6d %6d %6d %8s %8s %8s %8s\n", r.Form, r.Rows, r.Injected, r.Detectable, r.Caught, pct(r.Recall()), pct(r.FalseAlarmRate()), pct(r.SilentShare()), pct(r.InfoRate()))
 		total.Rows += r.Rows
 		total.Injected += r.Injected
 		total.Detectable += r.Detectable
@@ -79,6 +80,7 @@ func writeEval(w io.Writer, results []*evaluate.Result) {
 		total.SilentCaught += r.SilentCaught
 		total.CleanCells += r.CleanCells
 		total.FalseAlarms += r.FalseAlarms
+		total.InfoClean += r.InfoClean
 		for k, c := range r.ByKind {
 			t := total.ByKind[k]
 			if t == nil {
@@ -89,18 +91,19 @@ func writeEval(w io.Writer, results []*evaluate.Result) {
 			t.Detectable += c.Detectable
 			t.Caught += c.Caught
 			t.SilentCaught += c.SilentCaught
+			t.InfoOnly += c.InfoOnly
 		}
 		for k, n := range r.FalseByCode {
 			total.FalseByCode[k] += n
 		}
 	}
 	if len(results) > 1 {
-		fmt.Fprintf(w, "%-18s %6d %6d %6d %6d %8s %8s %8s\n", "合計", total.Rows, total.Injected, total.Detectable, total.Caught, pct(total.Recall()), pct(total.FalseAlarmRate()), pct(total.SilentShare()))
+		fmt.Fprintf(w, "%-18s %6d %6d %6d %6d %8s %8s %8s %8s\n", "合計", total.Rows, total.Injected, total.Detectable, total.Caught, pct(total.Recall()), pct(total.FalseAlarmRate()), pct(total.SilentShare()), pct(total.InfoRate()))
 	}
-	fmt.Fprintf(w, "\n誤りの種類別（全ファイル）:\n%-12s %6s %6s %6s %8s %12s\n", "種類", "誤り", "検出可", "検出", "検出率", "検出不能で検出")
+	fmt.Fprintf(w, "\n誤りの種類別（全ファイル）:\n%-12s %6s %6s %6s %8s %8s %12s %10s\n", "種類", "誤り", "検出可", "検出", "検出率", "検出不能", "検出不能で検出", "参考のみ")
 	for _, k := range total.Kinds() {
 		c := total.ByKind[k]
-		fmt.Fprintf(w, "%-12s %6d %6d %6d %8s %12d\n", k, c.Injected, c.Detectable, c.Caught, pct(c.Recall()), c.SilentCaught)
+		fmt.Fprintf(w, "%-12s %6d %6d %6d %8s %8s %12d %10d\n", k, c.Injected, c.Detectable, c.Caught, pct(c.Recall()), pct(c.SilentShare()), c.SilentCaught, c.InfoOnly)
 	}
 	fmt.Fprintf(w, "\n正しいセル %d 個のうち警告・エラーが付いたもの %d 個（%s）、主な理由:\n", total.CleanCells, total.FalseAlarms, pct(total.FalseAlarmRate()))
 	codes := make([]string, 0, len(total.FalseByCode))
@@ -111,6 +114,7 @@ func writeEval(w io.Writer, results []*evaluate.Result) {
 	for _, k := range codes {
 		fmt.Fprintf(w, "  %-24s %d\n", k, total.FalseByCode[k])
 	}
+	fmt.Fprintf(w, "参考（確認を求めない）だけが付いた正しいセル %d 個（%s）\n", total.InfoClean, pct(total.InfoRate()))
 	missed := 0
 	for _, r := range results {
 		for _, t := range r.Missed {

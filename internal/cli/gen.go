@@ -20,6 +20,7 @@ func (m *Main) gen(_ context.Context, args []string) (int, error) {
 	noConf := fs.Bool("no-confidence", false, "確信度の列を出さない")
 	fraction := fs.Bool("fraction", false, "確信度を 0〜1 で出す")
 	images := fs.Bool("images", false, "画像パスの列を出す")
+	mix := fs.String("mix", "", "誤りの配合: 既定 または digits（数字の取り違え・脱落が 3 倍）")
 	out := fs.String("out", "", "出力する CSV のパス")
 	rest, err := parse(fs, args)
 	if err != nil {
@@ -43,7 +44,7 @@ func (m *Main) gen(_ context.Context, args []string) (int, error) {
 	}
 	data, truth, err := synth.Generate(synth.Options{
 		Form: f, Growth: m.Forms.Growth, Rows: *rows, Seed: *seed, ErrorRate: *rate,
-		Encoding: *enc, BOM: *bom, Confidence: !*noConf, Fraction: *fraction, Images: *images,
+		Encoding: *enc, BOM: *bom, Confidence: !*noConf, Fraction: *fraction, Images: *images, Mix: *mix,
 	})
 	if err != nil {
 		return ExitUsage, err

@@ -37,10 +37,15 @@ type Counts struct {
 	Detectable   int `json:"detectable"`
 	Caught       int `json:"caught"`        // detectable and flagged
 	SilentCaught int `json:"silent_caught"` // not detectable by the oracle, flagged anyway
+	InfoOnly     int `json:"info_only"`     // detectable, marked only at the info level (参考)
 }
 
 // Recall is caught / detectable.
 func (c Counts) Recall() float64 { return ratio(c.Caught, c.Detectable) }
+
+// SilentShare is the share of injected errors that left no trace by the
+// oracle's reading of the domain (undetectable).
+func (c Counts) SilentShare() float64 { return ratio(c.Injected-c.Detectable, c.Injected) }
 
 // Result is the evaluation of one file.
 type Result struct {
@@ -52,14 +57,15 @@ type Result struct {
 	CleanCells  int                `json:"clean_cells"`
 	FalseAlarms int                `json:"false_alarms"`
 	FalseByCode map[string]int     `json:"false_by_code"`
+	InfoClean   int                `json:"info_clean"`       // clean cells marked only at the info level
 	Missed      []Truth            `json:"missed,omitempty"` // detectable errors not flagged
 }
 
 // FalseAlarmRate is flagged clean cells / clean cells.
 func (r *Result) FalseAlarmRate() float64 { return ratio(r.FalseAlarms, r.CleanCells) }
 
-// SilentShare is the share of injected errors that no check could catch.
-func (r *Result) SilentShare() float64 { return ratio(r.Injected-r.Detectable, r.Injected) }
+// InfoRate is clean cells marked only at the info level / clean cells.
+func (r *Result) InfoRate() float64 { return ratio(r.InfoClean, r.CleanCells) }
 
 func ratio(a, b int) float64 {
 	if b == 0 {
@@ -70,10 +76,10 @@ func ratio(a, b int) float64 {
 
 type cellKey struct{ row, field int }
 
-// Evaluate compares findings with the truth. A cell counts as flagged when a
-// finding on its row has it as subject: the cell the clerk sees highlighted.
-// Cells a cross-field finding merely mentions (Related) do not count, either
-// way.
+// Evaluate compares findings with the truth. A cell counts as flagged when an
+// error or warning on its row has it as subject: the cell the clerk is asked
+// about. Info findings (参考) ask nothing and are counted apart. Cells a
+// cross-field finding merely mentions (Related) do not count, either way.
 func Evaluate(b *batch.Batch, findings []batch.Finding, truth []Truth) (*Result, error) {
 	res := &Result{File: b.File, Form: b.Form.ID, Rows: len(b.Rows), ByKind: map[string]*Counts{}, FalseByCode: map[string]int{}}
 	byHeader := map[string]int{}
@@ -83,12 +89,16 @@ func Evaluate(b *batch.Batch, findings []batch.Finding, truth []Truth) (*Result,
 		}
 	}
 	flagged := map[cellKey][]string{}
+	info := map[cellKey]bool{}
 	for _, fd := range findings {
-		if fd.Row <= 0 {
+		if fd.Row <= 0 || fd.Field < 0 {
 			continue
 		}
-		if fd.Field >= 0 {
-			flagged[cellKey{fd.Row, fd.Field}] = append(flagged[cellKey{fd.Row, fd.Field}], fd.Code)
+		k := cellKey{fd.Row, fd.Field}
+		if fd.Severity.Asks() {
+			flagged[k] = append(flagged[k], fd.Code)
+		} else {
+			info[k] = true
 		}
 	}
 	injected := map[cellKey]bool{}
@@ -112,6 +122,8 @@ func Evaluate(b *batch.Batch, findings []batch.Finding, truth []Truth) (*Result,
 				c.Detectable++
 				if hit {
 					c.Caught++
+				} else if info[k] {
+					c.InfoOnly++
 				}
 			} else if hit {
 				c.SilentCaught++
@@ -131,6 +143,8 @@ func Evaluate(b *batch.Batch, findings []batch.Finding, truth []Truth) (*Result,
 			if codes := flagged[k]; len(codes) > 0 {
 				res.FalseAlarms++
 				res.FalseByCode[codes[0]]++
+			} else if info[k] {
+				res.InfoClean++
 			}
 		}
 	}

@@ -11,6 +11,32 @@ type Growth struct {
 	Source  string        `json:"source"`
 	Bands   []GrowthBand  `json:"bands"`
 	Derived []DerivedBand `json:"derived"`
+	Rules   GrowthRules   `json:"rules"`
+}
+
+// GrowthRules say when a body measurement is worth a look (domain.md §5).
+// Outside p3–p97 alone is not: 6 % of real children are there. All bounds
+// are z-scores of a normal distribution fitted to the p3/p97 band.
+type GrowthRules struct {
+	// BandZ is the z of p3/p97 (±1.88 for a normal distribution).
+	BandZ float64 `json:"bandZ"`
+	// BeyondZ: a value this far from the middle is a warning on its own.
+	BeyondZ float64 `json:"beyondZ"`
+	// OutOfLineZ: a value this far from the mean z of the same child's
+	// other measures is out of line with them.
+	OutOfLineZ float64 `json:"outOfLineZ"`
+	// NearZ: outside p3–p97, a typical misread of the value that lands
+	// within NearZ of what the child's other measures predict (the middle
+	// when there are none) makes the misread the likelier story.
+	NearZ float64 `json:"nearZ"`
+	// GapZ: outside p3–p97 and this far from what the other measures
+	// predict, a typical misread landing within NearZ of that prediction
+	// (and inside p3–p97) makes the misread the likelier story too.
+	GapZ float64 `json:"gapZ"`
+	// InLineZ: within p3–p97 and within InLineZ of the other measures,
+	// the value is confirmed by them (evidence against a misread).
+	InLineZ float64 `json:"inLineZ"`
+	Note    string  `json:"note,omitempty"`
 }
 
 // GrowthBand is one age band of one metric: [FromMonths, ToMonths).
@@ -38,6 +64,10 @@ func loadGrowth(ref fs.FS) (*Growth, error) {
 	var g Growth
 	if err := decodeFile(ref, growthFile, &g); err != nil {
 		return nil, err
+	}
+	r := &g.Rules
+	if r.BandZ <= 0 || r.BeyondZ <= r.BandZ || r.OutOfLineZ <= 0 || r.NearZ <= 0 || r.GapZ <= 0 || r.InLineZ <= 0 {
+		return nil, &DefinitionError{File: growthFile, Field: "rules", Msg: "bandZ・beyondZ（bandZ より大）・outOfLineZ・nearZ・gapZ・inLineZ を正の値で指定してください"}
 	}
 	known := map[string]bool{}
 	for i, b := range g.Bands {
@@ -67,6 +97,18 @@ func (g *Growth) Has(metric string) bool {
 			return true
 		}
 	}
+	for _, d := range g.Derived {
+		if d.Metric == metric {
+			return true
+		}
+	}
+	return false
+}
+
+// Soft reports whether metric has no percentile table of its own but a
+// band derived from another metric's (domain.md §5: 胸囲 from 頭囲 ± 4 cm).
+// Such a band is a soft range: outside it asks for a look.
+func (g *Growth) Soft(metric string) bool {
 	for _, d := range g.Derived {
 		if d.Metric == metric {
 			return true

@@ -49,7 +49,19 @@ func FoldWidth(s string) (string, bool) {
 }
 
 // Trim removes ASCII and ideographic spaces around s.
-func Trim(s string) string { return strings.Trim(s, " \t\r\n\u3000") }
+func Trim(s string) string {
+	// fast path: most cells have nothing to trim, and strings.Trim builds
+	// its cutset on every call
+	if s == "" || !trimmable(s[0]) && !trimmable(s[len(s)-1]) {
+		return s
+	}
+	return strings.Trim(s, " \t\r\n\u3000")
+}
+
+// trimmable: an ASCII space, or the lead or last byte of U+3000 (E3 80 80).
+func trimmable(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0xE3 || b == 0x80
+}
 
 // Unreadable is the mark an OCR engine writes for a field it could not read.
 const Unreadable = "●"

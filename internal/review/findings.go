@@ -37,10 +37,11 @@ func (s *Session) CellFindings(i, f int) []batch.Finding {
 	return out
 }
 
-// IsOpen reports whether a finding still needs the clerk: its subject cell
-// has not been confirmed.
+// IsOpen reports whether a finding still needs the clerk: it asks (an error
+// or a warning, not info) and its subject cell has not been confirmed. Info
+// findings are therefore outside F8 and the open counts.
 func (s *Session) IsOpen(f batch.Finding) bool {
-	if f.Row <= 0 {
+	if f.Row <= 0 || !f.Severity.Asks() {
 		return false
 	}
 	_, ok := s.confirms[cellKey{f.Row - 1, f.Field}]
@@ -55,6 +56,7 @@ const (
 	StatusClean     Status = iota
 	StatusConfirmed        // confirmed as read correctly
 	StatusCorrected        // changed by the clerk, nothing open
+	StatusInfo             // only info (参考): OCR unsure, the evidence confirms
 	StatusLowConf          // only a low-confidence warning is open
 	StatusWarning
 	StatusError
@@ -84,6 +86,11 @@ func (s *Session) CellStatus(i, f int) Status {
 	}
 	if s.Edited(i, f) {
 		return StatusCorrected
+	}
+	for _, fd := range s.RowFindings(i) {
+		if fd.Field == f && fd.Severity == batch.Info {
+			return StatusInfo
+		}
 	}
 	return StatusClean
 }
@@ -157,6 +164,7 @@ type Stats struct {
 	RowsDone  int // rows with nothing open
 	Errors    int // open error findings
 	Warnings  int // open warnings
+	Infos     int // info findings (参考): shown, never open
 	Corrected int // cells whose value the clerk changed
 	Confirmed int // cells confirmed as read correctly
 }
@@ -170,6 +178,9 @@ func (s *Session) Stats() Stats {
 	for i := range s.rows {
 		open := false
 		for _, f := range s.RowFindings(i) {
+			if f.Severity == batch.Info {
+				st.Infos++
+			}
 			if !s.IsOpen(f) {
 				continue
 			}

@@ -212,3 +212,27 @@ func TestNavigation(t *testing.T) {
 		t.Fatalf("after confirming all: %+v", s.Stats())
 	}
 }
+
+// Info findings (参考) are shown on the cell but never open: not in F8, not
+// among the open counts, counted apart.
+func TestInfoIsNotOpen(t *testing.T) {
+	s := open(t, nil, nil)
+	f := field(s, "head")
+	s.rows[2] = append(s.rows[2], batch.Finding{Row: 3, Field: f, Severity: batch.Info, Code: "ocr.low_confidence", Message: "参考", Score: 0.05})
+	s.open, s.stats = nil, nil
+	for _, p := range s.OpenCells() {
+		if p == (Pos{2, f}) {
+			t.Error("an info-only cell is in the F8 path")
+		}
+	}
+	if st := s.CellStatus(2, f); st != StatusInfo {
+		t.Errorf("status %v, want StatusInfo", st)
+	}
+	before := s.Stats()
+	if before.Infos != 1 {
+		t.Errorf("Infos %d, want 1", before.Infos)
+	}
+	if s.IsOpen(s.rows[2][len(s.rows[2])-1]) {
+		t.Error("an info finding is open")
+	}
+}

@@ -65,8 +65,16 @@ func kindsFor(fd *form.Field) []kindWeight {
 
 // inject turns a clean value into an OCR misreading. It tries kinds in a
 // random weighted order and reports false when none applies to this value.
-func inject(r *rand.Rand, fd *form.Field, clean, mark string) (string, string, bool) {
+func inject(r *rand.Rand, fd *form.Field, clean, mark, mix string) (string, string, bool) {
 	ks := kindsFor(fd)
+	if mix == MixDigits {
+		ks = append([]kindWeight(nil), ks...)
+		for i := range ks {
+			if ks[i].kind == KindDigit || ks[i].kind == KindDrop {
+				ks[i].w *= 3
+			}
+		}
+	}
 	for tries := 0; tries < 8; tries++ {
 		ws := make([]int, len(ks))
 		for i, k := range ks {

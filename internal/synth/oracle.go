@@ -36,7 +36,7 @@ func (o *oracle) detectable(fd *form.Field, ocr, fixed []string, conf float64, h
 	if strings.TrimSpace(v) == "" {
 		return fd.Required || o.conditionallyRequired(fd, ocr)
 	}
-	if !o.validEntry(fd, v) || !o.plausible(fd, v, c) {
+	if !o.validEntry(fd, v) || !o.plausible(fd, v, ocr, c) {
 		return true
 	}
 	return o.relations(ocr) > o.relations(fixed)
@@ -81,9 +81,10 @@ func (o *oracle) validEntry(fd *form.Field, v string) bool {
 	return true
 }
 
-// plausible: inside hard and soft ranges and, for body measurements, inside
-// the 3rd–97th percentile for the child's true age and sex.
-func (o *oracle) plausible(fd *form.Field, v string, c *Child) bool {
+// plausible: inside hard and soft ranges and, for body measurements, no
+// growth trace (growthTrace). row is the sheet as read, for the child's
+// other measures.
+func (o *oracle) plausible(fd *form.Field, v string, row []string, c *Child) bool {
 	if fd.Type == form.TypeTime {
 		m, ok := form.ParseClock(normalize.ReadClock(v).Text)
 		if ok && m < 5*60 {
@@ -104,11 +105,130 @@ func (o *oracle) plausible(fd *form.Field, v string, c *Child) bool {
 		}
 	}
 	if fd.Growth != "" {
-		if lo, hi, ok := o.growth.Band(fd.Growth, c.Sex, c.Months, c.Months+1); ok && (x < lo || x > hi) {
-			return false
-		}
+		return !o.growthTrace(fd, v, x, row, c)
 	}
 	return true
+}
+
+// Growth traces, from domain.md §5 as revised. A value outside p3–p97 is
+// not by itself a trace of a misread: 6 % of real children are there. The
+// section names what is: a value beyond about ±3 SD, one out of line with
+// the same child's other measures, or one outside p3–p97 that a typical
+// misread (§3) of a value near the median explains. Low confidence is
+// counted in detectable. The SD comes from the table, reading p3/p97 as
+// ±1.88 SD of a normal distribution, as §5 suggests.
+const (
+	oracleBandZ = 1.88 // p3 and p97 of a normal distribution
+	// oracleBeyondZ: "beyond about ±3 SD".
+	oracleBeyondZ = 3.0
+	// oracleOutOfLineZ: "one measure far from the others". Read as the same
+	// distance as the ±3 SD rule, measured from where the child's other
+	// measures put the child instead of from the median.
+	oracleOutOfLineZ = 3.0
+	// oracleNearZ: "near the median", read as within half an SD of it
+	// (the 31st to 69th percentile).
+	oracleNearZ = 0.5
+)
+
+// growthTrace reports whether body measurement fd, read as v (x), leaves a
+// trace §5 names, for a child of c's true age and sex. 胸囲 has no table:
+// its band is §5's soft band (頭囲 ± 4 cm), and outside it stays a trace as
+// for any soft range.
+func (o *oracle) growthTrace(fd *form.Field, v string, x float64, row []string, c *Child) bool {
+	lo, hi, ok := o.growth.Band(fd.Growth, c.Sex, c.Months, c.Months+1)
+	if !ok {
+		return false
+	}
+	if !o.tabled(fd.Growth) {
+		return x < lo || x > hi
+	}
+	mid, sd := (lo+hi)/2, (hi-lo)/(2*oracleBandZ)
+	z := (x - mid) / sd
+	if math.Abs(z) > oracleBeyondZ {
+		return true
+	}
+	// the child's own level: the mean z of its other tabled measures as read
+	sum, n := 0.0, 0
+	for _, other := range o.f.Fields {
+		if other == fd || other.Growth == "" || !o.tabled(other.Growth) {
+			continue
+		}
+		y, err := strconv.ParseFloat(strings.TrimSpace(row[other.Index]), 64)
+		if err != nil || other.Hard != nil && !other.Hard.Contains(y) {
+			continue
+		}
+		if l, h, ok := o.growth.Band(other.Growth, c.Sex, c.Months, c.Months+1); ok {
+			sum += (y - (l+h)/2) / ((h - l) / (2 * oracleBandZ))
+			n++
+		}
+	}
+	if n > 0 && math.Abs(z-sum/float64(n)) > oracleOutOfLineZ {
+		return true
+	}
+	if math.Abs(z) <= oracleBandZ {
+		return false
+	}
+	for _, s := range typicalSources(v, fd.Decimals) {
+		if math.Abs((s-mid)/sd) <= oracleNearZ {
+			return true
+		}
+	}
+	return false
+}
+
+// tabled reports whether metric has a percentile table of its own.
+func (o *oracle) tabled(metric string) bool {
+	for _, b := range o.growth.Bands {
+		if b.Metric == metric {
+			return true
+		}
+	}
+	return false
+}
+
+// typicalSources lists the values a reading v could have been misread from
+// by one typical OCR failure of domain.md §3: a digit confusion (1↔7, 0↔6,
+// 3↔8, 5↔6, 4↔9), a lost or moved decimal point, a dropped or doubled
+// digit, or grams for kilograms. Only spellings with at most decimals
+// places are sources: the paper has no other.
+func typicalSources(v string, decimals int) []float64 {
+	var out []float64
+	add := func(s string) {
+		if s == v || s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+			return
+		}
+		if _, frac, ok := strings.Cut(s, "."); ok && len(frac) > decimals {
+			return
+		}
+		if x, err := strconv.ParseFloat(s, 64); err == nil {
+			out = append(out, x)
+		}
+	}
+	pairs := map[byte]string{'1': "7", '7': "1", '0': "6", '6': "05", '3': "8", '8': "3", '5': "6", '4': "9", '9': "4"}
+	for i := 0; i < len(v); i++ {
+		for _, d := range []byte(pairs[v[i]]) {
+			add(v[:i] + string(d) + v[i+1:])
+		}
+	}
+	digits := strings.Replace(v, ".", "", 1)
+	for i := 1; i < len(digits); i++ { // the point lost or moved
+		add(digits[:i] + "." + digits[i:])
+	}
+	add(digits)
+	for i := 0; i <= len(v); i++ { // a digit dropped
+		for d := byte('0'); d <= '9'; d++ {
+			add(v[:i] + string(d) + v[i:])
+		}
+	}
+	for i := 1; i < len(v); i++ { // a digit doubled
+		if v[i] == v[i-1] && v[i] != '.' {
+			add(v[:i] + v[i+1:])
+		}
+	}
+	if x, err := strconv.ParseFloat(v, 64); err == nil {
+		out = append(out, x/1000) // grams for kilograms
+	}
+	return out
 }
 
 // relations counts the contradictions between cells of a row.
