@@ -117,3 +117,10 @@ func Verify(events []Event) *Problem {
 	}
 	return nil
 }
+
+// Filter selects log entries; zero values select all.
+type Filter struct {
+	User     string
+	Kind     string
+	From, To time.Time // To is exclusive
+}
