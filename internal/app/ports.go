@@ -9,7 +9,6 @@ import (
 	"kenshin/internal/auth"
 	"kenshin/internal/review"
 	"kenshin/internal/submission"
-	"kenshin/internal/workspace"
 )
 
 // This file is the contract between the application layer and a central
@@ -94,10 +93,22 @@ var (
 	ErrReadOnly = errors.New("store: read-only")
 )
 
-// Workspace is the terminal's working copy of open reviews
-// (internal/workspace), as the use cases need it.
+// File is a CSV as the working copy knows it: its hash, where it was
+// opened, and where the clerk left off.
+type File struct {
+	Hash     string
+	Path     string
+	Form     string
+	Rows     int
+	CurRow   int
+	CurField int
+}
+
+// Workspace is the terminal's working copy of open reviews, as the use
+// cases need it (internal/workcopy adapts internal/workspace to it, so this
+// package does not link the SQLite driver).
 type Workspace interface {
-	Resume(ctx context.Context, f workspace.File, user string) (workspace.File, []review.Change, error)
+	Resume(ctx context.Context, f File, user string) (File, []review.Change, error)
 	Journal(hash string) review.Journal
 	SaveCursor(ctx context.Context, hash string, row, field int) error
 	Forget(ctx context.Context, hash string) error
