@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -13,8 +14,13 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
 
+	kapp "kenshin/internal/app"
 	"kenshin/internal/form"
+	"kenshin/internal/report"
+	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
+	"kenshin/internal/submission"
+	"kenshin/internal/workcopy"
 	"kenshin/internal/ui"
 	"kenshin/internal/workspace"
 )
@@ -44,22 +50,21 @@ func main() {
 		os.Exit(1)
 	}
 	defer ws.Close()
-	deps := ui.Deps{Forms: forms, Workspace: ws, User: userName()}
-	// The central store is needed only to submit: without it the clerk can
-	// still review (and the work is kept), and 送信 stays disabled.
+	deps := ui.Deps{Forms: forms, Workspace: workcopy.Adapter{Store: ws}, User: userName()}
+	// Without the store there is no login and no audit (see below).
 	var storeErr error
 	if sp, err := store.DefaultPath(); err != nil {
 		storeErr = err
-	} else if st, err := store.Open(context.Background(), sp, store.Options{}); err != nil {
+	} else if st, err := openOrSetUp(sp); err != nil {
 		storeErr = err
 	} else {
 		defer st.Close()
-		deps.Submitter = &ui.StoreSubmitter{Store: st, Forget: ws.Forget, Now: time.Now}
-		deps.Exporter = st
-		deps.Auth = st
+		deps.App = kapp.New(st, forms)
+		deps.App.Reports = func(path string, b *submission.Batch, f *form.Form, password string, now time.Time) error {
+			return report.Write(path, b, f, report.Options{Password: password, Now: now})
+		}
 		deps.IdleLock = idleLock(a)
 	}
-	deps.Reporter = ui.ExcelReporter{}
 	wb := ui.New(a, deps)
 	if storeErr != nil {
 		// Without the store there is no login and no audit: refuse to work
@@ -75,6 +80,26 @@ func main() {
 }
 
 // idleLock is the preference "idleLockMinutes" (default 10; 0 turns it off).
+// openOrSetUp opens the central store; only when there is no file at all
+// is a new one created (first-run setup) — an empty, foreign or damaged
+// file is refused with its message and left as it is.
+func openOrSetUp(path string) (*store.Store, error) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, path, store.Options{})
+	if err == nil || !errors.Is(err, sqlitedb.ErrMissing) {
+		return st, err
+	}
+	if _, serr := os.Stat(path); !errors.Is(serr, os.ErrNotExist) {
+		return nil, err
+	}
+	st, err = store.Create(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "中央データを新しく作りました: %s\n", path)
+	return st, nil
+}
+
 func idleLock(a fyne.App) time.Duration {
 	return time.Duration(a.Preferences().IntWithFallback("idleLockMinutes", int(ui.DefaultIdleLock/time.Minute))) * time.Minute
 }

@@ -143,3 +143,7 @@ var ErrSetupDone = errors.New("利用者がすでにいます。初期設定は�
 
 // ErrNoUsers: nobody can log in before the first-run setup.
 var ErrNoUsers = errors.New("利用者がまだいません。先に管理者を作成してください（kenshinctl user add 名前 --role admin、または画面の初期設定）")
+
+// Allow checks a capability for a front end that greys out or refuses a
+// command before any input is asked; a refusal is logged.
+func (a *App) Allow(ctx context.Context, s *Session, act auth.Action) error { return a.allow(ctx, s, act) }

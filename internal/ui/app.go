@@ -20,47 +20,28 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"kenshin/internal/audit"
+	"kenshin/internal/app"
 	"kenshin/internal/auth"
-	"kenshin/internal/check"
 	"kenshin/internal/form"
 	"kenshin/internal/ocrcsv"
 	"kenshin/internal/review"
-	"kenshin/internal/workspace"
 )
 
 // AppTitle is the window title.
 const AppTitle = "健診OCR確認 Kenshin Review"
 
-// Workspace keeps work in progress on the terminal (internal/workspace).
-type Workspace interface {
-	Resume(ctx context.Context, f workspace.File, user string) (workspace.File, []review.Change, error)
-	Journal(hash string) review.Journal
-	SaveCursor(ctx context.Context, hash string, row, field int) error
-}
-
-// Submitter sends a reviewed batch to the central store; user is who
-// submits (nil without a user store).
-type Submitter interface {
-	Submit(ctx context.Context, win fyne.Window, s *review.Session, user *auth.User, done func(message string, err error))
-}
-
-// Reporter writes the correction / discrepancy report.
-type Reporter interface {
-	WriteReport(ctx context.Context, s *review.Session, path, password string) error
-}
-
 // Deps are what the workbench needs from outside.
 type Deps struct {
 	Forms     *form.Set
-	Workspace Workspace // nil: changes live in memory only
+	Workspace app.Workspace // nil: changes live in memory only
 	User      string
 	Now       func() time.Time
-	Submitter Submitter // nil: 送信 stays disabled
-	Reporter  Reporter  // nil: 修正レポート出力 stays disabled
-	Exporter  ImportExporter
-	Auth      Authenticator // nil: no login (tests, a demo without a store)
-	IdleLock  time.Duration // 0: never lock
+	// App is the application layer over the central store: login, opening
+	// with the audit, submit, export and report all go through it. nil: no
+	// login and no store (a demo, the widget tests); 送信 and the outputs
+	// stay unavailable.
+	App      *app.App
+	IdleLock time.Duration // 0: never lock
 }
 
 // Workbench is the main window.
@@ -81,6 +62,7 @@ type Workbench struct {
 
 	main       fyne.CanvasObject // the workbench, hidden behind login and lock
 	user       *auth.User
+	session    *app.Session
 	terminal   string
 	locked     bool
 	lastActive time.Time
@@ -90,16 +72,16 @@ type Workbench struct {
 	formChoiceDialog *dialog.ConfirmDialog
 }
 
-// New builds the main window on app.
-func New(app fyne.App, deps Deps) *Workbench {
+// New builds the main window on fa.
+func New(fa fyne.App, deps Deps) *Workbench {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
 	if deps.User == "" {
 		deps.User = "unknown"
 	}
-	app.Settings().SetTheme(newTheme())
-	w := &Workbench{app: app, deps: deps, win: app.NewWindow(AppTitle), terminal: hostname()}
+	fa.Settings().SetTheme(newTheme())
+	w := &Workbench{app: fa, deps: deps, win: fa.NewWindow(AppTitle), terminal: hostname()}
 	w.counts = widget.NewLabel("")
 	w.position = widget.NewLabel("")
 	w.message = widget.NewLabel("")
@@ -148,7 +130,7 @@ func (w *Workbench) Start(paths []string) {
 			w.OpenPath(p)
 		}
 	}
-	if w.deps.Auth == nil {
+	if w.deps.App == nil {
 		open()
 		return
 	}
@@ -239,7 +221,7 @@ func (w *Workbench) buildMenu() {
 			dialog.ShowInformation("キー操作", keyHelpLong, w.win)
 		})),
 	}
-	if w.deps.Auth != nil {
+	if w.deps.App != nil {
 		menus = append(menus[:2], append([]*fyne.Menu{fyne.NewMenu("管理", fyne.NewMenuItem("利用者の管理…", w.manageUsers))}, menus[2:]...)...)
 	}
 	w.win.SetMainMenu(fyne.NewMainMenu(menus...))
@@ -304,7 +286,17 @@ func (w *Workbench) load(path string) (*loaded, error) {
 }
 
 // loadAs is load with the form named (when the header fits several).
+// With a store, opening goes through the application layer (capability,
+// resume, audit); without one the file is reviewed in memory.
 func (w *Workbench) loadAs(path, formID string) (*loaded, error) {
+	ctx := context.Background()
+	if w.deps.App != nil {
+		rv, err := w.deps.App.OpenReview(ctx, w.session, w.deps.Workspace, path, formID)
+		if err != nil {
+			return nil, err
+		}
+		return &loaded{path: path, session: rv.Session, curRow: rv.CurRow, curField: rv.CurField}, nil
+	}
 	b, err := ocrcsv.ReadFile(path, w.deps.Forms, ocrcsv.Options{FormID: formID})
 	if err != nil {
 		return nil, err
@@ -313,15 +305,11 @@ func (w *Workbench) loadAs(path, formID string) (*loaded, error) {
 	var saved []review.Change
 	var journal review.Journal
 	if ws := w.deps.Workspace; ws != nil {
-		f, changes, err := ws.Resume(context.Background(), workspace.File{Hash: b.Hash, Path: path, Form: b.Form.ID, Rows: len(b.Rows)}, w.deps.User)
+		f, changes, err := ws.Resume(ctx, app.File{Hash: b.Hash, Path: path, Form: b.Form.ID, Rows: len(b.Rows)}, w.deps.User)
 		if err != nil {
 			return nil, err
 		}
 		saved, journal, l.curRow, l.curField = changes, ws.Journal(b.Hash), f.CurRow, f.CurField
-	}
-	if w.deps.Auth != nil {
-		atena := b.Form.Field(form.KeyAtena).Index
-		journal = auditJournal{inner: journal, w: w, hash: b.Hash, atena: func(row int) string { return b.Value(row, atena) }}
 	}
 	l.session, err = review.Open(b, review.Options{User: w.deps.User, Journal: journal, Now: w.deps.Now, Growth: w.deps.Forms.Growth}, saved)
 	if err != nil {
@@ -456,8 +444,6 @@ func (w *Workbench) add(l *loaded) {
 		w.center.Objects = []fyne.CanvasObject{w.tabs}
 		w.center.Refresh()
 	}
-	w.record(audit.FileOpened, fmt.Sprintf("file %s %s", l.session.Batch.Hash[:12], filepath.Base(l.path)),
-		fmt.Sprintf("form=%s rows=%d resumed=%d", l.session.Batch.Form.ID, len(l.session.Batch.Rows), len(l.session.Changes())))
 	w.tabs.Append(container.NewTabItem(sh.title(), sh.content))
 	w.tabs.SelectIndex(len(w.sheets) - 1)
 	w.syncPartners(sh)
@@ -505,9 +491,7 @@ func (w *Workbench) syncPartners(changed *sheet) {
 		if o == changed || !o.session.Batch.Form.Partner(changed.session.Batch.Form) {
 			continue
 		}
-		fa, fb := check.Partners(changed.session.Checker(), changed.session, o.session.Checker(), o.session)
-		changed.session.SetPartnerFindings(fa)
-		o.session.SetPartnerFindings(fb)
+		app.Pair(changed.session, o.session)
 		o.grid.Refresh()
 		changed.grid.Refresh()
 	}
@@ -546,12 +530,12 @@ func (w *Workbench) refreshStatus() {
 	if st.Rows > 0 {
 		w.progress.SetValue(float64(st.RowsDone) / float64(st.Rows))
 	}
-	if w.deps.Submitter == nil || (st.Errors > 0 && !(w.user != nil && w.user.Can(auth.Override))) {
+	if w.deps.App == nil || (st.Errors > 0 && !(w.user != nil && w.user.Can(auth.Override))) {
 		w.submitBtn.Disable()
 	} else {
 		w.submitBtn.Enable()
 	}
-	if w.deps.Reporter == nil {
+	if w.deps.App == nil {
 		w.reportBtn.Disable()
 	} else {
 		w.reportBtn.Enable()
@@ -563,7 +547,7 @@ func (w *Workbench) submit() {
 	if sh == nil {
 		return
 	}
-	if w.deps.Submitter == nil {
+	if w.deps.App == nil {
 		dialog.ShowInformation("送信", "この端末には送信先が設定されていません。", w.win)
 		return
 	}
@@ -574,8 +558,7 @@ func (w *Workbench) submit() {
 		dialog.ShowInformation("送信", fmt.Sprintf("エラーが %d 件残っています。修正するか、読み取りどおりと確認してから送信してください（確認者は理由を付けて送信できます）。", st.Errors), w.win)
 		return
 	}
-	hash, file := sh.session.Batch.Hash, filepath.Base(sh.path)
-	w.deps.Submitter.Submit(context.Background(), w.win, sh.session, w.user, func(msg string, err error) {
+	w.askSubmit(sh, func(msg string, err error) {
 		if err != nil {
 			w.showError("送信できませんでした", err)
 			return
@@ -587,7 +570,6 @@ func (w *Workbench) submit() {
 				break
 			}
 		}
-		w.record(audit.Submitted, fmt.Sprintf("file %s %s", hash[:12], file), msg)
 		w.setMessage(msg)
 		dialog.ShowInformation("送信しました", msg, w.win)
 	})
@@ -595,7 +577,7 @@ func (w *Workbench) submit() {
 
 func (w *Workbench) report() {
 	sh := w.active()
-	if sh == nil || w.deps.Reporter == nil || !w.allow(auth.ExportReport) {
+	if sh == nil || w.deps.App == nil || !w.allow(auth.ExportReport) {
 		return
 	}
 	w.showReportDialog(sh)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"kenshin/internal/audit"
+	"kenshin/internal/app"
 )
 
 // showReportDialog asks where to save the Excel report and for an optional
@@ -39,12 +38,12 @@ func (w *Workbench) showReportDialog(sh *sheet) {
 			if !strings.HasSuffix(strings.ToLower(path), ".xlsx") {
 				path += ".xlsx"
 			}
-			if err := w.deps.Reporter.WriteReport(context.Background(), sh.session, path, pw.Text); err != nil {
+			res, err := w.deps.App.Report(context.Background(), w.session, app.ReportSource{Review: sh.session}, path, pw.Text)
+			if err != nil {
 				w.showError("レポートを書き出せませんでした", err)
 				return
 			}
-			w.record(audit.ReportWritten, fmt.Sprintf("file %s %s", sh.session.Batch.Hash[:12], baseName(path)), fmt.Sprintf("password=%v", pw.Text != ""))
-			w.setMessage("修正レポートを保存しました: " + path)
+			w.setMessage("修正レポートを保存しました: " + path + "（操作記録の控え " + res.Head.String() + "）")
 		}, w.win)
 		save.SetFileName(strings.TrimSuffix(baseName(sh.path), ".csv") + "_修正レポート.xlsx")
 		save.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
