@@ -20,7 +20,7 @@ func BenchmarkSubmit100k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
-		st, err := Open(ctx, filepath.Join(b.TempDir(), "central.db"), Options{})
+		st, err := Create(ctx, filepath.Join(b.TempDir(), "central.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func BenchmarkExport100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := Open(ctx, filepath.Join(b.TempDir(), "central.db"), Options{})
+	st, err := Create(ctx, filepath.Join(b.TempDir(), "central.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func BenchmarkExport100k(b *testing.B) {
 	f := set.Form("m4-survey")
 	b.ReportAllocs()
 	for b.Loop() {
-		data, res, err := st.Export(ctx, f, Filter{}, "cp932")
+		data, res, err := st.Export(ctx, f, submission.Filter{}, "cp932")
 		if err != nil || res.Records != 100_000 || len(data) == 0 {
 			b.Fatal(err, res.Records)
 		}

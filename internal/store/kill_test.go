@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ func TestKillMidSubmit(t *testing.T) {
 	sawNone, sawAll := false, false
 	for round := 0; round < 6; round++ {
 		path := filepath.Join(t.TempDir(), "central.db")
-		st, err := Open(ctx, path, Options{}) // created before, so the kill hits the submission
+		st, err := Create(ctx, path) // created before, so the kill hits the submission
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,11 +36,25 @@ func TestKillMidSubmit(t *testing.T) {
 			t.Fatal(err)
 		}
 		sc := bufio.NewScanner(out)
-		for sc.Scan() && sc.Text() != "submitting" {
+		started := false
+		for sc.Scan() {
+			if sc.Text() == "submitting" {
+				started = true
+				break
+			}
+		}
+		if !started {
+			_ = cmd.Wait()
+			t.Fatalf("round %d: the helper died before submitting", round)
 		}
 		time.Sleep(time.Duration(r.IntN(1200)) * time.Millisecond) // the submission takes about 0.5 s
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatalf("round %d: the helper was gone before the kill: %v", round, err)
+		}
+		// the helper waits a minute after its commit, so only our kill ends it
+		if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+			t.Fatalf("round %d: the helper ended on its own (%v): the kill tested nothing", round, err)
+		}
 
 		st, err = Open(ctx, path, Options{})
 		if err != nil {
@@ -57,6 +72,9 @@ func TestKillMidSubmit(t *testing.T) {
 		default:
 			t.Fatalf("round %d: half a batch: %d batches, %d records, %d trail", round, batches, records, trail)
 		}
+	}
+	if !sawNone && !sawAll {
+		t.Fatal("no round ended in a known state")
 	}
 	t.Logf("killed before commit: %v, after commit: %v", sawNone, sawAll)
 }
