@@ -146,4 +146,6 @@ var ErrNoUsers = errors.New("利用者がまだいません。先に管理者を
 
 // Allow checks a capability for a front end that greys out or refuses a
 // command before any input is asked; a refusal is logged.
-func (a *App) Allow(ctx context.Context, s *Session, act auth.Action) error { return a.allow(ctx, s, act) }
+func (a *App) Allow(ctx context.Context, s *Session, act auth.Action) error {
+	return a.allow(ctx, s, act)
+}

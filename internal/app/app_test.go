@@ -254,7 +254,6 @@ func TestConflictsNeedDecisions(t *testing.T) {
 	}
 }
 
-
 func TestOpenReviewLogsIdentifiersOnly(t *testing.T) {
 	a, st := newApp(t)
 	u := fixture.SetUp(t, a)

@@ -15,7 +15,6 @@ import (
 	"kenshin/internal/auth"
 )
 
-
 // DefaultIdleLock is how long the window may sit untouched before it locks.
 const DefaultIdleLock = 10 * time.Minute
 
@@ -25,8 +24,6 @@ func hostname() string {
 	}
 	return "unknown"
 }
-
-
 
 // allow checks a protected action for the logged-in user, logs a refusal
 // and tells the clerk why.
@@ -190,7 +187,6 @@ func (w *Workbench) logout() {
 		_ = w.deps.App.Logout(context.Background(), w.session) // the window is closing; nothing to show it in
 	}
 }
-
 
 // manageUsers is the administrator's screen: list, add, disable, reset.
 func (w *Workbench) manageUsers() {
