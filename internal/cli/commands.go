@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"kenshin/internal/app"
 	"kenshin/internal/audit"
 	"kenshin/internal/auth"
+	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
 	"kenshin/internal/submission"
 	"kenshin/internal/workcopy"
@@ -48,6 +50,9 @@ var cmdCheckStore = &command{
 	flags: func(fs *flag.FlagSet) any { return &initOpts{store: storeFlag(fs)} },
 	exec: func(m *Main, ctx context.Context, o any, _ []string) (int, error) {
 		a, closeFn, err := m.openApp(ctx, *o.(*initOpts).store)
+		if errors.Is(err, sqlitedb.ErrDamaged) {
+			return ExitFindings, fmt.Errorf("判定: %v", err)
+		}
 		if err != nil {
 			return exitFor(err), err
 		}

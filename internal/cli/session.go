@@ -74,6 +74,9 @@ func reportWriter(path string, b *submission.Batch, f *form.Form, password strin
 // login authenticates --as with the first line of standard input.
 func (m *Main) login(ctx context.Context, a *app.App, as string) (*app.Session, error) {
 	if as == "" {
+		if first, err := a.NeedsSetup(ctx); err == nil && first {
+			return nil, app.ErrNoUsers
+		}
 		return nil, usagef("--as に利用者名を指定し、パスワードを標準入力から渡してください")
 	}
 	pw, err := m.readLine("パスワード")

@@ -266,7 +266,9 @@ func (d *DB) Wrap(what string, err error) error {
 	case isCorrupt(err):
 		what += "。データベースが壊れています。管理者に連絡してください"
 	case strings.Contains(m, "SQLITE_FULL") || strings.Contains(m, "disk is full"):
-		what += "。ディスクがいっぱいです"
+		what += "。ディスクがいっぱいです。何も登録していません"
+	case strings.Contains(m, "SQLITE_IOERR") || strings.Contains(m, "disk I/O error") || strings.Contains(m, "file too large"):
+		what += "。ディスクに書き込めません（空き容量と接続を確認してください）。何も登録していません"
 	case strings.Contains(m, "unable to open"):
 		what += "。ファイルを開けません（場所と権限を確認してください）"
 	}
