@@ -20,8 +20,8 @@ import (
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
 	"kenshin/internal/submission"
-	"kenshin/internal/workcopy"
 	"kenshin/internal/ui"
+	"kenshin/internal/workcopy"
 	"kenshin/internal/workspace"
 )
 
