@@ -38,7 +38,7 @@ const (
 
 // Label is the Japanese name of an event kind.
 func Label(kind string) string {
-	if l, ok := map[string]string{
+	if l, ok := map[string]string{ // #nosec G101 -- event labels, not credentials
 		Login: "ログイン", LoginFailed: "ログイン失敗", Logout: "ログアウト", Lock: "画面ロック", Unlock: "ロック解除",
 		FileOpened: "ファイルを開いた", CellChanged: "セルを修正", Confirmed: "読み取りどおりと確認", Unconfirmed: "確認を取り消し",
 		ReportWritten: "修正レポート出力", Submitted: "送信", ImportWritten: "取り込みファイル出力",

@@ -123,7 +123,7 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 		}
 	}
 	if err := d.migrate(ctx, migrations, opt.ReadOnly); err != nil {
-		db.Close()
+		_ = db.Close() // the migration error is the one to report
 		return nil, err
 	}
 	return d, nil
@@ -132,7 +132,7 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 // checkHeader refuses a file that exists but is not an SQLite database,
 // before the driver can misread or overwrite it.
 func checkHeader(what, path string) error {
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 -- the database the user named
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -173,25 +173,25 @@ func (d *DB) migrate(ctx context.Context, migrations fs.FS, readOnly bool) error
 			return d.Wrap("更新を始められません", err)
 		}
 		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			return d.Wrap("データベースとして読めません", err)
 		}
 		if version >= len(names) {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			break
 		}
 		name := names[version]
 		body, err := fs.ReadFile(migrations, name)
 		if err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			return d.Wrap("データベースの更新に失敗しました（"+name+"）", err)
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version+1)); err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			return d.Wrap("データベースの更新に失敗しました", err)
 		}
 		if err := tx.Commit(); err != nil {

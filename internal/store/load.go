@@ -40,14 +40,21 @@ func (t *tx) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error)
 		r := submission.Record{Values: map[string]string{}, OCR: map[string]string{}}
 		var vals, ocr string
 		if err := rows.Scan(&r.Row, &r.Line, &r.Atena, &r.ExamDate, &vals, &ocr); err != nil {
-			rows.Close()
+			_ = rows.Close() // read-only
 			return nil, t.db.Wrap("記録を読めません", err)
 		}
-		decodeValues(vals, func(k, v string) { r.Values[k] = v; r.OCR[k] = v })
-		decodeValues(ocr, func(k, v string) { r.OCR[k] = v }) // only where OCR read something else
+		if err := decodeValues(vals, func(k, v string) { r.Values[k] = v; r.OCR[k] = v }); err != nil {
+			_ = rows.Close() // read-only
+			return nil, fmt.Errorf("記録（宛名番号 %s）の値が壊れています: %w", r.Atena, err)
+		}
+		// only where OCR read something else
+		if err := decodeValues(ocr, func(k, v string) { r.OCR[k] = v }); err != nil {
+			_ = rows.Close() // read-only
+			return nil, fmt.Errorf("記録（宛名番号 %s）の読み取り値が壊れています: %w", r.Atena, err)
+		}
 		b.Records = append(b.Records, r)
 	}
-	rows.Close()
+	_ = rows.Close() // read-only
 	trail, err := t.tx.QueryContext(ctx, `SELECT row, field, ocr, final, findings, confidence, edited, COALESCE(edited_by, ''), COALESCE(edited_at, ''),
 		confirmed, COALESCE(confirmed_by, ''), COALESCE(confirm_reason, ''), overridden FROM trail WHERE batch_id = ? ORDER BY rowid`, id)
 	if err != nil {
@@ -62,7 +69,9 @@ func (t *tx) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error)
 			&c.Confirmed, &c.ConfirmedBy, &c.ConfirmReason, &c.Overridden); err != nil {
 			return nil, t.db.Wrap("修正履歴を読めません", err)
 		}
-		json.Unmarshal([]byte(findings), &c.Findings)
+		if err := json.Unmarshal([]byte(findings), &c.Findings); err != nil {
+			return nil, fmt.Errorf("修正履歴（%d 行目 %s）の指摘が壊れています: %w", c.Row, c.Key, err)
+		}
 		c.Confidence, c.HasConfidence = conf.Float64, conf.Valid
 		c.EditedAt, _ = time.Parse(time.RFC3339Nano, editedAt)
 		b.Trail = append(b.Trail, c)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -253,8 +254,10 @@ func MajorityVenue(s *review.Session) int {
 			best, n = c, k
 		}
 	}
-	v := 0
-	fmt.Sscan(best, &v)
+	v, err := strconv.Atoi(best)
+	if err != nil {
+		return 0 // no readable 会場 code
+	}
 	return v
 }
 

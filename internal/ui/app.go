@@ -127,7 +127,7 @@ func (w *Workbench) Window() fyne.Window { return w.win }
 func (w *Workbench) Start(paths []string) {
 	open := func() {
 		for _, p := range paths {
-			w.OpenPath(p)
+			_ = w.OpenPath(p) // a failure is shown in its own dialog
 		}
 	}
 	if w.deps.App == nil {
@@ -263,7 +263,7 @@ func (w *Workbench) showOpen() {
 		if err != nil || r == nil {
 			return
 		}
-		r.Close()
+		_ = r.Close() // read-only
 		w.openAsync([]string{r.URI().Path()})
 	}, w.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".CSV"}))

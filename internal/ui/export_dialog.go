@@ -65,7 +65,7 @@ func (w *Workbench) showExport() {
 				return
 			}
 			path := wc.URI().Path()
-			wc.Close()
+			_ = wc.Close() // only the path is used: the file is written through safefile
 			n, err := w.exportTo(f, flt, encoding, path)
 			if err != nil {
 				w.showError("取り込みファイルを出力できませんでした", err)

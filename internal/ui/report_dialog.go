@@ -34,7 +34,7 @@ func (w *Workbench) showReportDialog(sh *sheet) {
 				return
 			}
 			path := wc.URI().Path()
-			wc.Close()
+			_ = wc.Close() // only the path is used: the file is written through safefile
 			if !strings.HasSuffix(strings.ToLower(path), ".xlsx") {
 				path += ".xlsx"
 			}
