@@ -4,63 +4,37 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
 	"kenshin/internal/app"
+	"kenshin/internal/fixture"
 	"kenshin/internal/form"
 	"kenshin/internal/importfile"
-	"kenshin/internal/ocrcsv"
 	"kenshin/internal/review"
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/submission"
-	"kenshin/internal/synth"
 )
 
 var ctx = context.Background()
-var t0 = time.Date(2026, 4, 30, 10, 0, 0, 0, time.UTC)
+var t0 = fixture.T0
 
-func forms(t testing.TB) *form.Set {
-	s, err := form.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func forms(t testing.TB) *form.Set { return fixture.Forms(t) }
 
 // session generates a file and opens its review; errorRate 0 gives a clean batch.
 func session(t testing.TB, id string, rows int, seed uint64, errorRate float64) *review.Session {
 	t.Helper()
-	set := forms(t)
-	data, _, err := synth.Generate(synth.Options{Form: set.Form(id), Growth: set.Growth, Rows: rows, Seed: seed, ErrorRate: errorRate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := ocrcsv.Read(id+".csv", data, set, ocrcsv.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := review.Open(b, review.Options{User: "clerk1", Growth: set.Growth, Now: func() time.Time { return t0 }}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return fixture.Session(t, fixture.File{Form: id, Rows: rows, Seed: seed, ErrorRate: errorRate})
 }
 
 // clean confirms every open finding so the batch can go.
-func clean(t testing.TB, s *review.Session) {
-	for _, p := range s.OpenCells() {
-		if err := s.Confirm(ctx, p.Row, p.Field, "用紙と一致"); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+func clean(t testing.TB, s *review.Session) { t.Helper(); fixture.Clean(t, s) }
 
 func build(t testing.TB, s *review.Session) *submission.Batch {
 	t.Helper()
@@ -405,7 +379,7 @@ func FuzzValues(f *testing.F) {
 		if err := decodeValues(s, func(k, v string) { got[k] = v }); err != nil {
 			t.Fatal(err)
 		}
-		if got[std[k]+k] != std[std[k]+k] || len(got) != len(std) || got[strings.ToValidUTF8(k, "\uFFFD")] != std[strings.ToValidUTF8(k, "\uFFFD")] {
+		if !maps.Equal(got, std) {
 			t.Fatalf("%q: ours %q, encoding/json %q", s, got, std)
 		}
 	})
