@@ -75,6 +75,9 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 		opt.BusyTimeoutMS = 5000
 	}
 	d := &DB{Path: path, What: opt.What}
+	if net, how := IsNetworkPath(path); net {
+		return nil, &Error{What: opt.What, Path: path, Msg: "ネットワーク上の場所（" + how + "）にあります。この形式のデータは共有フォルダでは安全に使えません。共有するときはサーバーの中央データを使ってください", Err: ErrNetwork}
+	}
 	if opt.MustExist {
 		fi, err := os.Stat(path)
 		switch {
@@ -87,9 +90,6 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 		case fi.Size() == 0:
 			return nil, &Error{What: opt.What, Path: path, Msg: "0 バイトの空のファイルです（壊れているか、途中で消えています）。何も変更していません。最後のバックアップから復元してください", Err: ErrDamaged}
 		}
-	}
-	if net, how := IsNetworkPath(path); net {
-		return nil, &Error{What: opt.What, Path: path, Msg: "ネットワーク上の場所（" + how + "）にあります。この形式のデータは共有フォルダでは安全に使えません。共有するときはサーバーの中央データを使ってください", Err: ErrNetwork}
 	}
 	if !opt.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
