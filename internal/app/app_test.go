@@ -154,6 +154,13 @@ func TestCapabilities(t *testing.T) {
 	}
 }
 
+// over is a second App like a over another store.
+func over(a *app.App, st app.Store) *app.App {
+	b := app.New(st, a.Forms)
+	b.Now, b.Reports = a.Now, a.Reports
+	return b
+}
+
 // failingAudit is a store whose audit log cannot be written.
 type failingAudit struct{ app.Store }
 
@@ -177,8 +184,7 @@ func TestSubmitIsAuditedInTheSameTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	// the log cannot be written: nothing is stored
-	broken := *a
-	broken.Store = failingAudit{st}
+	broken := over(a, failingAudit{st})
 	if _, err := broken.Submit(ctx, u.Clerk, sub, nil, nil); !errors.Is(err, errLogFull) {
 		t.Fatalf("got %v", err)
 	}
@@ -284,8 +290,7 @@ func TestOpenReviewLogsIdentifiersOnly(t *testing.T) {
 		}
 	}
 	// a change that cannot be logged is not made
-	broken := *a
-	broken.Store = failingAudit{st}
+	broken := over(a, failingAudit{st})
 	rv2, err := a.OpenReview(ctx, u.Clerk, nil, csv, "")
 	if err != nil {
 		t.Fatal(err)
@@ -311,8 +316,7 @@ func TestExportImportFile(t *testing.T) {
 	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "import.csv")
-	broken := *a
-	broken.Store = failingAudit{st}
+	broken := over(a, failingAudit{st})
 	if _, err := broken.ExportImportFile(ctx, u.Boss, "y3-exam", submission.Filter{}, "cp932", out); !errors.Is(err, errLogFull) {
 		t.Fatalf("got %v", err)
 	}

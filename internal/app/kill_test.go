@@ -1,13 +1,9 @@
 package app_test
 
 import (
-	"bufio"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -53,32 +49,7 @@ func TestKillDuringSubmitKeepsBatchAndEntryTogether(t *testing.T) {
 			}
 		}
 
-		cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$")
-		cmd.Env = append(os.Environ(), "KENSHIN_KILL_STORE="+path)
-		out, _ := cmd.StdoutPipe()
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(out)
-		started := false
-		for sc.Scan() {
-			if sc.Text() == "submitting" {
-				started = true
-				break
-			}
-		}
-		if !started {
-			_ = cmd.Wait()
-			t.Fatalf("round %d: the helper died before submitting", round)
-		}
-		time.Sleep(time.Duration(r.IntN(300)) * time.Millisecond) // the submission takes about 0.2 s
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatalf("round %d: helper gone before the kill: %v", round, err)
-		}
-		if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
-			t.Fatalf("round %d: the helper ended on its own (%v)", round, err)
-		}
+		fixture.KillMidway(t, "TestKillHelper", []string{"KENSHIN_KILL_STORE=" + path}, time.Duration(r.IntN(300))*time.Millisecond)
 
 		st, err := store.Open(ctx, path, store.Options{})
 		if err != nil {

@@ -86,9 +86,8 @@ var cmdSubmit = &command{
 	name: "submit", args: "FILE.csv",
 	summary: "確認済みの CSV（端末の作業データにある修正・確認を含む）を中央データに送信します（0: 送信済み / 1: 拒否 / 2: 読めない入力）",
 	flags: func(fs *flag.FlagSet) any {
-		wsDefault, _ := workspace.DefaultPath()
 		return &submitOpts{
-			store: storeFlag(fs), workspace: fs.String("workspace", wsDefault, "端末の作業データのパス"), as: asFlag(fs),
+			store: storeFlag(fs), workspace: workspaceFlag(fs), as: asFlag(fs),
 			centre:   fs.Int("centre", 0, "保健センターの番号（既定: ファイルの会場）"),
 			override: fs.String("override", "", "エラーが残っていても送信する理由（確認者のみ）"),
 			skip:     fs.Bool("skip-conflicts", false, "登録済みの記録と重なる行をスキップする"),
@@ -266,9 +265,8 @@ var cmdReport = &command{
 	name: "report", args: "[FILE.csv]",
 	summary: "修正レポート（Excel）を書き出します: CSV（作業中の修正を含む）か、--batch の送信済みバッチから",
 	flags: func(fs *flag.FlagSet) any {
-		wsDefault, _ := workspace.DefaultPath()
 		return &reportOpts{store: storeFlag(fs), as: asFlag(fs), out: fs.String("out", "", "出力する .xlsx のパス"),
-			workspace: fs.String("workspace", wsDefault, "端末の作業データのパス"), batch: fs.Int64("batch", 0, "送信済みバッチの番号"),
+			workspace: workspaceFlag(fs), batch: fs.Int64("batch", 0, "送信済みバッチの番号"),
 			password: fs.Bool("password", false, "標準入力の次の行をパスワードにしてファイルを暗号化する")}
 	},
 	exec: func(m *Main, ctx context.Context, o any, files []string) (int, error) {

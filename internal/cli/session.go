@@ -16,6 +16,7 @@ import (
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
 	"kenshin/internal/submission"
+	"kenshin/internal/workspace"
 	"time"
 )
 
@@ -44,6 +45,11 @@ func terminal() string {
 func storeFlag(fs *flag.FlagSet) *string {
 	def, _ := store.DefaultPath()
 	return fs.String("store", def, "中央データ（SQLite）のパス")
+}
+
+func workspaceFlag(fs *flag.FlagSet) *string {
+	def, _ := workspace.DefaultPath()
+	return fs.String("workspace", def, "端末の作業データのパス")
 }
 
 func asFlag(fs *flag.FlagSet) *string {

@@ -1,16 +1,14 @@
 package store
 
 import (
-	"bufio"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"kenshin/internal/fixture"
 )
 
 // TestKillMidSubmit kills a submitting subprocess at random moments; the
@@ -28,33 +26,7 @@ func TestKillMidSubmit(t *testing.T) {
 			t.Fatal(err)
 		}
 		st.Close()
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSubmitter$", "-test.v")
-		cmd.Env = append(os.Environ(), "KENSHIN_SUBMITTER="+path)
-		out, _ := cmd.StdoutPipe()
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(out)
-		started := false
-		for sc.Scan() {
-			if sc.Text() == "submitting" {
-				started = true
-				break
-			}
-		}
-		if !started {
-			_ = cmd.Wait()
-			t.Fatalf("round %d: the helper died before submitting", round)
-		}
-		time.Sleep(time.Duration(r.IntN(1200)) * time.Millisecond) // the submission takes about 0.5 s
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatalf("round %d: the helper was gone before the kill: %v", round, err)
-		}
-		// the helper waits a minute after its commit, so only our kill ends it
-		if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
-			t.Fatalf("round %d: the helper ended on its own (%v): the kill tested nothing", round, err)
-		}
+		fixture.KillMidway(t, "TestHelperSubmitter", []string{"KENSHIN_SUBMITTER=" + path}, time.Duration(r.IntN(1200))*time.Millisecond) // the submission takes about 0.5 s
 
 		st, err = Open(ctx, path, Options{})
 		if err != nil {
