@@ -51,55 +51,74 @@ func main() {
 	}
 	defer ws.Close()
 	deps := ui.Deps{Forms: forms, Workspace: workcopy.Adapter{Store: ws}, User: userName()}
-	// Without the store there is no login and no audit (see below).
-	var storeErr error
-	if sp, err := store.DefaultPath(); err != nil {
-		storeErr = err
-	} else if st, err := openOrSetUp(sp); err != nil {
-		storeErr = err
-	} else {
+	sp, err := store.DefaultPath()
+	var st *store.Store
+	if err == nil {
+		st, err = store.Open(context.Background(), sp, store.Options{})
+	}
+	if st != nil {
 		defer st.Close()
-		deps.App = kapp.New(st, forms)
-		deps.App.Reports = func(path string, b *submission.Batch, f *form.Form, password string, now time.Time) error {
-			return report.Write(path, b, f, report.Options{Password: password, Now: now})
-		}
-		deps.IdleLock = idleLock(a)
+		deps.App, deps.IdleLock = newApp(st, forms), idleLock(a)
 	}
 	wb := ui.New(a, deps)
-	if storeErr != nil {
-		// Without the store there is no login and no audit: refuse to work
-		// on health data rather than work unaccounted.
-		d := dialog.NewError(fmt.Errorf("中央データ（利用者と操作記録）を開けないため起動できません。\n%v", storeErr), wb.Window())
-		d.SetOnClosed(a.Quit)
+	switch {
+	case err == nil:
+		wb.Start(os.Args[1:])
+	case errors.Is(err, sqlitedb.ErrMissing) && notThere(sp):
+		// First run: the store is created only when the user says so, after
+		// seeing where (a mistyped KENSHIN_STORE must not become a private store).
+		d := dialog.NewConfirm("中央データがありません",
+			fmt.Sprintf("中央データ（利用者と操作記録）がありません:\n%s\n\nここに新しく作りますか？（共有の中央データを使うはずのときは「やめる」を選び、場所を確認してください）", sp),
+			func(ok bool) {
+				if !ok {
+					a.Quit()
+					return
+				}
+				created, err := store.Create(context.Background(), sp)
+				if err != nil {
+					fail(a, wb, err)
+					return
+				}
+				st = created
+				wb.UseApp(newApp(created, forms), idleLock(a))
+				wb.Start(os.Args[1:])
+			}, wb.Window())
+		d.SetConfirmText("作る")
+		d.SetDismissText("やめる")
 		d.Show()
-		wb.Window().ShowAndRun()
-		os.Exit(1)
+		defer func() {
+			if st != nil {
+				_ = st.Close() // closed on the way out; every write was committed
+			}
+		}()
+	default:
+		fail(a, wb, err)
 	}
-	wb.Start(os.Args[1:])
 	wb.Window().ShowAndRun()
 }
 
-// idleLock is the preference "idleLockMinutes" (default 10; 0 turns it off).
-// openOrSetUp opens the central store; only when there is no file at all
-// is a new one created (first-run setup) — an empty, foreign or damaged
-// file is refused with its message and left as it is.
-func openOrSetUp(path string) (*store.Store, error) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, path, store.Options{})
-	if err == nil || !errors.Is(err, sqlitedb.ErrMissing) {
-		return st, err
-	}
-	if _, serr := os.Stat(path); !errors.Is(serr, os.ErrNotExist) {
-		return nil, err
-	}
-	st, err = store.Create(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(os.Stderr, "中央データを新しく作りました: %s\n", path)
-	return st, nil
+// fail refuses to work without the store: there would be no login and no
+// audit, and health data must not be handled unaccounted.
+func fail(a fyne.App, wb *ui.Workbench, err error) {
+	d := dialog.NewError(fmt.Errorf("中央データ（利用者と操作記録）を開けないため起動できません。\n%v", err), wb.Window())
+	d.SetOnClosed(a.Quit)
+	d.Show()
 }
 
+func notThere(path string) bool {
+	_, err := os.Stat(path)
+	return errors.Is(err, os.ErrNotExist)
+}
+
+func newApp(st *store.Store, forms *form.Set) *kapp.App {
+	a := kapp.New(st, forms)
+	a.Reports = func(path string, b *submission.Batch, f *form.Form, password string, now time.Time) error {
+		return report.Write(path, b, f, report.Options{Password: password, Now: now})
+	}
+	return a
+}
+
+// idleLock is the preference "idleLockMinutes" (default 10; 0 turns it off).
 func idleLock(a fyne.App) time.Duration {
 	return time.Duration(a.Preferences().IntWithFallback("idleLockMinutes", int(ui.DefaultIdleLock/time.Minute))) * time.Minute
 }

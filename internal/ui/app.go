@@ -120,6 +120,14 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	return w
 }
 
+// UseApp connects the workbench to the application layer once the
+// first-run setup has created the central store (before Start).
+func (w *Workbench) UseApp(a *app.App, idleLock time.Duration) {
+	w.deps.App, w.deps.IdleLock = a, idleLock
+	w.buildMenu()
+	w.refreshStatus()
+}
+
 // Window returns the main window.
 func (w *Workbench) Window() fyne.Window { return w.win }
 
