@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
+	"kenshin/internal/auth"
 )
 
 // showReportDialog asks where to save the Excel report and for an optional
@@ -58,4 +59,12 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+func (w *Workbench) report() {
+	sh := w.active()
+	if sh == nil || w.deps.App == nil || !w.allow(auth.ExportReport) {
+		return
+	}
+	w.showReportDialog(sh)
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
+	"kenshin/internal/auth"
 	"kenshin/internal/submission"
 )
 
@@ -135,4 +136,37 @@ func submitError(err error, errorsLeft int) error {
 		return errors.New("このバッチは同じ内容ですでに送信されています。二重には登録しません")
 	}
 	return err
+}
+
+func (w *Workbench) submit() {
+	sh := w.active()
+	if sh == nil {
+		return
+	}
+	if w.deps.App == nil {
+		dialog.ShowInformation("送信", "この端末には送信先が設定されていません。", w.win)
+		return
+	}
+	if !w.allow(auth.Submit) {
+		return
+	}
+	if st := sh.session.Stats(); st.Errors > 0 && !(w.user != nil && w.user.Can(auth.Override)) {
+		dialog.ShowInformation("送信", fmt.Sprintf("エラーが %d 件残っています。修正するか、読み取りどおりと確認してから送信してください（確認者は理由を付けて送信できます）。", st.Errors), w.win)
+		return
+	}
+	w.askSubmit(sh, func(msg string, err error) {
+		if err != nil {
+			w.showError("送信できませんでした", err)
+			return
+		}
+		// the working copy is gone: close the file so nothing more is done to it
+		for i, it := range w.tabs.Items {
+			if i < len(w.sheets) && w.sheets[i] == sh {
+				w.closeTab(it)
+				break
+			}
+		}
+		w.setMessage(msg)
+		dialog.ShowInformation("送信しました", msg, w.win)
+	})
 }
