@@ -25,7 +25,7 @@ const AppTitle = "健診OCR確認 Kenshin Review"
 // Deps are what the workbench needs from outside.
 type Deps struct {
 	Forms     *form.Set
-	Workspace app.Workspace // nil: changes live in memory only
+	Workspace app.Workspace // the working copy, used through App; nil: changes live in memory only
 	User      string
 	Now       func() time.Time
 	// App is the application layer over the central store: login, opening

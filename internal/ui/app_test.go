@@ -279,7 +279,9 @@ func TestResumeFromWorkspace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	w, _ := newTestBench(t, workcopy.Adapter{Store: ws})
+	w, _, _ := authBench(t)
+	w.deps.Workspace = workcopy.Adapter{Store: ws}
+	loginAs(t, w, "clerk1")
 	w.OpenPath(testdata("samples/m4-exam.csv"))
 	sh := w.active()
 	wf := sh.session.Batch.Form.Field("weight").Index
@@ -289,7 +291,9 @@ func TestResumeFromWorkspace(t *testing.T) {
 	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
 	// the first window stays open: the workspace alone carries the work over
 
-	w2, _ := newTestBench(t, workcopy.Adapter{Store: ws})
+	w2 := New(test.NewTempApp(t), w.deps)
+	t.Cleanup(w2.Window().Close)
+	w2.session, w2.user = w.session, w.user
 	w2.OpenPath(testdata("samples/m4-exam.csv"))
 	sh2 := w2.active()
 	if got := sh2.session.Value(4, wf); got != "6.01" {

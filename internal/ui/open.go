@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"kenshin/internal/app"
 	"kenshin/internal/auth"
 	"kenshin/internal/ocrcsv"
 	"kenshin/internal/review"
@@ -65,12 +64,12 @@ func (w *Workbench) load(path string) (*loaded, error) {
 }
 
 // loadAs is load with the form named (when the header fits several).
-// With a store, opening goes through the application layer (capability,
-// resume, audit); without one the file is reviewed in memory.
+// Opening goes through the application layer (capability, resume from the
+// working copy, audit). Without a store (the widget tests, a demo) the file
+// is only read and reviewed in memory.
 func (w *Workbench) loadAs(path, formID string) (*loaded, error) {
-	ctx := context.Background()
 	if w.deps.App != nil {
-		rv, err := w.deps.App.OpenReview(ctx, w.session, w.deps.Workspace, path, formID)
+		rv, err := w.deps.App.OpenReview(context.Background(), w.session, w.deps.Workspace, path, formID)
 		if err != nil {
 			return nil, err
 		}
@@ -80,21 +79,11 @@ func (w *Workbench) loadAs(path, formID string) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &loaded{path: path}
-	var saved []review.Change
-	var journal review.Journal
-	if ws := w.deps.Workspace; ws != nil {
-		f, changes, err := ws.Resume(ctx, app.File{Hash: b.Hash, Path: path, Form: b.Form.ID, Rows: len(b.Rows)}, w.deps.User)
-		if err != nil {
-			return nil, err
-		}
-		saved, journal, l.curRow, l.curField = changes, ws.Journal(b.Hash), f.CurRow, f.CurField
-	}
-	l.session, err = review.Open(b, review.Options{User: w.deps.User, Journal: journal, Now: w.deps.Now, Growth: w.deps.Forms.Growth}, saved)
+	s, err := review.Open(b, review.Options{User: w.deps.User, Now: w.deps.Now, Growth: w.deps.Forms.Growth}, nil)
 	if err != nil {
-		return nil, fmt.Errorf("保存されていた作業を再現できません: %w", err)
+		return nil, err
 	}
-	return l, nil
+	return &loaded{path: path, session: s}, nil
 }
 
 // OpenPath opens a file and waits for it; a file that cannot be read gets
