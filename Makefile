@@ -16,12 +16,15 @@ build:
 	$(GO) build -tags $(TAGS) -o $(BIN)/kenshin ./cmd/kenshin
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/kenshinctl ./cmd/kenshinctl
 
-## run: the app on the bundled dummy data, with a demo store whose
-## synthetic users are created on first run (see README)
+## run: the app on the bundled dummy data, with a demo store that is
+## created on purpose (kenshinctl init) with synthetic users on first run
 DEMO := out/demo
 run: setup build
 	@mkdir -p $(DEMO)
+	@if [ -f $(DEMO)/central.db ] && [ ! -f $(DEMO)/central.db.auditkey ]; then \
+	  echo "$(DEMO) は古い形式のデモ用データです。rm -r $(DEMO) で消してから make run をやり直してください"; exit 1; fi
 	@if [ ! -f $(DEMO)/central.db ]; then \
+	  $(BIN)/kenshinctl init --store $(DEMO)/central.db >/dev/null && \
 	  printf 'demo-admin-pass\n' | $(BIN)/kenshinctl user add kanri --role admin --store $(DEMO)/central.db >/dev/null && \
 	  printf 'demo-admin-pass\ndemo-clerk-pass\n' | $(BIN)/kenshinctl user add demo --role clerk --as kanri --store $(DEMO)/central.db >/dev/null && \
 	  printf 'demo-admin-pass\ndemo-super-pass\n' | $(BIN)/kenshinctl user add kakunin --role supervisor --as kanri --store $(DEMO)/central.db >/dev/null; fi

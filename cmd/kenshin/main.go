@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -13,9 +14,14 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
 
+	kapp "kenshin/internal/app"
 	"kenshin/internal/form"
+	"kenshin/internal/report"
+	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
+	"kenshin/internal/submission"
 	"kenshin/internal/ui"
+	"kenshin/internal/workcopy"
 	"kenshin/internal/workspace"
 )
 
@@ -44,34 +50,72 @@ func main() {
 		os.Exit(1)
 	}
 	defer ws.Close()
-	deps := ui.Deps{Forms: forms, Workspace: ws, User: userName()}
-	// The central store is needed only to submit: without it the clerk can
-	// still review (and the work is kept), and 送信 stays disabled.
-	var storeErr error
-	if sp, err := store.DefaultPath(); err != nil {
-		storeErr = err
-	} else if st, err := store.Open(context.Background(), sp, store.Options{}); err != nil {
-		storeErr = err
-	} else {
+	deps := ui.Deps{Forms: forms, Workspace: workcopy.Adapter{Store: ws}, User: userName()}
+	sp, err := store.DefaultPath()
+	var st *store.Store
+	if err == nil {
+		st, err = store.Open(context.Background(), sp, store.Options{})
+	}
+	if st != nil {
 		defer st.Close()
-		deps.Submitter = &ui.StoreSubmitter{Store: st, Forget: ws.Forget, Now: time.Now}
-		deps.Exporter = st
-		deps.Auth = st
-		deps.IdleLock = idleLock(a)
+		deps.App, deps.IdleLock = newApp(st, forms), idleLock(a)
 	}
-	deps.Reporter = ui.ExcelReporter{}
 	wb := ui.New(a, deps)
-	if storeErr != nil {
-		// Without the store there is no login and no audit: refuse to work
-		// on health data rather than work unaccounted.
-		d := dialog.NewError(fmt.Errorf("中央データ（利用者と操作記録）を開けないため起動できません。\n%v", storeErr), wb.Window())
-		d.SetOnClosed(a.Quit)
+	switch {
+	case err == nil:
+		wb.Start(os.Args[1:])
+	case errors.Is(err, sqlitedb.ErrMissing) && notThere(sp):
+		// First run: the store is created only when the user says so, after
+		// seeing where (a mistyped KENSHIN_STORE must not become a private store).
+		d := dialog.NewConfirm("中央データがありません",
+			fmt.Sprintf("中央データ（利用者と操作記録）がありません:\n%s\n\nここに新しく作りますか？（共有の中央データを使うはずのときは「やめる」を選び、場所を確認してください）", sp),
+			func(ok bool) {
+				if !ok {
+					a.Quit()
+					return
+				}
+				created, err := store.Create(context.Background(), sp)
+				if err != nil {
+					fail(a, wb, err)
+					return
+				}
+				st = created
+				wb.UseApp(newApp(created, forms), idleLock(a))
+				wb.Start(os.Args[1:])
+			}, wb.Window())
+		d.SetConfirmText("作る")
+		d.SetDismissText("やめる")
 		d.Show()
-		wb.Window().ShowAndRun()
-		os.Exit(1)
+		defer func() {
+			if st != nil {
+				_ = st.Close() // closed on the way out; every write was committed
+			}
+		}()
+	default:
+		fail(a, wb, err)
 	}
-	wb.Start(os.Args[1:])
 	wb.Window().ShowAndRun()
+}
+
+// fail refuses to work without the store: there would be no login and no
+// audit, and health data must not be handled unaccounted.
+func fail(a fyne.App, wb *ui.Workbench, err error) {
+	d := dialog.NewError(fmt.Errorf("中央データ（利用者と操作記録）を開けないため起動できません。\n%v", err), wb.Window())
+	d.SetOnClosed(a.Quit)
+	d.Show()
+}
+
+func notThere(path string) bool {
+	_, err := os.Stat(path)
+	return errors.Is(err, os.ErrNotExist)
+}
+
+func newApp(st *store.Store, forms *form.Set) *kapp.App {
+	a := kapp.New(st, forms)
+	a.Reports = func(path string, b *submission.Batch, f *form.Form, password string, now time.Time) error {
+		return report.Write(path, b, f, report.Options{Password: password, Now: now})
+	}
+	return a
 }
 
 // idleLock is the preference "idleLockMinutes" (default 10; 0 turns it off).

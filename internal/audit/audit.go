@@ -4,8 +4,11 @@
 package audit
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -35,7 +38,7 @@ const (
 
 // Label is the Japanese name of an event kind.
 func Label(kind string) string {
-	if l, ok := map[string]string{
+	if l, ok := map[string]string{ // #nosec G101 -- event labels, not credentials
 		Login: "ログイン", LoginFailed: "ログイン失敗", Logout: "ログアウト", Lock: "画面ロック", Unlock: "ロック解除",
 		FileOpened: "ファイルを開いた", CellChanged: "セルを修正", Confirmed: "読み取りどおりと確認", Unconfirmed: "確認を取り消し",
 		ReportWritten: "修正レポート出力", Submitted: "送信", ImportWritten: "取り込みファイル出力",
@@ -63,9 +66,11 @@ type Event struct {
 // Genesis is the Prev of the first entry.
 var Genesis = strings.Repeat("0", 64)
 
-// Digest is the hash an entry must carry, given its content and Prev.
-func (e *Event) Digest() string {
-	h := sha256.New()
+// Digest is the keyed hash (HMAC-SHA256) an entry must carry, given its
+// content and Prev. The key lives apart from the log, so whoever can edit
+// the log's rows cannot compute a valid hash for an edited entry.
+func (e *Event) Digest(key []byte) string {
+	h := hmac.New(sha256.New, key)
 	for _, f := range []string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.User, e.Terminal, e.Kind, e.Object, e.Detail, e.Prev} {
 		h.Write([]byte(f))
 		h.Write([]byte{0x1f})
@@ -74,12 +79,73 @@ func (e *Event) Digest() string {
 }
 
 // Seal sets Seq, Prev and Hash of e as the entry after last (nil: the first).
-func Seal(last *Event, e *Event) {
+func Seal(key []byte, last *Event, e *Event) {
 	e.Seq, e.Prev = 1, Genesis
 	if last != nil {
 		e.Seq, e.Prev = last.Seq+1, last.Hash
 	}
-	e.Hash = e.Digest()
+	e.Hash = e.Digest(key)
+}
+
+// NewKey makes a fresh random chain key.
+func NewKey() ([]byte, error) {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, fmt.Errorf("audit: make key: %w", err)
+	}
+	return k, nil
+}
+
+// Head is the end of the chain: how many entries, and the last one's hash.
+// Printed on every report, export and verification, it lets anyone compare
+// a later log with an earlier printout: a deleted tail shows as a smaller
+// count or another hash.
+type Head struct {
+	Count int64
+	Hash  string
+}
+
+// HeadOf is the head of a log whose last entry is last (nil: empty).
+func HeadOf(last *Event) Head {
+	if last == nil {
+		return Head{Hash: Genesis}
+	}
+	return Head{Count: last.Seq, Hash: last.Hash}
+}
+
+// String is "N:HASH", the form `audit verify --expect` reads.
+func (h Head) String() string { return fmt.Sprintf("%d:%s", h.Count, h.Hash) }
+
+// ParseHead reads "N:HASH"; HASH may be shortened to a prefix of 8 or more.
+func ParseHead(s string) (Head, error) {
+	n, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	c, err := strconv.ParseInt(n, 10, 64)
+	if !ok || err != nil || c < 0 || len(hash) < 8 || len(hash) > 64 {
+		return Head{}, fmt.Errorf("「%s」は 件数:ハッシュ（例 120:3fa2b9c1…）の形ではありません", s)
+	}
+	if _, err := hex.DecodeString(hash[:len(hash)/2*2]); err != nil {
+		return Head{}, fmt.Errorf("「%s」のハッシュは 16 進数ではありません", s)
+	}
+	return Head{Count: c, Hash: strings.ToLower(hash)}, nil
+}
+
+// ErrHeadMismatch: the log does not reach the head printed earlier.
+var ErrHeadMismatch = errors.New("audit: head mismatch")
+
+// Contains checks that the log (all its entries, in order) still holds an
+// earlier head: entry want.Count exists and carries want.Hash.
+func Contains(events []Event, want Head) error {
+	if want.Count == 0 {
+		return nil
+	}
+	if int64(len(events)) < want.Count {
+		return fmt.Errorf("%w: 以前は %d 件ありましたが、いまは %d 件です（末尾が削除されています）", ErrHeadMismatch, want.Count, len(events))
+	}
+	e := events[want.Count-1]
+	if e.Seq != want.Count || !strings.HasPrefix(e.Hash, want.Hash) {
+		return fmt.Errorf("%w: %d 番の記録が以前の控え（%s）と一致しません", ErrHeadMismatch, want.Count, want.Hash)
+	}
+	return nil
 }
 
 // Problem is the first place the chain is broken.
@@ -93,7 +159,7 @@ func (p *Problem) Error() string { return fmt.Sprintf("操作記録 %d 番: %s",
 // Verify walks the log in stored order and returns the first break, or nil.
 // An edited entry fails its own hash; a removed one leaves a gap in the
 // numbers and a broken link; a moved one breaks the order and the link.
-func Verify(events []Event) *Problem {
+func Verify(key []byte, events []Event) *Problem {
 	present := make(map[int64]bool, len(events))
 	for _, e := range events {
 		present[e.Seq] = true
@@ -102,7 +168,7 @@ func Verify(events []Event) *Problem {
 	for i := range events {
 		e := &events[i]
 		switch {
-		case e.Hash != e.Digest():
+		case !hmac.Equal([]byte(e.Hash), []byte(e.Digest(key))):
 			return &Problem{e.Seq, "内容が書き換えられています（ハッシュが一致しません）"}
 		case e.Seq <= prev.Seq:
 			return &Problem{e.Seq, fmt.Sprintf("順序が入れ替えられています（%d 番の後にあります）", prev.Seq)}
@@ -116,4 +182,11 @@ func Verify(events []Event) *Problem {
 		prev = *e
 	}
 	return nil
+}
+
+// Filter selects log entries; zero values select all.
+type Filter struct {
+	User     string
+	Kind     string
+	From, To time.Time // To is exclusive
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 )
 
+var testKey = []byte("test-key-0123456789abcdef0123456")
+
 func chain(n int) []Event {
 	var out []Event
 	t := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
@@ -16,7 +18,7 @@ func chain(n int) []Event {
 		if i > 0 {
 			last = &out[i-1]
 		}
-		Seal(last, &e)
+		Seal(testKey, last, &e)
 		out = append(out, e)
 	}
 	return out
@@ -34,19 +36,19 @@ func TestVerify(t *testing.T) {
 		{"edited user", func(e []Event) []Event { e[0].User = "boss"; return e }, 1, "書き換え"},
 		{"removed", func(e []Event) []Event { return append(e[:2], e[3:]...) }, 4, "削除"},
 		{"reordered", func(e []Event) []Event { e[2], e[3] = e[3], e[2]; return e }, 4, "順序"},
-		{"rehashed after edit", func(e []Event) []Event { e[2].Detail = "x"; e[2].Hash = e[2].Digest(); return e }, 4, "つながり"},
+		{"rehashed after edit", func(e []Event) []Event { e[2].Detail = "x"; e[2].Hash = e[2].Digest(testKey); return e }, 4, "つながり"},
 		{"renumbered after removal", func(e []Event) []Event {
 			e = append(e[:2], e[3:]...)
 			for i := 2; i < len(e); i++ {
 				e[i].Seq--
-				e[i].Hash = e[i].Digest()
+				e[i].Hash = e[i].Digest(testKey)
 			}
 			return e
 		}, 3, "つながり"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := Verify(tt.tamper(chain(6)))
+			p := Verify(testKey, tt.tamper(chain(6)))
 			if tt.seq == 0 {
 				if p != nil {
 					t.Fatalf("intact log reported %v", p)
@@ -57,5 +59,53 @@ func TestVerify(t *testing.T) {
 				t.Fatalf("got %v, want entry %d with %q", p, tt.seq, tt.msg)
 			}
 		})
+	}
+}
+
+func TestKeyed(t *testing.T) {
+	// Whoever edits an entry and re-seals the whole chain without the key
+	// must be caught on the first edited entry.
+	e := chain(4)
+	other := []byte("someone else's key, not the store")
+	e[1].Detail = "edited"
+	for i := 1; i < len(e); i++ {
+		Seal(other, &e[i-1], &e[i])
+	}
+	if p := Verify(testKey, e); p == nil || p.Seq != 2 {
+		t.Fatalf("got %v, want entry 2 reported", p)
+	}
+}
+
+func TestHead(t *testing.T) {
+	e := chain(5)
+	h := HeadOf(&e[4])
+	tests := []struct {
+		name   string
+		events []Event
+		head   string
+		ok     bool
+	}{
+		{"same", e, h.String(), true},
+		{"short hash", e, fmt.Sprintf("5:%s", h.Hash[:10]), true},
+		{"earlier head", e, HeadOf(&e[2]).String(), true},
+		{"tail deleted", e[:4], h.String(), false},
+		{"other hash", e, "5:" + strings.Repeat("a", 64), false},
+		{"empty expect", nil, "0:" + Genesis, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, err := ParseHead(tt.head)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := Contains(tt.events, want); (got == nil) != tt.ok {
+				t.Fatalf("Contains = %v, want ok=%v", got, tt.ok)
+			}
+		})
+	}
+	for _, bad := range []string{"", "5", "x:abcdefgh", "5:abc", "5:zzzzzzzzzz"} {
+		if _, err := ParseHead(bad); err == nil {
+			t.Errorf("ParseHead(%q) accepted", bad)
+		}
 	}
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 
+	"kenshin/internal/safefile"
 	"kenshin/internal/synth"
 )
 
@@ -67,13 +67,8 @@ func (m *Main) gen(_ context.Context, args []string) (int, error) {
 // writeFileAtomic writes through a temporary file and a rename, so a crash
 // never leaves half a file under the real name.
 func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("%s に書き込めません: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("%s に書き込めません: %w", path, err)
+	if err := safefile.WriteFile(path, data); err != nil {
+		return err
 	}
 	return nil
 }

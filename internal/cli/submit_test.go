@@ -36,9 +36,18 @@ const (
 	bossPW  = "boss-pass-1234\n"
 )
 
+// initStore creates the store on purpose, as a user would.
+func initStore(t *testing.T, dir, storePath string) {
+	t.Helper()
+	if code, out, e := runEnv(t, dir, "init", "--store", storePath); code != 0 || !strings.Contains(out, storePath) {
+		t.Fatalf("init: %d %s %s", code, out, e)
+	}
+}
+
 // setupUsers creates admin1 (admin), clerk1 (clerk) and boss (supervisor).
 func setupUsers(t *testing.T, dir, storePath string) {
 	t.Helper()
+	initStore(t, dir, storePath)
 	if code, _, e := runIn(t, dir, adminPW, "user", "add", "admin1", "--role", "admin", "--store", storePath); code != 0 {
 		t.Fatalf("first admin: %s", e)
 	}
@@ -87,7 +96,7 @@ func TestSubmitBatchesExport(t *testing.T) {
 		t.Fatalf("batches: %s", out)
 	}
 	exp := filepath.Join(dir, "import.csv")
-	code, out, stderr = runIn(t, dir, clerkPW, "export", "--store", storePath, "--as", "clerk1", "--form", "y3-dental-exam", "--from", "R7.4.1", "--out", exp)
+	code, out, stderr = runIn(t, dir, bossPW, "export", "--store", storePath, "--as", "boss", "--form", "y3-dental-exam", "--from", "R7.4.1", "--out", exp)
 	if code != ExitOK || !strings.Contains(out, "25 件") {
 		t.Fatalf("export: %d %s %s", code, out, stderr)
 	}
@@ -97,14 +106,14 @@ func TestSubmitBatchesExport(t *testing.T) {
 		t.Fatalf("import file: %q", text[:min(len(text), 200)])
 	}
 	code, out, _ = runIn(t, dir, clerkPW, "batches", "--store", storePath, "--as", "clerk1", "--format", "json")
-	if code != ExitOK || !strings.Contains(out, `"exported_by": "clerk1"`) {
+	if code != ExitOK || !strings.Contains(out, `"exported_by": "boss"`) {
 		t.Fatalf("exported mark: %s", out)
 	}
 	// unusable inputs
 	for _, args := range [][]string{
 		{"batches", "--store", filepath.Join(dir, "missing.db")},
 		{"submit", "--store", storePath, "--as", "clerk1", filepath.Join(dir, "nope.csv")},
-		{"export", "--store", storePath, "--as", "clerk1", "--form", "zz", "--out", exp},
+		{"export", "--store", storePath, "--as", "boss", "--form", "zz", "--out", exp},
 	} {
 		if code, _, _ := runIn(t, dir, clerkPW, args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, want 2", args, code)

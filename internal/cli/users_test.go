@@ -16,6 +16,7 @@ import (
 func TestNoUsersYet(t *testing.T) {
 	dir := t.TempDir()
 	storePath := filepath.Join(dir, "central.db")
+	initStore(t, dir, storePath)
 	// first-run setup still enforces the password policy
 	code, _, e := runIn(t, dir, "short\n", "user", "add", "admin1", "--role", "admin", "--store", storePath)
 	if code == ExitOK || !strings.Contains(e, "10 文字") {
@@ -51,7 +52,8 @@ func TestRoleChecks(t *testing.T) {
 		{"clerk1", clerkPW, []string{"audit", "list"}, false},
 		{"clerk1", clerkPW, []string{"submit", "--override", "x", testdata("samples", "m4-exam.csv")}, false},
 		{"boss", bossPW, []string{"user", "list"}, false},
-		{"clerk1", clerkPW, []string{"export", "--form", "m4-exam", "--out", out + ".csv"}, true},
+		{"clerk1", clerkPW, []string{"export", "--form", "m4-exam", "--out", out + ".csv"}, false},
+		{"boss", bossPW, []string{"export", "--form", "m4-exam", "--out", out + ".csv"}, true},
 		{"clerk1", clerkPW, []string{"report", "--out", out + ".xlsx", testdata("samples", "m4-exam.csv")}, true},
 		{"admin1", adminPW, []string{"user", "list"}, true},
 		{"admin1", adminPW, []string{"audit", "verify"}, true},

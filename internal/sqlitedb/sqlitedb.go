@@ -39,7 +39,27 @@ type Options struct {
 	What          string // what the file is, for messages
 	BusyTimeoutMS int    // how long a write waits for another program's lock
 	ReadOnly      bool
+	// MustExist refuses a missing or 0-byte file instead of creating a new
+	// database: only an explicit "create" may make one.
+	MustExist bool
+	// Synchronous is the sync level: "" is NORMAL; FULL syncs every commit
+	// (a committed batch survives a power cut).
+	Synchronous string
+	// Check runs PRAGMA quick_check before anything is written (migrations
+	// included) and refuses a damaged file with ErrDamaged.
+	Check bool
 }
+
+// ErrDamaged marks a file that failed its integrity check; nothing was
+// written to it.
+var ErrDamaged = errors.New("sqlitedb: damaged")
+
+// ErrMissing marks a missing or empty file that Open was told not to create.
+var ErrMissing = errors.New("sqlitedb: missing")
+
+// ErrNetwork marks a file on a network filesystem, where SQLite's WAL does
+// not work (its shared memory index needs one machine).
+var ErrNetwork = errors.New("sqlitedb: network filesystem")
 
 // DB is an open database with its path and message label.
 type DB struct {
@@ -55,6 +75,22 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 		opt.BusyTimeoutMS = 5000
 	}
 	d := &DB{Path: path, What: opt.What}
+	if net, how := IsNetworkPath(path); net {
+		return nil, &Error{What: opt.What, Path: path, Msg: "ネットワーク上の場所（" + how + "）にあります。この形式のデータは共有フォルダでは安全に使えません。共有するときはサーバーの中央データを使ってください", Err: ErrNetwork}
+	}
+	if opt.MustExist {
+		fi, err := os.Stat(path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil, &Error{What: opt.What, Path: path, Msg: "ありません（場所を確認してください。新しく作ることはしません）", Err: ErrMissing}
+		case err != nil:
+			return nil, &Error{What: opt.What, Path: path, Msg: "読み取れません（権限を確認してください）", Err: err}
+		case fi.IsDir():
+			return nil, &Error{What: opt.What, Path: path, Msg: "フォルダです。データのファイルを指定してください", Err: ErrMissing}
+		case fi.Size() == 0:
+			return nil, &Error{What: opt.What, Path: path, Msg: "0 バイトの空のファイルです（壊れているか、途中で消えています）。何も変更していません。最後のバックアップから復元してください", Err: ErrDamaged}
+		}
+	}
 	if !opt.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, &Error{What: opt.What, Path: path, Msg: "フォルダを作れません", Err: err}
@@ -67,14 +103,27 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 	if opt.ReadOnly {
 		mode = "&mode=ro"
 	}
-	dsn := fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate%s", path, opt.BusyTimeoutMS, mode)
+	sync := "NORMAL"
+	if opt.Synchronous != "" {
+		sync = opt.Synchronous
+	}
+	dsn := fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(%s)&_pragma=cache_size(-65536)&_txlock=immediate%s", path, opt.BusyTimeoutMS, sync, mode)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, d.Wrap("開けません", err)
 	}
 	d.DB = db
+	if opt.Check {
+		if problems, err := d.Check(ctx, false); err != nil || len(problems) > 0 {
+			_ = db.Close() // nothing was written
+			if err != nil {
+				return nil, err
+			}
+			return nil, &Error{What: opt.What, Path: path, Msg: "壊れています（" + problems[0] + "）。書き込みはしていません。使うのをやめ、最後のバックアップから復元してください", Err: ErrDamaged}
+		}
+	}
 	if err := d.migrate(ctx, migrations, opt.ReadOnly); err != nil {
-		db.Close()
+		_ = db.Close() // the migration error is the one to report
 		return nil, err
 	}
 	return d, nil
@@ -83,7 +132,7 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 // checkHeader refuses a file that exists but is not an SQLite database,
 // before the driver can misread or overwrite it.
 func checkHeader(what, path string) error {
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 -- the database the user named
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -124,25 +173,25 @@ func (d *DB) migrate(ctx context.Context, migrations fs.FS, readOnly bool) error
 			return d.Wrap("更新を始められません", err)
 		}
 		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			return d.Wrap("データベースとして読めません", err)
 		}
 		if version >= len(names) {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			break
 		}
 		name := names[version]
 		body, err := fs.ReadFile(migrations, name)
 		if err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			return d.Wrap("データベースの更新に失敗しました（"+name+"）", err)
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version+1)); err != nil {
-			tx.Rollback()
+			_ = tx.Rollback() // the error above is the one to report
 			return d.Wrap("データベースの更新に失敗しました", err)
 		}
 		if err := tx.Commit(); err != nil {
@@ -151,6 +200,46 @@ func (d *DB) migrate(ctx context.Context, migrations fs.FS, readOnly bool) error
 		version++
 	}
 	return nil
+}
+
+// Check runs PRAGMA quick_check (full: integrity_check) and returns the
+// problems it lists; none means the file is sound. A file too damaged to be
+// read at all is a problem, not an error.
+func (d *DB) Check(ctx context.Context, full bool) ([]string, error) {
+	q := "PRAGMA quick_check(20)"
+	if full {
+		q = "PRAGMA integrity_check(20)"
+	}
+	rows, err := d.QueryContext(ctx, q)
+	if err != nil {
+		if isCorrupt(err) {
+			return []string{"データベースとして読めません"}, nil
+		}
+		return nil, d.Wrap("検査できません", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, d.Wrap("検査できません", err)
+		}
+		if line != "ok" {
+			out = append(out, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		if isCorrupt(err) {
+			return append(out, "データベースとして読めません"), nil
+		}
+		return nil, d.Wrap("検査できません", err)
+	}
+	return out, nil
+}
+
+func isCorrupt(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "SQLITE_CORRUPT") || strings.Contains(m, "malformed") || strings.Contains(m, "not a database") || strings.Contains(m, "(11)") || strings.Contains(m, "(26)")
 }
 
 func isBusy(err error) bool {
@@ -174,10 +263,12 @@ func (d *DB) Wrap(what string, err error) error {
 		what += "。ほかの端末またはプログラムが使用中です。しばらく待ってからやり直してください"
 	case strings.Contains(m, "SQLITE_READONLY") || strings.Contains(m, "readonly"):
 		what += "。書き込めません（読み取り専用です）"
-	case strings.Contains(m, "SQLITE_CORRUPT") || strings.Contains(m, "malformed") || strings.Contains(m, "not a database"):
+	case isCorrupt(err):
 		what += "。データベースが壊れています。管理者に連絡してください"
 	case strings.Contains(m, "SQLITE_FULL") || strings.Contains(m, "disk is full"):
-		what += "。ディスクがいっぱいです"
+		what += "。ディスクがいっぱいです。何も登録していません"
+	case strings.Contains(m, "SQLITE_IOERR") || strings.Contains(m, "disk I/O error") || strings.Contains(m, "file too large"):
+		what += "。ディスクに書き込めません（空き容量と接続を確認してください）。何も登録していません"
 	case strings.Contains(m, "unable to open"):
 		what += "。ファイルを開けません（場所と権限を確認してください）"
 	}

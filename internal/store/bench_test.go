@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"kenshin/internal/benchmem"
 	"kenshin/internal/form"
 	"kenshin/internal/submission"
 )
@@ -17,10 +18,11 @@ func BenchmarkSubmit100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(len(batch.Trail)), "trail-cells")
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
+	b.ReportAllocs()
+	tr := benchmem.Track(b)
+	for b.Loop() {
 		b.StopTimer()
-		st, err := Open(ctx, filepath.Join(b.TempDir(), "central.db"), Options{})
+		st, err := Create(ctx, filepath.Join(b.TempDir(), "central.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -32,6 +34,7 @@ func BenchmarkSubmit100k(b *testing.B) {
 		st.Close()
 		b.StartTimer()
 	}
+	tr.Report()
 }
 
 // BenchmarkExport100k is the target: the import file of 100,000 records in
@@ -42,7 +45,7 @@ func BenchmarkExport100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := Open(ctx, filepath.Join(b.TempDir(), "central.db"), Options{})
+	st, err := Create(ctx, filepath.Join(b.TempDir(), "central.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -53,12 +56,12 @@ func BenchmarkExport100k(b *testing.B) {
 	set, _ := form.Default()
 	f := set.Form("m4-survey")
 	b.ReportAllocs()
+	tr := benchmem.Track(b)
 	for b.Loop() {
-		data, res, err := st.Export(ctx, f, Filter{}, "cp932")
+		data, res, err := st.Export(ctx, f, submission.Filter{}, "cp932")
 		if err != nil || res.Records != 100_000 || len(data) == 0 {
 			b.Fatal(err, res.Records)
 		}
 	}
+	tr.Report()
 }
-
-var _ = submission.ErrDuplicate

@@ -8,52 +8,57 @@ import (
 	"fmt"
 	"time"
 
+	"kenshin/internal/app"
 	"kenshin/internal/submission"
 )
 
-// ErrNoBatch is returned for a batch number the store does not have.
-var ErrNoBatch = errors.New("store: no such batch")
-
 // LoadBatch reads a submitted batch back: its records (as submitted, even
 // if later replaced) and its trail, for the correction report.
-func (s *Store) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error) {
+func (t *tx) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error) {
 	b := &submission.Batch{ID: id}
 	var at string
 	var ovUser, ovReason sql.NullString
-	err := s.db.QueryRowContext(ctx, `SELECT batch_key, file_hash, file, form, checkup, centre, reviewer, submitter, submitted_at,
+	err := t.tx.QueryRowContext(ctx, `SELECT batch_key, file_hash, file, form, checkup, centre, reviewer, submitter, submitted_at,
 		rows, errors, warnings, corrected, confirmed, override_user, override_reason FROM batches WHERE id = ?`, id).Scan(
 		&b.Key, &b.FileHash, &b.File, &b.Form, &b.Checkup, &b.Centre, &b.Reviewer, &b.Submitter, &at,
 		&b.Stats.Rows, &b.Stats.Errors, &b.Stats.Warnings, &b.Stats.Corrected, &b.Stats.Confirmed, &ovUser, &ovReason)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: %d", ErrNoBatch, id)
+		return nil, fmt.Errorf("%w: batch %d", app.ErrNotFound, id)
 	}
 	if err != nil {
-		return nil, s.db.Wrap("バッチを読めません", err)
+		return nil, t.db.Wrap("バッチを読めません", err)
 	}
 	b.SubmittedAt, _ = time.Parse(time.RFC3339Nano, at)
 	if ovUser.Valid {
-		b.Override = &submission.Override{User: ovUser.String, Role: submission.RoleSupervisor, Reason: ovReason.String}
+		b.Override = &submission.Override{User: ovUser.String, Reason: ovReason.String}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT row, line, atena, exam_date, vals, ocr FROM records WHERE batch_id = ? ORDER BY row`, id)
+	rows, err := t.tx.QueryContext(ctx, `SELECT row, line, atena, exam_date, vals, ocr FROM records WHERE batch_id = ? ORDER BY row`, id)
 	if err != nil {
-		return nil, s.db.Wrap("記録を読めません", err)
+		return nil, t.db.Wrap("記録を読めません", err)
 	}
 	for rows.Next() {
 		r := submission.Record{Values: map[string]string{}, OCR: map[string]string{}}
 		var vals, ocr string
 		if err := rows.Scan(&r.Row, &r.Line, &r.Atena, &r.ExamDate, &vals, &ocr); err != nil {
-			rows.Close()
-			return nil, s.db.Wrap("記録を読めません", err)
+			_ = rows.Close() // read-only
+			return nil, t.db.Wrap("記録を読めません", err)
 		}
-		decodeValues(vals, func(k, v string) { r.Values[k] = v; r.OCR[k] = v })
-		decodeValues(ocr, func(k, v string) { r.OCR[k] = v }) // only where OCR read something else
+		if err := decodeValues(vals, func(k, v string) { r.Values[k] = v; r.OCR[k] = v }); err != nil {
+			_ = rows.Close() // read-only
+			return nil, fmt.Errorf("記録（宛名番号 %s）の値が壊れています: %w", r.Atena, err)
+		}
+		// only where OCR read something else
+		if err := decodeValues(ocr, func(k, v string) { r.OCR[k] = v }); err != nil {
+			_ = rows.Close() // read-only
+			return nil, fmt.Errorf("記録（宛名番号 %s）の読み取り値が壊れています: %w", r.Atena, err)
+		}
 		b.Records = append(b.Records, r)
 	}
-	rows.Close()
-	trail, err := s.db.QueryContext(ctx, `SELECT row, field, ocr, final, findings, confidence, edited, COALESCE(edited_by, ''), COALESCE(edited_at, ''),
+	_ = rows.Close() // read-only
+	trail, err := t.tx.QueryContext(ctx, `SELECT row, field, ocr, final, findings, confidence, edited, COALESCE(edited_by, ''), COALESCE(edited_at, ''),
 		confirmed, COALESCE(confirmed_by, ''), COALESCE(confirm_reason, ''), overridden FROM trail WHERE batch_id = ? ORDER BY rowid`, id)
 	if err != nil {
-		return nil, s.db.Wrap("修正履歴を読めません", err)
+		return nil, t.db.Wrap("修正履歴を読めません", err)
 	}
 	defer trail.Close()
 	for trail.Next() {
@@ -62,9 +67,11 @@ func (s *Store) LoadBatch(ctx context.Context, id int64) (*submission.Batch, err
 		var conf sql.NullFloat64
 		if err := trail.Scan(&c.Row, &c.Key, &c.OCR, &c.Final, &findings, &conf, &c.Edited, &c.EditedBy, &editedAt,
 			&c.Confirmed, &c.ConfirmedBy, &c.ConfirmReason, &c.Overridden); err != nil {
-			return nil, s.db.Wrap("修正履歴を読めません", err)
+			return nil, t.db.Wrap("修正履歴を読めません", err)
 		}
-		json.Unmarshal([]byte(findings), &c.Findings)
+		if err := json.Unmarshal([]byte(findings), &c.Findings); err != nil {
+			return nil, fmt.Errorf("修正履歴（%d 行目 %s）の指摘が壊れています: %w", c.Row, c.Key, err)
+		}
 		c.Confidence, c.HasConfidence = conf.Float64, conf.Valid
 		c.EditedAt, _ = time.Parse(time.RFC3339Nano, editedAt)
 		b.Trail = append(b.Trail, c)

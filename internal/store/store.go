@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"kenshin/internal/app"
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/submission"
 )
@@ -24,23 +25,22 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Store is an open central store.
+// Store is an open central store. It implements app.Store: persistence
+// only — permissions and the audit entries are the application layer's.
 type Store struct {
-	db  *sqlitedb.DB
-	now func() time.Time
+	db   *sqlitedb.DB
+	path string
 }
 
-var _ submission.Store = (*Store)(nil)
+var _ app.Store = (*Store)(nil)
 
 // Options for Open.
 type Options struct {
-	Now           func() time.Time
-	ReadOnly      bool
 	BusyTimeoutMS int
 }
 
 // DefaultPath is the store in the user's configuration folder;
-// KENSHIN_STORE overrides it (a shared folder for several terminals).
+// KENSHIN_STORE overrides it.
 func DefaultPath() (string, error) {
 	if p := os.Getenv("KENSHIN_STORE"); p != "" {
 		return p, nil
@@ -52,24 +52,114 @@ func DefaultPath() (string, error) {
 	return filepath.Join(dir, "KenshinReview", "central.db"), nil
 }
 
-// Open opens the store at path, creating and migrating it as needed.
+const what = "中央データ"
+
+// dbOptions: every commit synced (the working copy is deleted right after a
+// submission, so a committed batch must survive a power cut), and the file
+// checked before anything is written to it.
+func dbOptions(opt Options) sqlitedb.Options {
+	return sqlitedb.Options{What: what, BusyTimeoutMS: opt.BusyTimeoutMS, MustExist: true, Synchronous: "FULL", Check: true}
+}
+
+// Open opens an existing store. A missing, empty, foreign or damaged file
+// is refused with a Japanese message naming it, and nothing is created or
+// written (use Create for a new store).
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
 	sub, _ := fs.Sub(migrations, "migrations")
-	db, err := sqlitedb.Open(ctx, path, sub, sqlitedb.Options{What: "中央データ", ReadOnly: opt.ReadOnly, BusyTimeoutMS: opt.BusyTimeoutMS})
+	db, err := sqlitedb.Open(ctx, path, sub, dbOptions(opt))
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: db, now: opt.Now}, nil
+	if _, err := readKey(path); err != nil {
+		_ = db.Close() // nothing was written
+		return nil, err
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// Create makes a new, empty store at path with its audit key file beside
+// it. It refuses a path where a file already exists.
+func Create(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, &sqlitedb.Error{What: what, Path: path, Msg: "すでにあります。新しく作ることはしません（そのまま使うか、別の場所を指定してください）"}
+	}
+	if net, how := sqlitedb.IsNetworkPath(path); net {
+		return nil, &sqlitedb.Error{What: what, Path: path, Msg: "ネットワーク上の場所（" + how + "）には作れません。共有するときはサーバーの中央データを使ってください", Err: sqlitedb.ErrNetwork}
+	}
+	if err := writeKey(path); err != nil {
+		return nil, err
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	opt := dbOptions(Options{})
+	opt.MustExist, opt.Check = false, false
+	db, err := sqlitedb.Open(ctx, path, sub, opt)
+	if err != nil {
+		_ = os.Remove(keyPath(path)) // the key of a store that was not made
+		return nil, err
+	}
+	return &Store{db: db, path: path}, nil
 }
 
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 
 // Path is the database file.
-func (s *Store) Path() string { return s.db.Path }
+func (s *Store) Path() string { return s.path }
+
+// Location names the store in messages.
+func (s *Store) Location() string { return s.path }
+
+// Update runs fn in one write transaction (BEGIN IMMEDIATE: the write lock
+// is taken first, so read-modify-write inside fn cannot interleave).
+func (s *Store) Update(ctx context.Context, fn func(app.Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.db.Wrap("書き込みを始められません", err)
+	}
+	defer func() { _ = sqlTx.Rollback() }() // no-op after Commit
+	if err := fn(&tx{tx: sqlTx, db: s.db}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return s.db.Wrap("確定できません（何も登録していません）", err)
+	}
+	return nil
+}
+
+// View runs fn in a read transaction.
+func (s *Store) View(ctx context.Context, fn func(app.Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return s.db.Wrap("読み取りを始められません", err)
+	}
+	defer func() { _ = sqlTx.Rollback() }() // read-only: nothing to lose
+	return fn(&tx{tx: sqlTx, db: s.db})
+}
+
+// Check runs SQLite's quick_check (full: integrity_check).
+func (s *Store) Check(ctx context.Context, full bool) ([]string, error) { return s.db.Check(ctx, full) }
+
+// Counts is the number of rows of each table.
+func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, t := range []string{"batches", "records", "trail", "decisions", "exports", "users", "audit"} {
+		var n int64
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+t).Scan(&n); err != nil { // #nosec G202 -- fixed table names
+			return nil, s.db.Wrap("件数を数えられません", err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+// AuditKey reads the audit chain's key file.
+func (s *Store) AuditKey(context.Context) ([]byte, error) { return readKey(s.path) }
+
+// tx is one transaction: it implements app.Tx.
+type tx struct {
+	tx *sql.Tx
+	db *sqlitedb.DB
+}
 
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
@@ -119,32 +209,19 @@ func match(b *submission.Batch, existing map[[2]string]stored) (conflicts []subm
 }
 
 // Conflicts lists the records of b the store already holds.
-func (s *Store) Conflicts(ctx context.Context, b *submission.Batch) ([]submission.Conflict, error) {
-	existing, err := current(ctx, s.db, b.Form)
+func (t *tx) Conflicts(ctx context.Context, b *submission.Batch) ([]submission.Conflict, error) {
+	existing, err := current(ctx, t.tx, b.Form)
 	if err != nil {
-		return nil, s.db.Wrap("登録済みの記録を確認できません", err)
+		return nil, t.db.Wrap("登録済みの記録を確認できません", err)
 	}
 	c, _ := match(b, existing)
 	return c, nil
 }
 
-// UnresolvedError lists the conflicts that had no decision.
-type UnresolvedError struct{ Conflicts []submission.Conflict }
-
-func (e *UnresolvedError) Error() string {
-	return fmt.Sprintf("登録済みの記録と重なる行が %d 件あります（スキップするか、理由を付けて置き換えてください）", len(e.Conflicts))
-}
-
-func (e *UnresolvedError) Unwrap() error { return submission.ErrUnresolved }
-
-// Submit stores a batch in one transaction.
-func (s *Store) Submit(ctx context.Context, b *submission.Batch, decisions map[int]submission.Decision) (submission.Result, error) {
+// InsertBatch stores a batch within the transaction.
+func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map[int]submission.Decision) (submission.Result, error) {
 	var res submission.Result
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return res, s.db.Wrap("送信を始められません", err)
-	}
-	defer tx.Rollback()
+	s, tx := t, t.tx
 	var dup int64
 	switch err := tx.QueryRowContext(ctx, `SELECT id FROM batches WHERE batch_key = ?`, b.Key).Scan(&dup); {
 	case err == nil:
@@ -165,7 +242,7 @@ func (s *Store) Submit(ctx context.Context, b *submission.Batch, decisions map[i
 		}
 	}
 	if len(open) > 0 {
-		return res, &UnresolvedError{Conflicts: open}
+		return res, &submission.UnresolvedError{Conflicts: open}
 	}
 	var ovUser, ovReason any
 	if b.Override != nil {
@@ -242,9 +319,6 @@ func (s *Store) Submit(ctx context.Context, b *submission.Batch, decisions map[i
 	if _, err := tx.ExecContext(ctx, `UPDATE batches SET stored = ?, skipped = ?, replaced = ? WHERE id = ?`, res.Stored, res.Skipped, res.Replaced, res.BatchID); err != nil {
 		return res, s.db.Wrap("バッチを登録できません", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return res, s.db.Wrap("送信を確定できません（何も登録していません）", err)
-	}
 	return res, nil
 }
 
@@ -254,40 +328,19 @@ func decide(ctx context.Context, tx *sql.Tx, batchID int64, rec submission.Recor
 	return err
 }
 
-// BatchInfo describes a stored batch.
-type BatchInfo struct {
-	ID             int64     `json:"id"`
-	Form           string    `json:"form"`
-	File           string    `json:"file"`
-	Centre         int       `json:"centre"`
-	Reviewer       string    `json:"reviewer"`
-	Submitter      string    `json:"submitter"`
-	SubmittedAt    time.Time `json:"submitted_at"`
-	Rows           int       `json:"rows"`
-	Stored         int       `json:"stored"`
-	Skipped        int       `json:"skipped"`
-	Replaced       int       `json:"replaced"`
-	Errors         int       `json:"errors"`
-	Corrected      int       `json:"corrected"`
-	Confirmed      int       `json:"confirmed"`
-	OverrideUser   string    `json:"override_user,omitempty"`
-	OverrideReason string    `json:"override_reason,omitempty"`
-	ExportedAt     string    `json:"exported_at,omitempty"`
-	ExportedBy     string    `json:"exported_by,omitempty"`
-}
-
 // Batches lists stored batches, newest first.
-func (s *Store) Batches(ctx context.Context) ([]BatchInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, form, file, centre, reviewer, submitter, submitted_at, rows, stored, skipped, replaced,
+func (t *tx) Batches(ctx context.Context) ([]submission.Info, error) {
+	s := t
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, form, file, centre, reviewer, submitter, submitted_at, rows, stored, skipped, replaced,
 		errors, corrected, confirmed, COALESCE(override_user, ''), COALESCE(override_reason, ''), COALESCE(exported_at, ''), COALESCE(exported_by, '')
 		FROM batches ORDER BY id DESC`)
 	if err != nil {
 		return nil, s.db.Wrap("バッチの一覧を読めません", err)
 	}
 	defer rows.Close()
-	var out []BatchInfo
+	var out []submission.Info
 	for rows.Next() {
-		var b BatchInfo
+		var b submission.Info
 		var at string
 		if err := rows.Scan(&b.ID, &b.Form, &b.File, &b.Centre, &b.Reviewer, &b.Submitter, &at, &b.Rows, &b.Stored, &b.Skipped, &b.Replaced,
 			&b.Errors, &b.Corrected, &b.Confirmed, &b.OverrideUser, &b.OverrideReason, &b.ExportedAt, &b.ExportedBy); err != nil {

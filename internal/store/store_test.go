@@ -4,61 +4,37 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
+	"kenshin/internal/app"
+	"kenshin/internal/fixture"
 	"kenshin/internal/form"
-	"kenshin/internal/ocrcsv"
+	"kenshin/internal/importfile"
 	"kenshin/internal/review"
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/submission"
-	"kenshin/internal/synth"
 )
 
 var ctx = context.Background()
-var t0 = time.Date(2026, 4, 30, 10, 0, 0, 0, time.UTC)
+var t0 = fixture.T0
 
-func forms(t testing.TB) *form.Set {
-	s, err := form.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func forms(t testing.TB) *form.Set { return fixture.Forms(t) }
 
 // session generates a file and opens its review; errorRate 0 gives a clean batch.
 func session(t testing.TB, id string, rows int, seed uint64, errorRate float64) *review.Session {
 	t.Helper()
-	set := forms(t)
-	data, _, err := synth.Generate(synth.Options{Form: set.Form(id), Growth: set.Growth, Rows: rows, Seed: seed, ErrorRate: errorRate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := ocrcsv.Read(id+".csv", data, set, ocrcsv.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := review.Open(b, review.Options{User: "clerk1", Growth: set.Growth, Now: func() time.Time { return t0 }}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return fixture.Session(t, fixture.File{Form: id, Rows: rows, Seed: seed, ErrorRate: errorRate})
 }
 
 // clean confirms every open finding so the batch can go.
-func clean(t testing.TB, s *review.Session) {
-	for _, p := range s.OpenCells() {
-		if err := s.Confirm(ctx, p.Row, p.Field, "用紙と一致"); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+func clean(t testing.TB, s *review.Session) { t.Helper(); fixture.Clean(t, s) }
 
 func build(t testing.TB, s *review.Session) *submission.Batch {
 	t.Helper()
@@ -71,7 +47,7 @@ func build(t testing.TB, s *review.Session) *submission.Batch {
 
 func open(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "central.db"), Options{Now: func() time.Time { return t0 }})
+	s, err := Create(ctx, filepath.Join(t.TempDir(), "central.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,13 +102,13 @@ func TestErrorsNeedSupervisorOverride(t *testing.T) {
 	if _, err := submission.Build(rs, submission.Options{Centre: 1, Now: t0}); !errors.Is(err, submission.ErrErrorsRemain) {
 		t.Fatalf("no override: %v", err)
 	}
-	if _, err := submission.Build(rs, submission.Options{Centre: 1, Now: t0, Override: &submission.Override{User: "clerk1", Role: "clerk", Reason: "急ぎ"}}); !errors.Is(err, submission.ErrNotAllowed) {
+	if _, err := submission.Build(rs, submission.Options{Centre: 1, Now: t0, Override: &submission.Override{User: "clerk1", Reason: "急ぎ"}}); !errors.Is(err, submission.ErrNotAllowed) {
 		t.Fatalf("clerk override: %v", err)
 	}
-	if _, err := submission.Build(rs, submission.Options{Centre: 1, Now: t0, Override: &submission.Override{User: "boss", Role: "supervisor"}}); !errors.Is(err, submission.ErrNotAllowed) {
+	if _, err := submission.Build(rs, submission.Options{Centre: 1, Now: t0, MayOverride: true, Override: &submission.Override{User: "boss"}}); !errors.Is(err, submission.ErrNotAllowed) {
 		t.Fatalf("override without reason: %v", err)
 	}
-	b, err := submission.Build(rs, submission.Options{Centre: 1, Now: t0, Override: &submission.Override{User: "boss", Role: "supervisor", Reason: "用紙を確認済み、後日訂正"}})
+	b, err := submission.Build(rs, submission.Options{Centre: 1, Now: t0, MayOverride: true, Override: &submission.Override{User: "boss", Reason: "用紙を確認済み、後日訂正"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +140,7 @@ func TestConflictsSkipOrReplace(t *testing.T) {
 	if err != nil || len(conf) != 20 {
 		t.Fatalf("conflicts %d %v", len(conf), err)
 	}
-	var ue *UnresolvedError
+	var ue *submission.UnresolvedError
 	if _, err := st.Submit(ctx, b, nil); !errors.As(err, &ue) || len(ue.Conflicts) != 20 || !errors.Is(err, submission.ErrUnresolved) {
 		t.Fatalf("undecided: %v", err)
 	}
@@ -200,7 +176,7 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := forms(t).Form("y3-exam")
-	data, res, err := st.Export(ctx, f, Filter{}, "cp932")
+	data, res, err := st.Export(ctx, f, submission.Filter{}, "cp932")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,10 +193,12 @@ func TestExport(t *testing.T) {
 		t.Errorf("urine code %q", cells[10])
 	}
 	// date range: nothing before 2025
-	if _, r, _ := st.Export(ctx, f, Filter{To: "2024-12-31"}, "utf8"); r.Records != 0 {
+	if _, r, _ := st.Export(ctx, f, submission.Filter{To: "2024-12-31"}, "utf8"); r.Records != 0 {
 		t.Errorf("range: %d", r.Records)
 	}
-	if err := st.MarkExported(ctx, f, "out.csv", "clerk1", Filter{}, res); err != nil {
+	if err := st.Update(ctx, func(tx app.Tx) error {
+		return tx.MarkExported(ctx, submission.Export{Form: f.ID, File: "out.csv", At: t0, By: "clerk1", Records: res.Records, Batches: res.Batches})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	list, _ := st.Batches(ctx)
@@ -239,12 +217,12 @@ func TestExportListsCharactersCP932CannotHold(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := forms(t).Form("m4-exam")
-	_, _, err := st.Export(ctx, f, Filter{}, "cp932")
-	var ue *UnencodableError
+	_, _, err := st.Export(ctx, f, submission.Filter{}, "cp932")
+	var ue *importfile.UnencodableError
 	if !errors.As(err, &ue) || len(ue.Cells) != 2 || !strings.Contains(err.Error(), "𠮷") || !strings.Contains(err.Error(), "医師名") || !strings.Contains(err.Error(), "U+301C") {
 		t.Fatalf("got %v", err)
 	}
-	if _, _, err := st.Export(ctx, f, Filter{}, "utf8"); err != nil {
+	if _, _, err := st.Export(ctx, f, submission.Filter{}, "utf8"); err != nil {
 		t.Fatalf("UTF-8 holds every character: %v", err)
 	}
 }
@@ -259,24 +237,12 @@ func TestBadFiles(t *testing.T) {
 	if b, _ := os.ReadFile(foreign); string(b) != "宛名番号,氏名\n" {
 		t.Fatal("foreign file changed")
 	}
-	// read-only: a write is refused with a message, and nothing changes
 	path := filepath.Join(dir, "central.db")
-	st, err := Open(ctx, path, Options{})
+	st, err := Create(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
-	ro, err := Open(ctx, path, Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
-	rs := session(t, "m4-exam", 5, 6, 0)
-	clean(t, rs)
-	_, err = ro.Submit(ctx, build(t, rs), nil)
-	if err == nil || !strings.Contains(err.Error(), "読み取り専用") {
-		t.Fatalf("read-only: %v", err)
-	}
 	// corrupt
 	corrupt := filepath.Join(dir, "corrupt.db")
 	data, _ := os.ReadFile(path)
@@ -296,6 +262,11 @@ func TestBadFiles(t *testing.T) {
 
 func TestLockedStoreIsRetryable(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "central.db")
+	if c, err := Create(ctx, path); err != nil {
+		t.Fatal(err)
+	} else {
+		c.Close()
+	}
 	a, err := Open(ctx, path, Options{BusyTimeoutMS: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -327,6 +298,11 @@ func TestLockedStoreIsRetryable(t *testing.T) {
 // Two terminals submit to the same store at the same moment: both land.
 func TestTwoTerminalsAtOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "central.db")
+	if c, err := Create(ctx, path); err != nil {
+		t.Fatal(err)
+	} else {
+		c.Close()
+	}
 	sessions := []*review.Session{session(t, "m4-exam", 300, 8, 0), session(t, "m18-exam", 300, 9, 0)}
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
@@ -367,7 +343,7 @@ func TestTwoTerminalsAtOnce(t *testing.T) {
 // quickest way to a large batch with a trail.
 func buildOverride(rs *review.Session) (*submission.Batch, error) {
 	return submission.Build(rs, submission.Options{Centre: 3, Submitter: "boss", Now: t0,
-		Override: &submission.Override{User: "boss", Role: submission.RoleSupervisor, Reason: "試験"}})
+		MayOverride: true, Override: &submission.Override{User: "boss", Reason: "試験"}})
 }
 
 func TestValuesRoundTrip(t *testing.T) {
@@ -403,7 +379,7 @@ func FuzzValues(f *testing.F) {
 		if err := decodeValues(s, func(k, v string) { got[k] = v }); err != nil {
 			t.Fatal(err)
 		}
-		if got[std[k]+k] != std[std[k]+k] || len(got) != len(std) || got[strings.ToValidUTF8(k, "\uFFFD")] != std[strings.ToValidUTF8(k, "\uFFFD")] {
+		if !maps.Equal(got, std) {
 			t.Fatalf("%q: ours %q, encoding/json %q", s, got, std)
 		}
 	})

@@ -6,13 +6,13 @@
 package submission
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,12 +20,6 @@ import (
 	"kenshin/internal/check"
 	"kenshin/internal/form"
 	"kenshin/internal/review"
-)
-
-// Roles that matter here.
-const (
-	RoleClerk      = "clerk"
-	RoleSupervisor = "supervisor"
 )
 
 // Errors callers branch on.
@@ -36,10 +30,10 @@ var (
 	ErrUnresolved   = errors.New("submission: records already in the store need a decision")
 )
 
-// Override lets a batch with errors through; only a supervisor may give one.
+// Override lets a batch with errors through; only a user whose role may
+// override (auth.Override, decided by the caller) may give one.
 type Override struct {
 	User   string
-	Role   string
 	Reason string
 }
 
@@ -92,11 +86,11 @@ type Batch struct {
 
 // Options for Build.
 type Options struct {
-	Centre    int
-	Submitter string
-	Role      string
-	Now       time.Time
-	Override  *Override
+	Centre      int
+	Submitter   string
+	MayOverride bool // the submitter's role may let errors through
+	Now         time.Time
+	Override    *Override
 }
 
 // Build makes the batch from a review. With open errors it needs an
@@ -107,7 +101,7 @@ func Build(s *review.Session, opt Options) (*Batch, error) {
 		switch {
 		case opt.Override == nil:
 			return nil, fmt.Errorf("%w: %d", ErrErrorsRemain, st.Errors)
-		case opt.Override.Role != RoleSupervisor:
+		case !opt.MayOverride:
 			return nil, ErrNotAllowed
 		case strings.TrimSpace(opt.Override.Reason) == "":
 			return nil, fmt.Errorf("%w: a reason is required", ErrNotAllowed)
@@ -115,8 +109,8 @@ func Build(s *review.Session, opt Options) (*Batch, error) {
 	} else {
 		opt.Override = nil
 	}
-	if opt.Centre < 1 || opt.Centre > 4 {
-		return nil, fmt.Errorf("submission: health centre %d is not 1–4", opt.Centre)
+	if CentreName(s.Batch.Form, opt.Centre) == "" {
+		return nil, fmt.Errorf("submission: health centre %d is not one of the form's 会場 codes", opt.Centre)
 	}
 	return describe(s, opt), nil
 }
@@ -241,17 +235,6 @@ type Result struct {
 	Replaced int
 }
 
-// Store is the central store as submission sees it.
-type Store interface {
-	// Conflicts lists records of b the store already holds.
-	Conflicts(ctx context.Context, b *Batch) ([]Conflict, error)
-	// Submit stores b in one transaction — every record and the trail, or
-	// nothing. It returns ErrDuplicate for a batch submitted before and
-	// ErrUnresolved when a conflict (even one that appeared meanwhile) has
-	// no decision; decisions are keyed by Record.Row.
-	Submit(ctx context.Context, b *Batch, decisions map[int]Decision) (Result, error)
-}
-
 // MajorityVenue is the 会場 most sheets of the batch name: the health
 // centre a batch is submitted for unless the clerk says otherwise; 0 if none.
 func MajorityVenue(s *review.Session) int {
@@ -271,7 +254,19 @@ func MajorityVenue(s *review.Session) int {
 			best, n = c, k
 		}
 	}
-	v := 0
-	fmt.Sscan(best, &v)
+	v, err := strconv.Atoi(best)
+	if err != nil {
+		return 0 // no readable 会場 code
+	}
 	return v
+}
+
+// CentreName is the label of health centre code c in the form's 会場 list
+// (from common.json), "" when the form has no such code.
+func CentreName(f *form.Form, c int) string {
+	v := f.Field(form.KeyVenue)
+	if v == nil {
+		return ""
+	}
+	return v.OptionLabel(fmt.Sprint(c))
 }

@@ -4,31 +4,18 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
-	"kenshin/internal/form"
-	"kenshin/internal/ocrcsv"
+	"kenshin/internal/fixture"
 	"kenshin/internal/review"
 	"kenshin/internal/submission"
-	"kenshin/internal/synth"
 )
 
 var ctx = context.Background()
-var now = time.Date(2026, 4, 30, 10, 0, 0, 0, time.UTC)
+var now = fixture.T0
 
 func open(t *testing.T) *review.Session {
 	t.Helper()
-	set, _ := form.Default()
-	data, _, _ := synth.Generate(synth.Options{Form: set.Form("m4-exam"), Growth: set.Growth, Rows: 20, Seed: 5, ErrorRate: 0.05, Confidence: true})
-	b, err := ocrcsv.Read("x.csv", data, set, ocrcsv.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := review.Open(b, review.Options{User: "clerk1", Growth: set.Growth, Now: func() time.Time { return now }}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return fixture.Session(t, fixture.File{Form: "m4-exam", Rows: 20, Seed: 5, ErrorRate: 0.05, Confidence: true})
 }
 
 func TestKeyFollowsContentAndReview(t *testing.T) {

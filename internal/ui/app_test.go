@@ -16,11 +16,11 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"kenshin/internal/auth"
+	"kenshin/internal/app"
 	"kenshin/internal/form"
 	"kenshin/internal/review"
-	"kenshin/internal/store"
 	"kenshin/internal/submission"
+	"kenshin/internal/workcopy"
 	"kenshin/internal/workspace"
 )
 
@@ -28,7 +28,7 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newTestBench(t *testing.T, ws Workspace) (*Workbench, *clock) {
+func newTestBench(t *testing.T, ws app.Workspace) (*Workbench, *clock) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	forms, err := form.Default()
@@ -279,7 +279,9 @@ func TestResumeFromWorkspace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	w, _ := newTestBench(t, ws)
+	w, _, _ := authBench(t)
+	w.deps.Workspace = workcopy.Adapter{Store: ws}
+	loginAs(t, w, "clerk1")
 	w.OpenPath(testdata("samples/m4-exam.csv"))
 	sh := w.active()
 	wf := sh.session.Batch.Form.Field("weight").Index
@@ -289,7 +291,9 @@ func TestResumeFromWorkspace(t *testing.T) {
 	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
 	// the first window stays open: the workspace alone carries the work over
 
-	w2, _ := newTestBench(t, ws)
+	w2 := New(test.NewTempApp(t), w.deps)
+	t.Cleanup(w2.Window().Close)
+	w2.session, w2.user = w.session, w.user
 	w2.OpenPath(testdata("samples/m4-exam.csv"))
 	sh2 := w2.active()
 	if got := sh2.session.Value(4, wf); got != "6.01" {
@@ -343,86 +347,54 @@ func collectText(o fyne.CanvasObject) string {
 	return b.String()
 }
 
-type fakeSubmitter struct{ got *review.Session }
-
-func (f *fakeSubmitter) Submit(_ context.Context, _ fyne.Window, s *review.Session, _ *auth.User, done func(string, error)) {
-	f.got = s
-	done("送信しました。この端末の作業データは削除しました。", nil)
-}
-
-func TestSubmitHandOff(t *testing.T) {
-	a := test.NewTempApp(t)
-	forms, _ := form.Default()
-	fs := &fakeSubmitter{}
-	w := New(a, Deps{Forms: forms, User: "clerk1", Submitter: fs})
-	t.Cleanup(w.Window().Close)
-	w.OpenPath(testdata("samples/m4-exam.csv"))
-	if !w.submitBtn.Disabled() {
-		t.Fatal("送信 must be disabled while errors remain")
-	}
-	w.submit()
-	if fs.got != nil {
-		t.Fatal("submitted with errors left")
-	}
+// TestSubmitAndExportTranslate checks what the workbench makes of the
+// application layer's answers: 送信 off while errors remain, the tab closed
+// and the message shown after a submission, a duplicate said in Japanese,
+// and the export's count. The use cases themselves are tested in app.
+func TestSubmitAndExportTranslate(t *testing.T) {
+	ctx := context.Background()
+	w, _, _ := authBench(t)
+	loginAs(t, w, "boss")
+	w.OpenPath(testdata("samples/m18-dental-survey.csv"))
 	sh := w.active()
-	for _, p := range sh.session.OpenCells() {
-		sh.session.Confirm(context.Background(), p.Row, p.Field, reasonMatchesPaper)
+	s := sh.session
+	if st := s.Stats(); st.Errors == 0 {
+		t.Fatal("the sample should have errors")
+	}
+	for _, p := range s.OpenCells() {
+		s.Confirm(ctx, p.Row, p.Field, reasonMatchesPaper)
 	}
 	sh.changed()
 	if w.submitBtn.Disabled() {
 		t.Fatal("送信 should be enabled once nothing is open")
 	}
-	w.submit()
-	if fs.got != sh.session || len(w.sheets) != 0 || !strings.Contains(w.message.Text, "作業データは削除") {
-		t.Fatalf("after submit: sheets %d message %q", len(w.sheets), w.message.Text)
-	}
-}
-
-func TestStoreSubmitterAndExport(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "central.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	forgot := ""
-	ss := &StoreSubmitter{Store: st, Forget: func(_ context.Context, h string) error { forgot = h; return nil }, User: "clerk1", Role: "clerk", Now: time.Now}
-	w, _ := newTestBench(t, nil)
-	w.deps.Exporter = st
-	w.OpenPath(testdata("samples/m18-dental-survey.csv"))
-	s := w.active().session
-	for _, p := range s.OpenCells() {
-		s.Confirm(ctx, p.Row, p.Field, reasonMatchesPaper)
-	}
-	b, err := submission.Build(s, submission.Options{Centre: 4, Submitter: "clerk1", Now: time.Now()})
+	sub, err := w.deps.App.PrepareSubmit(ctx, w.session, s, app.SubmitRequest{Centre: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var msg string
-	ss.finish(ctx, b, nil, func(m string, err error) {
+	w.finishSubmit(ctx, sub, nil, func(m string, err error) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		msg = m
 	})
-	if forgot != s.Batch.Hash || !strings.Contains(msg, "登録 30 件") || !strings.Contains(msg, "削除しました") {
-		t.Fatalf("msg %q forgot %q", msg, forgot)
+	if !strings.Contains(msg, "登録 30 件") || !strings.Contains(msg, "操作記録の控え") {
+		t.Fatalf("msg %q", msg)
 	}
-	out := filepath.Join(dir, "import.csv")
-	n, err := w.exportTo(s.Batch.Form, store.Filter{}, "utf8", out)
-	if err != nil || n != 30 {
-		t.Fatalf("export %d %v", n, err)
-	}
-	if list, _ := st.Batches(ctx); list[0].ExportedBy != "clerk1" {
-		t.Fatalf("not marked: %+v", list[0])
-	}
-	// the same batch again: refused with a Japanese message
-	ss.finish(ctx, b, nil, func(_ string, err error) {
+	w.finishSubmit(ctx, sub, nil, func(_ string, err error) {
 		if err == nil || !strings.Contains(err.Error(), "すでに送信") {
 			t.Fatalf("duplicate: %v", err)
 		}
 	})
+	out := filepath.Join(t.TempDir(), "import.csv")
+	n, err := w.exportTo(s.Batch.Form, submission.Filter{}, "utf8", out)
+	if err != nil || n != 30 || !strings.Contains(w.message.Text, "操作記録の控え") {
+		t.Fatalf("export %d %v %q", n, err, w.message.Text)
+	}
+	if e := submitError(submission.ErrErrorsRemain, 3); !strings.Contains(e.Error(), "エラーが 3 件") {
+		t.Fatalf("errors left: %v", e)
+	}
 }
 
 func TestAmbiguousHeaderAsksForTheForm(t *testing.T) {

@@ -12,22 +12,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"kenshin/internal/audit"
 	"kenshin/internal/auth"
-	"kenshin/internal/review"
-	"kenshin/internal/store"
 )
-
-// Authenticator is the user and audit store (*store.Store).
-type Authenticator interface {
-	UserCount(ctx context.Context) (int, error)
-	Login(ctx context.Context, name, password, terminal string, p auth.Policy) (*auth.User, error)
-	AddUser(ctx context.Context, by store.Actor, name string, roles []string, password string, p auth.Policy) error
-	Disable(ctx context.Context, by store.Actor, name string) error
-	SetPassword(ctx context.Context, by store.Actor, name, password string, p auth.Policy) error
-	Users(ctx context.Context) ([]*auth.User, error)
-	Record(ctx context.Context, by store.Actor, kind, object, detail string) error
-}
 
 // DefaultIdleLock is how long the window may sit untouched before it locks.
 const DefaultIdleLock = 10 * time.Minute
@@ -39,28 +25,13 @@ func hostname() string {
 	return "unknown"
 }
 
-func (w *Workbench) actor() store.Actor { return store.Actor{User: w.user, Terminal: w.terminal} }
-
-// record writes an audit entry; failing to log is shown, never ignored.
-func (w *Workbench) record(kind, object, detail string) error {
-	if w.deps.Auth == nil {
-		return nil
-	}
-	err := w.deps.Auth.Record(context.Background(), w.actor(), kind, object, detail)
-	if err != nil {
-		w.setMessage("操作記録を書けません: " + err.Error())
-	}
-	return err
-}
-
 // allow checks a protected action for the logged-in user, logs a refusal
 // and tells the clerk why.
 func (w *Workbench) allow(a auth.Action) bool {
-	if w.deps.Auth == nil {
+	if w.deps.App == nil {
 		return true // no user store (tests, demo without a central store)
 	}
-	if err := auth.Check(w.user, a); err != nil {
-		w.record(audit.Denied, string(a), "")
+	if err := w.deps.App.Allow(context.Background(), w.session, a); err != nil {
 		dialog.ShowInformation("権限がありません", err.Error(), w.win)
 		return false
 	}
@@ -91,7 +62,7 @@ func (w *Workbench) watchIdle() {
 // showLogin replaces the window content with the login screen (or the
 // first-run setup when there are no users yet).
 func (w *Workbench) showLogin(then func()) {
-	n, err := w.deps.Auth.UserCount(context.Background())
+	first, err := w.deps.App.NeedsSetup(context.Background())
 	if err != nil {
 		w.win.SetContent(container.NewCenter(widget.NewLabel("利用者の情報を読めません。\n" + err.Error())))
 		return
@@ -102,18 +73,19 @@ func (w *Workbench) showLogin(then func()) {
 	msg.Wrapping = fyne.TextWrapWord
 	title := widget.NewLabel("健診OCR確認 — ログイン")
 	title.TextStyle.Bold = true
-	if n == 0 {
+	if first {
 		w.showSetup(then)
 		return
 	}
 	submit := func() {
-		u, err := w.deps.Auth.Login(context.Background(), name.Text, pw.Text, w.terminal, auth.DefaultPolicy)
+		sess, err := w.deps.App.Login(context.Background(), w.terminal, name.Text, pw.Text)
 		pw.SetText("")
 		if err != nil {
 			msg.SetText(err.Error())
 			return
 		}
-		w.user = u
+		u := sess.User
+		w.session, w.user = sess, u
 		w.deps.User = u.Name
 		w.touch()
 		w.win.SetContent(w.main)
@@ -145,7 +117,7 @@ func (w *Workbench) showSetup(then func()) {
 			msg.SetText("パスワードが一致しません")
 			return
 		}
-		if err := w.deps.Auth.AddUser(context.Background(), w.actor(), name.Text, []string{auth.Admin}, pw.Text, auth.DefaultPolicy); err != nil {
+		if err := w.deps.App.Setup(context.Background(), w.terminal, name.Text, pw.Text); err != nil {
 			msg.SetText(err.Error())
 			return
 		}
@@ -175,11 +147,13 @@ func (w *Workbench) lock() {
 		sh.cancelEdit() // an unfinished edit is not saved behind the clerk's back
 	}
 	w.locked = true
-	w.record(audit.Lock, "window", "")
+	if err := w.deps.App.Lock(context.Background(), w.session); err != nil {
+		w.setMessage("操作記録を書けません: " + err.Error())
+	}
 	pw := widget.NewPasswordEntry()
 	msg := widget.NewLabel("")
 	unlock := func() {
-		_, err := w.deps.Auth.Login(context.Background(), w.user.Name, pw.Text, w.terminal, auth.DefaultPolicy)
+		err := w.deps.App.Unlock(context.Background(), w.session, pw.Text)
 		pw.SetText("")
 		if err != nil {
 			msg.SetText(err.Error())
@@ -191,7 +165,6 @@ func (w *Workbench) lock() {
 		}
 		w.locked = false
 		w.touch()
-		w.record(audit.Unlock, "window", "")
 		w.win.SetContent(w.main)
 		if sh := w.active(); sh != nil {
 			w.focus(sh.grid)
@@ -210,41 +183,9 @@ func (w *Workbench) lock() {
 
 // logout is recorded when the window closes.
 func (w *Workbench) logout() {
-	if w.user != nil {
-		w.record(audit.Logout, "window", "")
+	if w.user != nil && w.deps.App != nil {
+		_ = w.deps.App.Logout(context.Background(), w.session) // the window is closing; nothing to show it in
 	}
-}
-
-// auditJournal logs each change before the workspace saves it: a change
-// that could not be logged is not made.
-type auditJournal struct {
-	inner review.Journal
-	w     *Workbench
-	hash  string
-	atena func(row int) string
-}
-
-func (j auditJournal) Append(ctx context.Context, cs ...review.Change) error {
-	for _, c := range cs {
-		kind, detail := audit.CellChanged, fmt.Sprintf("%q → %q", c.Old, c.New)
-		switch c.Op {
-		case review.OpConfirm:
-			kind, detail = audit.Confirmed, c.New
-		case review.OpUnconfirm:
-			kind, detail = audit.Unconfirmed, c.Old
-		}
-		if c.Step != review.StepDo {
-			detail += "（" + map[review.Step]string{review.StepUndo: "元に戻す", review.StepRedo: "やり直し"}[c.Step] + "）"
-		}
-		obj := fmt.Sprintf("file %s row %d field %s 宛名番号 %s", j.hash[:12], c.Row+1, c.Key, j.atena(c.Row))
-		if err := j.w.deps.Auth.Record(ctx, j.w.actor(), kind, obj, detail); err != nil {
-			return fmt.Errorf("操作記録を書けないため変更しません: %w", err)
-		}
-	}
-	if j.inner == nil {
-		return nil
-	}
-	return j.inner.Append(ctx, cs...)
 }
 
 // manageUsers is the administrator's screen: list, add, disable, reset.
@@ -253,7 +194,7 @@ func (w *Workbench) manageUsers() {
 		return
 	}
 	ctx := context.Background()
-	users, err := w.deps.Auth.Users(ctx)
+	users, err := w.deps.App.Users(ctx, w.session)
 	if err != nil {
 		w.showError("利用者を読めません", err)
 		return
@@ -274,21 +215,21 @@ func (w *Workbench) manageUsers() {
 	pw := widget.NewPasswordEntry()
 	roles := []string{auth.Clerk, auth.Supervisor, auth.Admin}
 	add := widget.NewButton("追加", func() {
-		if err := w.deps.Auth.AddUser(ctx, w.actor(), name.Text, []string{roles[max(role.SelectedIndex(), 0)]}, pw.Text, auth.DefaultPolicy); err != nil {
+		if err := w.deps.App.AddUser(ctx, w.session, name.Text, []string{roles[max(role.SelectedIndex(), 0)]}, pw.Text); err != nil {
 			w.showError("追加できません", err)
 			return
 		}
 		w.setMessage("利用者「" + name.Text + "」を追加しました")
 	})
 	disable := widget.NewButton("無効にする", func() {
-		if err := w.deps.Auth.Disable(ctx, w.actor(), name.Text); err != nil {
+		if err := w.deps.App.DisableUser(ctx, w.session, name.Text); err != nil {
 			w.showError("無効にできません", err)
 			return
 		}
 		w.setMessage("利用者「" + name.Text + "」を無効にしました")
 	})
 	reset := widget.NewButton("パスワードを設定", func() {
-		if err := w.deps.Auth.SetPassword(ctx, w.actor(), name.Text, pw.Text, auth.DefaultPolicy); err != nil {
+		if err := w.deps.App.SetPassword(ctx, w.session, name.Text, pw.Text); err != nil {
 			w.showError("変更できません", err)
 			return
 		}

@@ -11,28 +11,44 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"kenshin/internal/app"
 	"kenshin/internal/audit"
 	"kenshin/internal/auth"
-	"kenshin/internal/form"
+	"kenshin/internal/fixture"
 	"kenshin/internal/store"
 )
 
-// authBench is a workbench with a real store holding admin1, clerk1, boss.
+// authBench is a workbench over the application layer and a real store.
 func authBench(t *testing.T) (*Workbench, *store.Store, *clock) {
 	t.Helper()
-	ctx := context.Background()
 	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "central.db"), store.Options{Now: c.now})
+	st, err := store.Create(context.Background(), filepath.Join(t.TempDir(), "central.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	ap := app.New(st, fixture.Forms(t))
+	ap.Now = c.now
 	a := test.NewTempApp(t)
-	forms, _ := form.Default()
-	w := New(a, Deps{Forms: forms, Auth: st, Now: c.now, IdleLock: 10 * time.Minute})
+	w := New(a, Deps{Forms: ap.Forms, App: ap, Now: c.now, IdleLock: 10 * time.Minute})
 	t.Cleanup(w.Window().Close)
 	return w, st, c
 }
+
+func auditOf(t *testing.T, st *store.Store, f audit.Filter) []audit.Event {
+	t.Helper()
+	var out []audit.Event
+	if err := st.View(context.Background(), func(tx app.Tx) error {
+		var err error
+		out, err = tx.Audit(context.Background(), f)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+var passwords = map[string]string{"admin1": fixture.AdminPW, "clerk1": fixture.ClerkPW, "boss": fixture.BossPW}
 
 // fill types into the on-screen form's entries in order and submits it.
 func fill(t *testing.T, w *Workbench, values ...string) {
@@ -46,17 +62,31 @@ func fill(t *testing.T, w *Workbench, values ...string) {
 	w.loginForm.OnSubmit()
 }
 
-func addUsers(t *testing.T, st *store.Store) {
+// addUsers adds clerk1 and boss once admin1 exists.
+func addUsers(t *testing.T, w *Workbench) {
+	t.Helper()
 	ctx := context.Background()
-	admin, err := st.Login(ctx, "admin1", "admin-pass-123", "T", auth.DefaultPolicy)
+	admin, err := w.deps.App.Login(ctx, "T", "admin1", fixture.AdminPW)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []struct{ n, r string }{{"clerk1", auth.Clerk}, {"boss", auth.Supervisor}} {
-		if err := st.AddUser(ctx, store.Actor{User: admin}, u.n, []string{u.r}, u.n+"-pass-123", auth.DefaultPolicy); err != nil {
+		if err := w.deps.App.AddUser(ctx, admin, u.n, []string{u.r}, passwords[u.n]); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+func userCount(t *testing.T, w *Workbench) int {
+	t.Helper()
+	first, err := w.deps.App.NeedsSetup(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first {
+		return 0
+	}
+	return 1
 }
 
 func TestFirstRunSetupAndLogin(t *testing.T) {
@@ -65,28 +95,28 @@ func TestFirstRunSetupAndLogin(t *testing.T) {
 	w.Start(nil)
 	w.showLogin(func() { opened = true })
 	// first run: the form creates the administrator
-	fill(t, w, "admin1", "admin-pass-123", "admin-pass-124")
-	if n, _ := st.UserCount(context.Background()); n != 0 {
+	fill(t, w, "admin1", fixture.AdminPW, fixture.AdminPW+"x")
+	if userCount(t, w) != 0 {
 		t.Fatal("mismatched passwords must not create a user")
 	}
-	fill(t, w, "admin1", "admin-pass-123", "admin-pass-123")
-	if n, _ := st.UserCount(context.Background()); n != 1 {
+	fill(t, w, "admin1", fixture.AdminPW, fixture.AdminPW)
+	if userCount(t, w) == 0 {
 		t.Fatal("admin not created")
 	}
-	addUsers(t, st)
+	addUsers(t, w)
 	// now the login form
 	fill(t, w, "clerk1", "wrong-password")
 	if w.user != nil || opened {
 		t.Fatal("a wrong password logged in")
 	}
-	fill(t, w, "clerk1", "clerk1-pass-123")
+	fill(t, w, "clerk1", fixture.ClerkPW)
 	if w.user == nil || w.user.Name != "clerk1" || !opened {
 		t.Fatalf("login: %+v", w.user)
 	}
 	if w.win.Content() != w.main {
 		t.Fatal("the workbench should show after login")
 	}
-	ev, _ := st.Audit(context.Background(), store.AuditFilter{User: "clerk1"})
+	ev := auditOf(t, st, audit.Filter{User: "clerk1"})
 	kinds := ""
 	for _, e := range ev {
 		kinds += e.Kind + " "
@@ -96,19 +126,17 @@ func TestFirstRunSetupAndLogin(t *testing.T) {
 	}
 }
 
-func loginAs(t *testing.T, w *Workbench, st *store.Store, name string) {
+func loginAs(t *testing.T, w *Workbench, name string) {
 	t.Helper()
 	ctx := context.Background()
-	if n, _ := st.UserCount(ctx); n == 0 {
-		st.AddUser(ctx, store.Actor{}, "admin1", []string{auth.Admin}, "admin-pass-123", auth.DefaultPolicy)
-		addUsers(t, st)
+	if userCount(t, w) == 0 {
+		if err := w.deps.App.Setup(ctx, "T", "admin1", fixture.AdminPW); err != nil {
+			t.Fatal(err)
+		}
+		addUsers(t, w)
 	}
 	w.showLogin(func() {})
-	pw := name + "-pass-123"
-	if name == "admin1" {
-		pw = "admin-pass-123"
-	}
-	fill(t, w, name, pw)
+	fill(t, w, name, passwords[name])
 	if w.user == nil || w.user.Name != name {
 		t.Fatalf("login as %s failed", name)
 	}
@@ -116,7 +144,7 @@ func loginAs(t *testing.T, w *Workbench, st *store.Store, name string) {
 
 func TestIdleLockKeepsTheReview(t *testing.T) {
 	w, st, c := authBench(t)
-	loginAs(t, w, st, "clerk1")
+	loginAs(t, w, "clerk1")
 	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
 		t.Fatal(err)
 	}
@@ -142,14 +170,14 @@ func TestIdleLockKeepsTheReview(t *testing.T) {
 	if !w.locked {
 		t.Fatal("unlocked with a wrong password")
 	}
-	fill(t, w, "clerk1-pass-123")
+	fill(t, w, fixture.ClerkPW)
 	if w.locked || w.win.Content() != w.main || w.active() != sh {
 		t.Fatal("unlock must return to the same review")
 	}
 	if r, f, _ := sh.pos(); r != 3 || f != wf {
 		t.Errorf("cursor moved to %d/%d", r, f)
 	}
-	ev, _ := st.Audit(context.Background(), store.AuditFilter{User: "clerk1"})
+	ev := auditOf(t, st, audit.Filter{User: "clerk1"})
 	var kinds []string
 	for _, e := range ev {
 		kinds = append(kinds, e.Kind)
@@ -163,62 +191,70 @@ func TestIdleLockKeepsTheReview(t *testing.T) {
 }
 
 func TestRolesInTheWorkbench(t *testing.T) {
-	w, st, _ := authBench(t)
-	loginAs(t, w, st, "admin1")
+	w, _, _ := authBench(t)
+	loginAs(t, w, "admin1")
 	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err == nil || len(w.sheets) != 0 {
 		t.Fatal("an administrator without a health role must not open health data")
 	}
-	// clerk: open and edit; audit holds old → new with the 宛名番号, not the record
+	// clerk: open and edit 氏名カナ; the log holds the field and the
+	// 宛名番号, never the old or the new name
 	w2, st2, _ := authBench(t)
-	loginAs(t, w2, st2, "clerk1")
+	loginAs(t, w2, "clerk1")
 	if err := w2.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
 		t.Fatal(err)
 	}
 	sh := w2.active()
-	wf := sh.session.Batch.Form.Field("weight").Index
-	sh.grid.moveTo(2, wf)
+	kf := sh.session.Batch.Form.Field("kana_name").Index
+	oldName := sh.session.Value(2, kf)
+	const newName = "テストヘンコウメイ"
+	sh.grid.moveTo(2, kf)
 	key(sh.grid, fyne.KeyF2)
-	sh.editor.SetText("6.77")
+	sh.editor.SetText(newName)
 	sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+	if sh.session.Value(2, kf) != newName {
+		t.Fatalf("the edit did not land: %q", sh.session.Value(2, kf))
+	}
 	key(sh.grid, fyne.KeyF6)
-	ev, _ := st2.Audit(context.Background(), store.AuditFilter{Kind: audit.CellChanged})
-	if len(ev) != 1 || !strings.Contains(ev[0].Detail, "6.77") || !strings.Contains(ev[0].Object, "宛名番号 "+sh.session.Batch.Value(2, 0)) || ev[0].User != "clerk1" {
+	ev := auditOf(t, st2, audit.Filter{Kind: audit.CellChanged})
+	if len(ev) != 1 || !strings.Contains(ev[0].Object, "field kana_name") || !strings.Contains(ev[0].Object, "宛名番号 "+sh.session.Batch.Value(2, 0)) || ev[0].User != "clerk1" {
 		t.Fatalf("cell change event %+v", ev)
 	}
-	if strings.Contains(ev[0].Object+ev[0].Detail, sh.session.Batch.Value(2, 1)) {
-		t.Error("the name must not be logged")
+	for _, e := range auditOf(t, st2, audit.Filter{}) {
+		if strings.Contains(e.Object+e.Detail, newName) || oldName != "" && strings.Contains(e.Object+e.Detail, oldName) {
+			t.Fatalf("the name is in the log: %+v", e)
+		}
 	}
-	conf, _ := st2.Audit(context.Background(), store.AuditFilter{Kind: audit.Confirmed})
-	if len(conf) != 1 {
+	if conf := auditOf(t, st2, audit.Filter{Kind: audit.Confirmed}); len(conf) != 1 {
 		t.Fatalf("confirm events %d", len(conf))
 	}
 	// a clerk cannot submit with errors left; the button says so by being off
-	w2.deps.Submitter = &fakeSubmitter{}
 	w2.refreshStatus()
 	if !w2.submitBtn.Disabled() {
 		t.Fatal("clerk with errors left: 送信 must be disabled")
 	}
 	// a supervisor may (the submitter then asks for the reason)
-	w3, st3, _ := authBench(t)
-	loginAs(t, w3, st3, "boss")
-	w3.deps.Submitter = &fakeSubmitter{}
+	w3, _, _ := authBench(t)
+	loginAs(t, w3, "boss")
 	w3.OpenPath(testdata("samples/m4-exam.csv"))
 	if w3.submitBtn.Disabled() {
 		t.Fatal("supervisor: 送信 should be available to override with a reason")
 	}
 	// the chain of everything that happened is intact
-	if _, p, err := st2.VerifyAudit(context.Background()); p != nil || err != nil {
-		t.Fatalf("audit chain: %v %v", p, err)
+	admin, err := w2.deps.App.Login(context.Background(), "T", "admin1", fixture.AdminPW)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := w2.deps.App.AuditVerify(context.Background(), admin, nil); err != nil || !v.OK() {
+		t.Fatalf("audit chain: %+v %v", v, err)
 	}
 }
 
 func TestAdminRefusedHealthExports(t *testing.T) {
 	w, st, _ := authBench(t)
-	loginAs(t, w, st, "admin1")
-	w.deps.Exporter = st
+	loginAs(t, w, "admin1")
 	w.showExport()
 	w.OpenPath(testdata("samples/m4-exam.csv"))
-	ev, _ := st.Audit(context.Background(), store.AuditFilter{Kind: audit.Denied, User: "admin1"})
+	ev := auditOf(t, st, audit.Filter{Kind: audit.Denied, User: "admin1"})
 	var objs []string
 	for _, e := range ev {
 		objs = append(objs, e.Object)

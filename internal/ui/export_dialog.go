@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,25 +10,19 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"kenshin/internal/audit"
+	"kenshin/internal/app"
 	"kenshin/internal/auth"
 	"kenshin/internal/form"
-	"kenshin/internal/jpdate"
-	"kenshin/internal/store"
+	"kenshin/internal/submission"
 )
 
 // ImportExporter writes the health management system's import file from the
 // central store (*store.Store).
-type ImportExporter interface {
-	Export(ctx context.Context, f *form.Form, flt store.Filter, encoding string) ([]byte, store.ExportResult, error)
-	MarkExported(ctx context.Context, f *form.Form, file, user string, flt store.Filter, res store.ExportResult) error
-}
-
 func (w *Workbench) showExport() {
 	if !w.allow(auth.ExportImport) {
 		return
 	}
-	if w.deps.Exporter == nil {
+	if w.deps.App == nil {
 		dialog.ShowInformation("取り込みファイル出力", "中央データが設定されていないため出力できません。", w.win)
 		return
 	}
@@ -44,7 +37,7 @@ func (w *Workbench) showExport() {
 	from, to := widget.NewEntry(), widget.NewEntry()
 	from.SetPlaceHolder("例 R7.4.1（空欄: 指定なし）")
 	to.SetPlaceHolder("例 R7.4.30")
-	centre := widget.NewSelect(append([]string{"すべて"}, centres...), nil)
+	centre := widget.NewSelect(append([]string{"すべて"}, w.centres()...), nil)
 	centre.SetSelectedIndex(0)
 	enc := widget.NewRadioGroup([]string{"CP932（Shift_JIS）", "UTF-8"}, nil)
 	enc.SetSelected("CP932（Shift_JIS）")
@@ -57,20 +50,11 @@ func (w *Workbench) showExport() {
 			return
 		}
 		f := w.deps.Forms.Forms[formSel.SelectedIndex()]
-		flt := store.Filter{Centre: max(centre.SelectedIndex(), 0)}
-		for _, p := range []struct {
-			in  string
-			out *string
-		}{{from.Text, &flt.From}, {to.Text, &flt.To}} {
-			if strings.TrimSpace(p.in) == "" {
-				continue
-			}
-			d := jpdate.Parse(p.in, jpdate.Reiwa)
-			if d.Problem != jpdate.OK {
-				w.showError("日付を読めません", fmt.Errorf("「%s」", p.in))
-				return
-			}
-			*p.out = d.Date.String()
+		flt := submission.Filter{Centre: max(centre.SelectedIndex(), 0)}
+		var err error
+		if flt.From, flt.To, err = app.DateRange(strings.TrimSpace(from.Text), strings.TrimSpace(to.Text)); err != nil {
+			w.showError("日付を読めません", err)
+			return
 		}
 		encoding := "cp932"
 		if enc.Selected == "UTF-8" {
@@ -81,7 +65,7 @@ func (w *Workbench) showExport() {
 				return
 			}
 			path := wc.URI().Path()
-			wc.Close()
+			_ = wc.Close() // only the path is used: the file is written through safefile
 			n, err := w.exportTo(f, flt, encoding, path)
 			if err != nil {
 				w.showError("取り込みファイルを出力できませんでした", err)
@@ -99,23 +83,11 @@ func (w *Workbench) showExport() {
 
 // exportTo writes the file (through a temporary name) and then marks the
 // batches as exported.
-func (w *Workbench) exportTo(f *form.Form, flt store.Filter, encoding, path string) (int, error) {
-	ctx := context.Background()
-	data, res, err := w.deps.Exporter.Export(ctx, f, flt, encoding)
+func (w *Workbench) exportTo(f *form.Form, flt submission.Filter, encoding, path string) (int, error) {
+	res, err := w.deps.App.ExportImportFile(context.Background(), w.session, f.ID, flt, encoding, path)
 	if err != nil {
 		return 0, err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return 0, err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return 0, err
-	}
-	w.record(audit.ImportWritten, f.ID+" "+baseName(path), fmt.Sprintf("records=%d filter=%s", res.Records, flt))
-	if err := w.deps.Exporter.MarkExported(ctx, f, baseName(path), w.deps.User, flt, res); err != nil {
-		return res.Records, fmt.Errorf("ファイルは書き出しましたが、出力の記録に失敗しました: %w", err)
-	}
+	w.setMessage("操作記録の控え " + res.Head.String())
 	return res.Records, nil
 }

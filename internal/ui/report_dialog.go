@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +9,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"kenshin/internal/audit"
+	"kenshin/internal/app"
+	"kenshin/internal/auth"
 )
 
 // showReportDialog asks where to save the Excel report and for an optional
@@ -35,16 +35,16 @@ func (w *Workbench) showReportDialog(sh *sheet) {
 				return
 			}
 			path := wc.URI().Path()
-			wc.Close()
+			_ = wc.Close() // only the path is used: the file is written through safefile
 			if !strings.HasSuffix(strings.ToLower(path), ".xlsx") {
 				path += ".xlsx"
 			}
-			if err := w.deps.Reporter.WriteReport(context.Background(), sh.session, path, pw.Text); err != nil {
+			res, err := w.deps.App.Report(context.Background(), w.session, app.ReportSource{Review: sh.session}, path, pw.Text)
+			if err != nil {
 				w.showError("レポートを書き出せませんでした", err)
 				return
 			}
-			w.record(audit.ReportWritten, fmt.Sprintf("file %s %s", sh.session.Batch.Hash[:12], baseName(path)), fmt.Sprintf("password=%v", pw.Text != ""))
-			w.setMessage("修正レポートを保存しました: " + path)
+			w.setMessage("修正レポートを保存しました: " + path + "（操作記録の控え " + res.Head.String() + "）")
 		}, w.win)
 		save.SetFileName(strings.TrimSuffix(baseName(sh.path), ".csv") + "_修正レポート.xlsx")
 		save.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
@@ -59,4 +59,12 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+func (w *Workbench) report() {
+	sh := w.active()
+	if sh == nil || w.deps.App == nil || !w.allow(auth.ExportReport) {
+		return
+	}
+	w.showReportDialog(sh)
 }

@@ -5,43 +5,34 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"kenshin/internal/app"
 	"kenshin/internal/auth"
-	"kenshin/internal/review"
-	"kenshin/internal/store"
 	"kenshin/internal/submission"
 )
 
-var centres = []string{"1 牛込保健センター", "2 四谷保健センター", "3 東新宿保健センター", "4 落合保健センター"}
-
-// StoreSubmitter submits to the central store from the workbench: choose the
-// centre, resolve conflicts with stored records, submit in one transaction,
-// then delete the terminal's working copy.
-type StoreSubmitter struct {
-	Store  submission.Store
-	Forget func(ctx context.Context, hash string) error // the workspace's
-	User   string
-	Role   string
-	Now    func() time.Time
+// centres are the 会場 choices, from common.json through the app layer.
+func (w *Workbench) centres() []string {
+	var out []string
+	for _, c := range w.deps.App.Centres() {
+		out = append(out, c.Code+" "+c.Label)
+	}
+	return out
 }
 
-// Submit runs the dialogs and calls done with the outcome.
-func (ss *StoreSubmitter) Submit(ctx context.Context, win fyne.Window, s *review.Session, user *auth.User, done func(string, error)) {
-	submitter, role := ss.User, ss.Role
-	if user != nil {
-		submitter, role = user.Name, submission.RoleClerk
-		if user.Can(auth.Override) {
-			role = submission.RoleSupervisor
-		}
-	}
+// askSubmit asks for the health centre (and, with errors left, the
+// supervisor's reason), then submits through the application layer.
+func (w *Workbench) askSubmit(sh *sheet, done func(string, error)) {
+	ctx := context.Background()
+	s := sh.session
+	centres := w.centres()
 	sel := widget.NewSelect(centres, nil)
-	if v := submission.MajorityVenue(s); v > 0 {
+	if v := submission.MajorityVenue(s); v > 0 && v <= len(centres) {
 		sel.SetSelectedIndex(v - 1)
 	}
 	st := s.Stats()
@@ -61,41 +52,41 @@ func (ss *StoreSubmitter) Submit(ctx context.Context, win fyne.Window, s *review
 			done("", errors.New("保健センターを選んでください"))
 			return
 		}
-		opt := submission.Options{Centre: sel.SelectedIndex() + 1, Submitter: submitter, Role: role, Now: ss.Now()}
+		req := app.SubmitRequest{Centre: sel.SelectedIndex() + 1}
 		if st.Errors > 0 {
-			opt.Override = &submission.Override{User: submitter, Role: role, Reason: strings.TrimSpace(reason.Text)}
+			req.OverrideReason = strings.TrimSpace(reason.Text)
+			if req.OverrideReason == "" {
+				done("", errors.New("エラーを残したまま送信するには理由を入力してください"))
+				return
+			}
 		}
-		b, err := submission.Build(s, opt)
+		sub, err := w.deps.App.PrepareSubmit(ctx, w.session, s, req)
 		if err != nil {
 			done("", submitError(err, st.Errors))
 			return
 		}
-		conflicts, err := ss.Store.Conflicts(ctx, b)
-		if err != nil {
-			done("", err)
+		if len(sub.Conflicts) == 0 {
+			w.finishSubmit(ctx, sub, nil, done)
 			return
 		}
-		if len(conflicts) == 0 {
-			ss.finish(ctx, b, nil, done)
-			return
-		}
-		ss.askConflicts(ctx, win, b, conflicts, done)
-	}, win)
+		w.askConflicts(ctx, sub, done)
+	}, w.win)
 	d.Resize(fyne.NewSize(560, 260))
 	d.Show()
 }
 
-// askConflicts shows the records the store already holds and asks: skip
-// them, or replace them with a reason.
-func (ss *StoreSubmitter) askConflicts(ctx context.Context, win fyne.Window, b *submission.Batch, cs []submission.Conflict, done func(string, error)) {
+const skipChoice = "登録済みの記録を残し、この行はスキップする"
+
+func (w *Workbench) askConflicts(ctx context.Context, sub *app.Submission, done func(string, error)) {
+	cs := sub.Conflicts
 	lines := make([]string, 0, len(cs))
 	for _, c := range cs {
 		lines = append(lines, fmt.Sprintf("%d 件目 宛名番号 %s 受診日 %s — バッチ %d（%s、%s %s 送信）",
 			c.Row, c.Atena, c.ExamDate, c.BatchID, c.File, c.SubmittedBy, c.SubmittedAt.Local().Format("01/02 15:04")))
 	}
 	list := widget.NewLabel(strings.Join(lines, "\n"))
-	choice := widget.NewRadioGroup([]string{"登録済みの記録を残し、この行はスキップする", "この行で置き換える（理由が必要）"}, nil)
-	choice.SetSelected("登録済みの記録を残し、この行はスキップする")
+	choice := widget.NewRadioGroup([]string{skipChoice, "この行で置き換える（理由が必要）"}, nil)
+	choice.SetSelected(skipChoice)
 	reason := widget.NewEntry()
 	reason.SetPlaceHolder("置き換える理由（例: 読み取り誤りを訂正）")
 	content := container.NewBorder(widget.NewLabel(fmt.Sprintf("%d 行が中央データに登録済みです（同じ宛名番号・帳票・受診日）。", len(cs))),
@@ -104,7 +95,7 @@ func (ss *StoreSubmitter) askConflicts(ctx context.Context, win fyne.Window, b *
 		if !ok {
 			return
 		}
-		replace := choice.Selected != "登録済みの記録を残し、この行はスキップする"
+		replace := choice.Selected != skipChoice
 		if replace && strings.TrimSpace(reason.Text) == "" {
 			done("", errors.New("置き換えるには理由を入力してください"))
 			return
@@ -113,31 +104,29 @@ func (ss *StoreSubmitter) askConflicts(ctx context.Context, win fyne.Window, b *
 		for _, c := range cs {
 			dec[c.Row] = submission.Decision{Replace: replace, Reason: strings.TrimSpace(reason.Text)}
 		}
-		ss.finish(ctx, b, dec, done)
-	}, win)
+		w.finishSubmit(ctx, sub, dec, done)
+	}, w.win)
 	d.Resize(fyne.NewSize(760, 460))
 	d.Show()
 }
 
-func (ss *StoreSubmitter) finish(ctx context.Context, b *submission.Batch, dec map[int]submission.Decision, done func(string, error)) {
-	res, err := ss.Store.Submit(ctx, b, dec)
+func (w *Workbench) finishSubmit(ctx context.Context, sub *app.Submission, dec map[int]submission.Decision, done func(string, error)) {
+	res, err := w.deps.App.Submit(ctx, w.session, sub, dec, w.deps.Workspace)
 	if err != nil {
 		done("", submitError(err, 0))
 		return
 	}
 	msg := fmt.Sprintf("送信しました（バッチ番号 %d: 登録 %d 件、スキップ %d 件、置き換え %d 件）。", res.BatchID, res.Stored, res.Skipped, res.Replaced)
-	if ss.Forget != nil {
-		if err := ss.Forget(ctx, b.FileHash); err != nil {
-			msg += "ただし端末内の作業データを削除できませんでした: " + err.Error()
-		} else {
-			msg += "この端末の作業データは削除しました。"
-		}
+	if res.ForgetErr != nil {
+		msg += "ただし端末内の作業データを削除できませんでした: " + res.ForgetErr.Error()
+	} else if w.deps.Workspace != nil {
+		msg += "この端末の作業データは削除しました。"
 	}
-	done(msg, nil)
+	done(msg+"（操作記録の控え "+res.Head.String()+"）", nil)
 }
 
+// submitError turns the submission rules' errors into Japanese.
 func submitError(err error, errorsLeft int) error {
-	var ue *store.UnresolvedError
 	switch {
 	case errors.Is(err, submission.ErrErrorsRemain):
 		return fmt.Errorf("エラーが %d 件残っています。修正するか、読み取りどおりと確認してください", errorsLeft)
@@ -145,8 +134,39 @@ func submitError(err error, errorsLeft int) error {
 		return errors.New("エラーが残ったままの送信は、確認者が理由を付けた場合だけできます")
 	case errors.Is(err, submission.ErrDuplicate):
 		return errors.New("このバッチは同じ内容ですでに送信されています。二重には登録しません")
-	case errors.As(err, &ue):
-		return ue
 	}
 	return err
+}
+
+func (w *Workbench) submit() {
+	sh := w.active()
+	if sh == nil {
+		return
+	}
+	if w.deps.App == nil {
+		dialog.ShowInformation("送信", "この端末には送信先が設定されていません。", w.win)
+		return
+	}
+	if !w.allow(auth.Submit) {
+		return
+	}
+	if st := sh.session.Stats(); st.Errors > 0 && !(w.user != nil && w.user.Can(auth.Override)) {
+		dialog.ShowInformation("送信", fmt.Sprintf("エラーが %d 件残っています。修正するか、読み取りどおりと確認してから送信してください（確認者は理由を付けて送信できます）。", st.Errors), w.win)
+		return
+	}
+	w.askSubmit(sh, func(msg string, err error) {
+		if err != nil {
+			w.showError("送信できませんでした", err)
+			return
+		}
+		// the working copy is gone: close the file so nothing more is done to it
+		for i, it := range w.tabs.Items {
+			if i < len(w.sheets) && w.sheets[i] == sh {
+				w.closeTab(it)
+				break
+			}
+		}
+		w.setMessage(msg)
+		dialog.ShowInformation("送信しました", msg, w.win)
+	})
 }

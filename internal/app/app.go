@@ -1,0 +1,151 @@
+// Package app owns the use cases of Kenshin Review — login, review, submit,
+// export, report, user and audit administration — each written once, with
+// the acting user's capability checked and its audit entry written in the
+// same store transaction as the action. The GUI and kenshinctl call it and
+// only translate input and results.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"kenshin/internal/audit"
+	"kenshin/internal/auth"
+	"kenshin/internal/form"
+	"kenshin/internal/submission"
+)
+
+// ReportWriter writes the Excel correction report of b to path
+// (internal/report, wrapped by the caller so this package needs no excelize).
+type ReportWriter func(path string, b *submission.Batch, f *form.Form, password string, now time.Time) error
+
+// App is the application layer over one central store.
+type App struct {
+	Store   Store
+	Forms   *form.Set
+	Now     func() time.Time
+	Policy  auth.Policy
+	Reports ReportWriter // nil: Report refuses
+
+	keyOnce sync.Once
+	key     []byte
+	keyErr  error
+}
+
+// New is an App with the default policy and clock.
+func New(st Store, forms *form.Set) *App {
+	return &App{Store: st, Forms: forms, Now: time.Now, Policy: auth.DefaultPolicy}
+}
+
+// Session is who acts, from which terminal. A nil User is nobody logged in.
+type Session struct {
+	User     *auth.User
+	Terminal string
+}
+
+func (s *Session) name() string {
+	if s == nil || s.User == nil {
+		return "（未ログイン）"
+	}
+	return s.User.Name
+}
+
+func (s *Session) user() *auth.User {
+	if s == nil {
+		return nil
+	}
+	return s.User
+}
+
+func (s *Session) terminal() string {
+	if s == nil {
+		return ""
+	}
+	return s.Terminal
+}
+
+func (a *App) now() time.Time {
+	if a.Now == nil {
+		return time.Now()
+	}
+	return a.Now()
+}
+
+func (a *App) chainKey(ctx context.Context) ([]byte, error) {
+	a.keyOnce.Do(func() { a.key, a.keyErr = a.Store.AuditKey(ctx) })
+	return a.key, a.keyErr
+}
+
+// entry is one audit entry to append; identifiers only (file hash, row,
+// field key, 宛名番号, batch number), never a value a clerk typed.
+type entry struct {
+	user, terminal       string
+	kind, object, detail string
+}
+
+// appendAudit seals e after the last entry and stores it inside tx: the
+// caller's action and its entry commit together or not at all.
+func (a *App) appendAudit(ctx context.Context, tx Tx, e entry) (audit.Head, error) {
+	key, err := a.chainKey(ctx)
+	if err != nil {
+		return audit.Head{}, err
+	}
+	last, err := tx.LastAudit(ctx)
+	if err != nil {
+		return audit.Head{}, err
+	}
+	ev := audit.Event{At: a.now(), User: e.user, Terminal: e.terminal, Kind: e.kind, Object: e.object, Detail: e.detail}
+	audit.Seal(key, last, &ev)
+	if err := tx.AppendAudit(ctx, ev); err != nil {
+		return audit.Head{}, fmt.Errorf("操作記録を書けないため、操作は行いませんでした: %w", err)
+	}
+	return audit.HeadOf(&ev), nil
+}
+
+// record appends one entry for s in its own transaction (lock, logout,
+// denied attempts: the entry is the whole action).
+func (a *App) record(ctx context.Context, s *Session, kind, object, detail string) (audit.Head, error) {
+	var h audit.Head
+	err := a.Store.Update(ctx, func(tx Tx) error {
+		var err error
+		h, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), kind, object, detail})
+		return err
+	})
+	return h, err
+}
+
+// allow checks that s may do act. A refusal is itself logged (best effort:
+// the refusal stands even when the log cannot be written).
+func (a *App) allow(ctx context.Context, s *Session, act auth.Action) error {
+	err := auth.Check(s.user(), act)
+	if err != nil {
+		_, _ = a.record(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
+	}
+	return err
+}
+
+// Head is the audit chain's current head.
+func (a *App) Head(ctx context.Context) (audit.Head, error) {
+	var h audit.Head
+	err := a.Store.View(ctx, func(tx Tx) error {
+		last, err := tx.LastAudit(ctx)
+		h = audit.HeadOf(last)
+		return err
+	})
+	return h, err
+}
+
+// ErrSetupDone: the first administrator exists already.
+var ErrSetupDone = errors.New("利用者がすでにいます。初期設定はできません")
+
+// ErrNoUsers: nobody can log in before the first-run setup.
+var ErrNoUsers = errors.New("利用者がまだいません。先に管理者を作成してください（kenshinctl user add 名前 --role admin、または画面の初期設定）")
+
+// Allow checks a capability for a front end that greys out or refuses a
+// command before any input is asked; a refusal is logged.
+func (a *App) Allow(ctx context.Context, s *Session, act auth.Action) error {
+	return a.allow(ctx, s, act)
+}

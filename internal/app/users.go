@@ -1,0 +1,263 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"kenshin/internal/audit"
+	"kenshin/internal/auth"
+)
+
+// NeedsSetup reports whether the store has no users yet (first run).
+func (a *App) NeedsSetup(ctx context.Context) (bool, error) {
+	var n int
+	err := a.Store.View(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.UserCount(ctx)
+		return err
+	})
+	return n == 0, err
+}
+
+func checkName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.ContainsAny(name, " ,\t\n") {
+		return "", errors.New("利用者名に空白やカンマは使えません")
+	}
+	return name, nil
+}
+
+func (a *App) newUser(name string, roles []string, password string) (*auth.User, error) {
+	name, err := checkName(name)
+	if err != nil {
+		return nil, err
+	}
+	if len(roles) == 0 {
+		return nil, errors.New("役割を指定してください")
+	}
+	if err := a.Policy.CheckPassword(name, password); err != nil {
+		return nil, err
+	}
+	h, err := auth.Hash(password)
+	if err != nil {
+		return nil, err
+	}
+	return &auth.User{Name: name, Roles: roles, Hash: h}, nil
+}
+
+func exists(err error, name string) error {
+	if errors.Is(err, ErrExists) {
+		return fmt.Errorf("利用者「%s」はすでにいます", name)
+	}
+	return err
+}
+
+// Setup creates the first user, an administrator. The check that there is
+// no user yet and the insert are one transaction, so two terminals running
+// the setup at once cannot both create one.
+func (a *App) Setup(ctx context.Context, terminal, name, password string) error {
+	u, err := a.newUser(name, []string{auth.Admin}, password)
+	if err != nil {
+		return err
+	}
+	return a.Store.Update(ctx, func(tx Tx) error {
+		n, err := tx.UserCount(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrSetupDone
+		}
+		if err := tx.InsertUser(ctx, u, a.now()); err != nil {
+			return exists(err, u.Name)
+		}
+		_, err = a.appendAudit(ctx, tx, entry{"（初期設定）", terminal, audit.UserAdded, "user " + u.Name, "roles=admin"})
+		return err
+	})
+}
+
+// Login checks a password under the policy: the failure count and lock
+// are read and saved in one transaction with the log entry, so parallel
+// wrong attempts cannot slip past the lockout. The slow password hash is
+// computed outside the transaction and applied only if the stored hash is
+// still the one that was checked.
+func (a *App) Login(ctx context.Context, terminal, name, password string) (*Session, error) {
+	return a.login(ctx, terminal, name, password, audit.Login)
+}
+
+func (a *App) login(ctx context.Context, terminal, name, password, kind string) (*Session, error) {
+	var before *auth.User
+	var n int
+	if err := a.Store.View(ctx, func(tx Tx) error {
+		var err error
+		if n, err = tx.UserCount(ctx); err != nil {
+			return err
+		}
+		before, err = tx.User(ctx, name)
+		if errors.Is(err, ErrNotFound) {
+			before, err = nil, nil
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, ErrNoUsers
+	}
+	ok := false
+	if before != nil {
+		ok = auth.Verify(before.Hash, password)
+	} else {
+		_ = a.Policy.Attempt(nil, password, a.now()) // the same time as a real check
+	}
+	var user *auth.User
+	var aerr error
+	err := a.Store.Update(ctx, func(tx Tx) error {
+		u, err := tx.User(ctx, name)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			u = nil
+		case err != nil:
+			return err
+		}
+		if u != nil && before != nil && u.Hash != before.Hash {
+			ok = false // the password changed meanwhile
+		}
+		aerr = a.Policy.Apply(u, ok, a.now())
+		if u != nil {
+			if err := tx.UpdateUser(ctx, u, a.now()); err != nil {
+				return err
+			}
+		}
+		k, detail := kind, ""
+		if aerr != nil {
+			k, detail = audit.LoginFailed, aerr.Error()
+		}
+		if _, err := a.appendAudit(ctx, tx, entry{name, terminal, k, "user " + name, detail}); err != nil {
+			return err
+		}
+		user = u
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if aerr != nil {
+		return nil, aerr
+	}
+	return &Session{User: user, Terminal: terminal}, nil
+}
+
+// Unlock re-checks the password of a locked session's user.
+func (a *App) Unlock(ctx context.Context, s *Session, password string) error {
+	if s == nil || s.User == nil {
+		return auth.Check(nil, auth.OpenFile)
+	}
+	ns, err := a.login(ctx, s.Terminal, s.User.Name, password, audit.Unlock)
+	if err != nil {
+		return err
+	}
+	s.User = ns.User
+	return nil
+}
+
+// Lock records that the window was locked.
+func (a *App) Lock(ctx context.Context, s *Session) error {
+	_, err := a.record(ctx, s, audit.Lock, "window", "")
+	return err
+}
+
+// Logout records the end of a session.
+func (a *App) Logout(ctx context.Context, s *Session) error {
+	_, err := a.record(ctx, s, audit.Logout, "window", "")
+	return err
+}
+
+// AddUser creates a user (administrators only).
+func (a *App) AddUser(ctx context.Context, s *Session, name string, roles []string, password string) error {
+	if err := a.allow(ctx, s, auth.ManageUsers); err != nil {
+		return err
+	}
+	u, err := a.newUser(name, roles, password)
+	if err != nil {
+		return err
+	}
+	return a.Store.Update(ctx, func(tx Tx) error {
+		if err := tx.InsertUser(ctx, u, a.now()); err != nil {
+			return exists(err, u.Name)
+		}
+		_, err := a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.UserAdded, "user " + u.Name, "roles=" + strings.Join(roles, ",")})
+		return err
+	})
+}
+
+// SetPassword changes a password: an administrator for anyone, a user for
+// themself. It also releases a lock.
+func (a *App) SetPassword(ctx context.Context, s *Session, name, password string) error {
+	if s.user() == nil || (s.User.Name != name && !s.User.Can(auth.ManageUsers)) {
+		_, _ = a.record(ctx, s, audit.Denied, "user "+name, "passwd") // refused either way
+		return auth.Check(s.user(), auth.ManageUsers)
+	}
+	if err := a.Policy.CheckPassword(name, password); err != nil {
+		return err
+	}
+	h, err := auth.Hash(password)
+	if err != nil {
+		return err
+	}
+	return a.Store.Update(ctx, func(tx Tx) error {
+		u, err := tx.User(ctx, name)
+		if err != nil {
+			return noUser(err, name)
+		}
+		u.Hash, u.Failures, u.LockedUntil = h, 0, time.Time{}
+		if err := tx.UpdateUser(ctx, u, a.now()); err != nil {
+			return err
+		}
+		_, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.UserPassword, "user " + name, ""})
+		return err
+	})
+}
+
+func noUser(err error, name string) error {
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("利用者「%s」はいません", name)
+	}
+	return err
+}
+
+// DisableUser turns a user off (kept, for the log).
+func (a *App) DisableUser(ctx context.Context, s *Session, name string) error {
+	if err := a.allow(ctx, s, auth.ManageUsers); err != nil {
+		return err
+	}
+	return a.Store.Update(ctx, func(tx Tx) error {
+		u, err := tx.User(ctx, name)
+		if err != nil {
+			return noUser(err, name)
+		}
+		u.Disabled = true
+		if err := tx.UpdateUser(ctx, u, a.now()); err != nil {
+			return err
+		}
+		_, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.UserDisabled, "user " + name, ""})
+		return err
+	})
+}
+
+// Users lists every user (administrators only).
+func (a *App) Users(ctx context.Context, s *Session) ([]*auth.User, error) {
+	if err := a.allow(ctx, s, auth.ManageUsers); err != nil {
+		return nil, err
+	}
+	var out []*auth.User
+	err := a.Store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Users(ctx)
+		return err
+	})
+	return out, err
+}

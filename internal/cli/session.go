@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"kenshin/internal/app"
+	"kenshin/internal/auth"
+	"kenshin/internal/form"
+	"kenshin/internal/report"
+	"kenshin/internal/sqlitedb"
+	"kenshin/internal/store"
+	"kenshin/internal/submission"
+	"kenshin/internal/workspace"
+	"time"
+)
+
+// readLine reads one line (a password) from standard input.
+func (m *Main) readLine(what string) (string, error) {
+	if m.Stdin == nil {
+		return "", usagef("%sを標準入力から読めません", what)
+	}
+	if m.in == nil {
+		m.in = bufio.NewReader(m.Stdin)
+	}
+	line, err := m.in.ReadString('\n')
+	if err != nil && line == "" {
+		return "", usagef("標準入力に%sがありません", what)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func terminal() string {
+	if h, err := os.Hostname(); err == nil {
+		return h
+	}
+	return "unknown"
+}
+
+func storeFlag(fs *flag.FlagSet) *string {
+	def, _ := store.DefaultPath()
+	return fs.String("store", def, "中央データ（SQLite）のパス")
+}
+
+func workspaceFlag(fs *flag.FlagSet) *string {
+	def, _ := workspace.DefaultPath()
+	return fs.String("workspace", def, "端末の作業データのパス")
+}
+
+func asFlag(fs *flag.FlagSet) *string {
+	return fs.String("as", "", "操作する利用者（パスワードは標準入力の 1 行目）")
+}
+
+// openApp opens an existing store (never creating one) and the application
+// layer over it.
+func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), error) {
+	if path == "" {
+		return nil, nil, usagef("--store に中央データのパスを指定してください")
+	}
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	a := app.New(st, m.Forms)
+	a.Now = m.Now
+	a.Reports = reportWriter
+	return a, func() { _ = st.Close() }, nil // read back by the next open
+}
+
+// reportWriter is internal/report behind the application layer's port.
+func reportWriter(path string, b *submission.Batch, f *form.Form, password string, now time.Time) error {
+	return report.Write(path, b, f, report.Options{Password: password, Now: now})
+}
+
+// login authenticates --as with the first line of standard input.
+func (m *Main) login(ctx context.Context, a *app.App, as string) (*app.Session, error) {
+	if as == "" {
+		if first, err := a.NeedsSetup(ctx); err == nil && first {
+			return nil, app.ErrNoUsers
+		}
+		return nil, usagef("--as に利用者名を指定し、パスワードを標準入力から渡してください")
+	}
+	pw, err := m.readLine("パスワード")
+	if err != nil {
+		return nil, err
+	}
+	return a.Login(ctx, terminal(), as, pw)
+}
+
+// session is the preamble of every command that acts as a user: open the
+// store, log in. close must be called when err is nil.
+func (m *Main) session(ctx context.Context, path, as string) (*app.App, *app.Session, func(), int, error) {
+	a, closeFn, err := m.openApp(ctx, path)
+	if err != nil {
+		return nil, nil, nil, exitFor(err), err
+	}
+	s, err := m.login(ctx, a, as)
+	if err != nil {
+		closeFn()
+		return nil, nil, nil, exitFor(err), err
+	}
+	return a, s, closeFn, ExitOK, nil
+}
+
+// exitFor maps an error to the exit code: refusals and retryable problems
+// are 1 (the input was fine, the action did not happen); unusable input or
+// an unusable store is 2.
+func exitFor(err error) int {
+	var se *sqlitedb.Error
+	var le *auth.LockedError
+	var ue *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ue):
+		return ExitUsage
+	case errors.Is(err, auth.ErrDenied), errors.Is(err, auth.ErrBadLogin), errors.Is(err, auth.ErrDisabled), errors.As(err, &le),
+		errors.Is(err, app.ErrNoUsers), errors.Is(err, submission.ErrErrorsRemain), errors.Is(err, submission.ErrNotAllowed),
+		errors.Is(err, submission.ErrDuplicate), errors.Is(err, submission.ErrUnresolved):
+		return ExitFindings
+	case errors.As(err, &se) && se.Retryable():
+		return ExitFindings
+	}
+	if _, ok := app.IsUnencodable(err); ok {
+		return ExitFindings
+	}
+	return ExitUsage
+}
+
+// say translates use-case errors that need more than their own text.
+func say(err error) error {
+	switch {
+	case errors.Is(err, submission.ErrErrorsRemain):
+		return fmt.Errorf("エラーが残っているため送信しません。修正するか確認済みにしてください（確認者は --override 理由 で送信できます）")
+	case errors.Is(err, submission.ErrNotAllowed):
+		return fmt.Errorf("エラーが残ったままの送信は、確認者（supervisor）が理由を付けた場合だけできます")
+	case errors.Is(err, submission.ErrDuplicate):
+		return fmt.Errorf("このバッチは同じ内容ですでに送信されています（%v）。二重に登録はしません", err)
+	}
+	return err
+}

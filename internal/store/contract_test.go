@@ -1,0 +1,21 @@
+package store
+
+import (
+	"path/filepath"
+	"testing"
+
+	"kenshin/internal/app"
+	"kenshin/internal/app/storetest"
+)
+
+// The SQLite store keeps the contract every backend keeps.
+func TestContract(t *testing.T) {
+	storetest.Exercise(t, func(t *testing.T) app.Store {
+		st, err := Create(ctx, filepath.Join(t.TempDir(), "central.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		return st
+	})
+}
