@@ -6,7 +6,7 @@ BIN     := bin
 SAMPLES := testdata/samples/m4-exam.csv testdata/samples/m4-survey.csv
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: setup build run test check smoke windows package samples bench fuzz eval clean
+.PHONY: setup build run test test-pg check smoke windows package samples bench fuzz eval clean
 
 setup:
 	@.ci/setup
@@ -31,6 +31,15 @@ run: setup build
 test: setup check build
 	$(GO) test -race -tags $(TAGS) ./...
 	.ci/smoke $(BIN)/kenshin $(SAMPLES)
+
+## test-pg: the store contract suite and the PostgreSQL tests against a
+## throwaway cluster (.ci/pg: initdb in a temp dir, a free local port, no
+## system service), stopped again whatever the result
+PG_PKGS := ./internal/pgstore/... ./internal/storetest/... ./internal/storeaddr/... ./internal/backupfile/...
+test-pg:
+	@env=$$(.ci/pg start) || exit 1; eval "$$env"; \
+	  $(GO) test -race -count=1 $(PG_PKGS); status=$$?; \
+	  .ci/pg stop "$$KENSHIN_TEST_PGDIR"; exit $$status
 
 ## check: formatting, vet, and the rule that the domain core imports no adapter
 check:
