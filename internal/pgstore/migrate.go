@@ -133,6 +133,7 @@ func Grants(appRole string) []string {
 	r := pgx.Identifier{appRole}.Sanitize()
 	return []string{
 		`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC`,
+		`REVOKE CREATE ON SCHEMA public FROM PUBLIC`, // PostgreSQL < 15 granted it to everyone
 		`GRANT USAGE ON SCHEMA public TO ` + r,
 		`REVOKE CREATE ON SCHEMA public FROM ` + r,
 		`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ` + r,

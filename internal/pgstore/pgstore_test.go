@@ -272,3 +272,16 @@ func dbName(st *pgstore.Store) string {
 	u, _ := url.Parse(st.Location())
 	return strings.TrimPrefix(u.Path, "/")
 }
+
+// TestDocsShowGrants: docs/postgres.md prints exactly the grants Setup runs.
+func TestDocsShowGrants(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/postgres.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range pgstore.Grants("kenshin_app") {
+		if !strings.Contains(string(doc), q+";") {
+			t.Errorf("docs/postgres.md does not show %q", q)
+		}
+	}
+}
