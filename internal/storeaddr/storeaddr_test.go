@@ -163,3 +163,39 @@ func TestPassword(t *testing.T) {
 		}
 	})
 }
+
+// FuzzPostgresConfig: whatever the address, an accepted configuration
+// never lets pgx talk plain text or unverified TLS to a non-local host,
+// and no message repeats a password.
+func FuzzPostgresConfig(f *testing.F) {
+	for _, a := range []string{
+		"postgres://app@db.example.lg.jp/kenshin?sslmode=disable",
+		"postgres://app@localhost,db.example.lg.jp:5433/kenshin?sslmode=prefer",
+		"postgresql://app@[::1]:5432/kenshin?host=/tmp&sslmode=disable",
+		"postgres://app:pw@h/db?target_session_attrs=any&sslmode=verify-ca",
+		"postgres:///kenshin?host=db.example.lg.jp",
+	} {
+		f.Add(a, true)
+	}
+	f.Fuzz(func(t *testing.T, addr string, plain bool) {
+		t.Setenv(EnvPassword, "")
+		t.Setenv("PGPASSWORD", "")
+		cfg, err := Settings{Addr: addr, AllowPlainLocal: plain}.PostgresConfig()
+		if err != nil {
+			if strings.Contains(addr, ":fuzzsecret@") && strings.Contains(err.Error(), "fuzzsecret") {
+				t.Fatalf("message shows the password: %v", err)
+			}
+			return
+		}
+		cc := cfg.ConnConfig
+		check := func(host string, secure bool) {
+			if !secure && !strings.HasPrefix(host, "/") && !(plain && isLocal(host)) {
+				t.Fatalf("%q: plain or unverified connection to %q accepted", addr, host)
+			}
+		}
+		check(cc.Host, cc.TLSConfig != nil && !cc.TLSConfig.InsecureSkipVerify)
+		for _, fb := range cc.Fallbacks {
+			check(fb.Host, fb.TLSConfig != nil && !fb.TLSConfig.InsecureSkipVerify)
+		}
+	})
+}
