@@ -15,8 +15,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -152,6 +154,25 @@ func (s *Store) Location() string { return s.loc }
 // Pool is the connection pool, for tests and benchmarks of this backend.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
+// Unreachable reports whether err means the server could not be reached
+// (down, network, timeout) rather than refused the work: the caller may
+// keep the batch and send it later, with the same idempotency key.
+func Unreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	var pe *pgconn.PgError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &pe):
+		// the server answered; only "shutting down / not accepting yet" count
+		return pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || strings.HasPrefix(pe.Code, "08")
+	case errors.As(err, &ce), errors.As(err, &ne), pgconn.SafeToRetry(err):
+		return true
+	}
+	return errors.Is(err, context.DeadlineExceeded)
+}
+
 // retryable: the server undid the whole transaction and running it again
 // may succeed.
 func retryable(err error) bool {
@@ -201,9 +222,14 @@ func (s *Store) update(ctx context.Context, fn func(app.Tx) error) error {
 	}
 	defer func() { _ = ptx.Rollback(ctx) }() // no-op after Commit
 	// Read committed after the lock: every statement of fn sees all writes
-	// committed before this transaction got the lock.
-	if _, err := ptx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
+	// committed before this transaction got the lock. The same round trip
+	// tells a read-only server (a standby, or read-only on purpose).
+	var ro string
+	if err := ptx.QueryRow(ctx, `SELECT current_setting('transaction_read_only'), pg_advisory_xact_lock($1)::text`, writeLock).Scan(&ro, new(string)); err != nil {
 		return s.wrap("書き込みの順番を待てませんでした", err)
+	}
+	if ro == "on" {
+		return &Error{Where: s.loc, Msg: "サーバーが読み取り専用になっているため、書き込めません（何も登録していません）。サーバー管理者に確認してください", Err: app.ErrReadOnly}
 	}
 	if err := fn(&tx{tx: ptx, s: s}); err != nil {
 		return err

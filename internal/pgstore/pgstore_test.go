@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"kenshin/internal/app"
 	"kenshin/internal/pgstore"
 	"kenshin/internal/storetest"
+	"kenshin/internal/submission"
 )
 
 func TestMain(m *testing.M) {
@@ -283,5 +285,58 @@ func TestDocsShowGrants(t *testing.T) {
 		if !strings.Contains(string(doc), q+";") {
 			t.Errorf("docs/postgres.md does not show %q", q)
 		}
+	}
+}
+
+// TestReadOnlyServer: a read-only server is ErrReadOnly before fn runs;
+// reading still works.
+func TestReadOnlyServer(t *testing.T) {
+	ctx := ctxT(t)
+	dsn := freshDB(t)
+	migrate(t, dsn)
+	u, _ := url.Parse(dsn)
+	if err := exec(t, dsn, "ALTER DATABASE "+strings.TrimPrefix(u.Path, "/")+" SET default_transaction_read_only = on"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := pgstore.OpenDSN(ctx, dsn, pgstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = st.Close() }()
+	called := false
+	err = st.Update(ctx, func(app.Tx) error { called = true; return nil })
+	if !errors.Is(err, app.ErrReadOnly) || called || !strings.Contains(err.Error(), "読み取り専用") {
+		t.Errorf("Update on a read-only server: %v, fn called %v; want ErrReadOnly before fn", err, called)
+	}
+	if err := st.View(ctx, func(tx app.Tx) error { _, err := tx.UserCount(ctx); return err }); err != nil {
+		t.Errorf("View on a read-only server: %v", err)
+	}
+}
+
+// TestUnreachable: a server that is not there is told apart from one that
+// refuses (the offline outbox keeps the batch only in the first case).
+func TestUnreachable(t *testing.T) {
+	ctx := ctxT(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close() // nothing listens there now
+	_, err = pgstore.OpenDSN(ctx, "postgres://app@"+addr+"/kenshin?sslmode=disable&connect_timeout=2", pgstore.Options{})
+	if err == nil || !pgstore.Unreachable(err) {
+		t.Errorf("Open of a closed port: %v; want Unreachable", err)
+	}
+	st := openFresh(t)
+	_, err = storetest.Submit(ctx, st, storetest.NewBatch("u", "m4-exam", 1, 1, 1, "2026-04-10"), map[int]submission.Decision{}, "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = storetest.Submit(ctx, st, storetest.NewBatch("u", "m4-exam", 1, 1, 1, "2026-04-10"), nil, "c")
+	if err == nil || pgstore.Unreachable(err) {
+		t.Errorf("a refused duplicate: %v; want not Unreachable", err)
+	}
+	if pgstore.Unreachable(nil) || pgstore.Unreachable(errors.New("x")) {
+		t.Error("nil or a plain error counted as Unreachable")
 	}
 }
