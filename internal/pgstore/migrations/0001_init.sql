@@ -48,7 +48,8 @@ CREATE TABLE records (
     supersede_reason text
 );
 CREATE INDEX records_current ON records(form, atena, exam_date) WHERE superseded_by IS NULL;
-CREATE INDEX records_export ON records(form, exam_date, atena, id) WHERE superseded_by IS NULL;
+-- byte order (COLLATE "C"), as SQLite sorts and the export asks, whatever the server locale
+CREATE INDEX records_export ON records(form, exam_date COLLATE "C", atena COLLATE "C", id) WHERE superseded_by IS NULL;
 CREATE INDEX records_batch ON records(batch_id);
 
 -- The correction trail: every cell that was flagged, corrected or confirmed.
