@@ -19,14 +19,25 @@ func BenchmarkSubmit4x25000(b *testing.B) {
 	const submitters, records = 4, 25000
 	st := openFresh(b)
 	ctx := context.Background()
+	// the batches are made once and given new keys and 宛名番号 per op, so
+	// the peak memory is the store's work, not the test data's
+	batches := make([]*submission.Batch, submitters)
+	for g := range batches {
+		batches[g] = storetest.NewBatch(fmt.Sprintf("bench-0-%d", g), "m4-exam", 1, g*records, records, "2026-07-01")
+	}
 	tr := benchmem.Track(b)
 	b.ReportAllocs()
 	op := 0
 	for b.Loop() {
 		b.StopTimer()
-		batches := make([]*submission.Batch, submitters)
-		for g := range batches {
-			batches[g] = storetest.NewBatch(fmt.Sprintf("bench-%d-%d", op, g), "m4-exam", 1, (op*submitters+g)*records, records, "2026-07-01")
+		if op > 0 {
+			for g, bt := range batches {
+				bt.Key = fmt.Sprintf("key-bench-%d-%d", op, g)
+				for i := range bt.Records {
+					a := fmt.Sprintf("%08d", (op*submitters+g)*records+i)
+					bt.Records[i].Atena, bt.Records[i].Values["atena"], bt.Records[i].OCR["atena"] = a, a, a
+				}
+			}
 		}
 		b.StartTimer()
 		var wg sync.WaitGroup

@@ -237,29 +237,26 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 	if err != nil {
 		return res, t.wrap("バッチを登録できません", err)
 	}
+	// Conflicting rows first, one by one (a replacement's id goes into the
+	// record it supersedes); then every other row streams into COPY,
+	// encoded as it is sent, so no copy of the batch is held in memory.
 	var sb strings.Builder
-	plain := make([][]any, 0, len(b.Records))
 	for _, rec := range b.Records {
 		old, conflict := recIDs[rec.Row]
+		if !conflict {
+			continue
+		}
 		d := decisions[rec.Row]
-		if conflict && !d.Replace {
+		if !d.Replace {
 			res.Skipped++
 			if err := t.decide(ctx, res.BatchID, rec, old, "skip", d.Reason); err != nil {
 				return res, t.wrap("判断を記録できません", err)
 			}
 			continue
 		}
-		vals := encodeValues(&sb, b.Keys, rec.Values)
-		ocr := encodeDiff(&sb, b.Keys, rec.OCR, rec.Values)
-		args := []any{res.BatchID, int32(rec.Row), int32(rec.Line), b.Form, rec.Atena, rec.ExamDate, int32(b.Centre), vals, ocr} // #nosec G115 -- rows, lines and centre codes are small
-		res.Stored++
-		if !conflict {
-			plain = append(plain, args)
-			continue
-		}
 		var id int64
 		if err := t.tx.QueryRow(ctx, `INSERT INTO records (batch_id, row_no, line, form, atena, exam_date, centre, vals, ocr)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, args...).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, t.recordRow(&sb, b, res.BatchID, rec)...).Scan(&id); err != nil {
 			return res, t.wrap("記録を登録できません", err)
 		}
 		if _, err := t.tx.Exec(ctx, `UPDATE records SET superseded_by = $1, supersede_reason = $2 WHERE id = $3`, id, d.Reason, old); err != nil {
@@ -268,31 +265,54 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 		if err := t.decide(ctx, res.BatchID, rec, old, "replace", d.Reason); err != nil {
 			return res, t.wrap("判断を記録できません", err)
 		}
+		res.Stored++
 		res.Replaced++
 	}
-	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"records"},
-		[]string{"batch_id", "row_no", "line", "form", "atena", "exam_date", "centre", "vals", "ocr"}, pgx.CopyFromRows(plain)); err != nil {
+	i := 0
+	n, err := t.tx.CopyFrom(ctx, pgx.Identifier{"records"},
+		[]string{"batch_id", "row_no", "line", "form", "atena", "exam_date", "centre", "vals", "ocr"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			for ; i < len(b.Records); i++ {
+				if _, conflict := recIDs[b.Records[i].Row]; !conflict {
+					i++
+					return t.recordRow(&sb, b, res.BatchID, b.Records[i-1]), nil
+				}
+			}
+			return nil, nil
+		}))
+	if err != nil {
 		return res, t.wrap("記録を登録できません", err)
 	}
-	trail := make([][]any, 0, len(b.Trail))
-	for _, c := range b.Trail {
-		var conf, editedAt, editedBy any
-		if c.HasConfidence {
-			conf = c.Confidence
-		}
-		if c.Edited {
-			editedAt = stamp(c.EditedAt)
-		}
-		if c.EditedBy != "" {
-			editedBy = c.EditedBy
-		}
-		findings, _ := json.Marshal(c.Findings)
-		trail = append(trail, []any{res.BatchID, int32(c.Row), c.Key, c.OCR, c.Final, string(findings), conf, c.Edited, editedBy, editedAt, // #nosec G115 -- a row number
-			c.Confirmed, c.ConfirmedBy, c.ConfirmReason, c.Overridden})
-	}
+	res.Stored += int(n)
+	j := 0
+	row := make([]any, 14)
 	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"trail"},
 		[]string{"batch_id", "row_no", "field", "ocr", "final", "findings", "confidence", "edited", "edited_by", "edited_at",
-			"confirmed", "confirmed_by", "confirm_reason", "overridden"}, pgx.CopyFromRows(trail)); err != nil {
+			"confirmed", "confirmed_by", "confirm_reason", "overridden"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			if j == len(b.Trail) {
+				return nil, nil
+			}
+			c := &b.Trail[j]
+			j++
+			var conf, editedAt, editedBy any
+			if c.HasConfidence {
+				conf = c.Confidence
+			}
+			if c.Edited {
+				editedAt = stamp(c.EditedAt)
+			}
+			if c.EditedBy != "" {
+				editedBy = c.EditedBy
+			}
+			findings, err := json.Marshal(c.Findings)
+			if err != nil {
+				return nil, err
+			}
+			row[0], row[1], row[2], row[3], row[4], row[5], row[6] = res.BatchID, int32(c.Row), c.Key, c.OCR, c.Final, string(findings), conf // #nosec G115 -- a row number
+			row[7], row[8], row[9], row[10], row[11], row[12], row[13] = c.Edited, editedBy, editedAt, c.Confirmed, c.ConfirmedBy, c.ConfirmReason, c.Overridden
+			return row, nil
+		})); err != nil {
 		return res, t.wrap("修正履歴を登録できません", err)
 	}
 	if _, err := t.tx.Exec(ctx, `UPDATE batches SET stored = $1, skipped = $2, replaced = $3 WHERE id = $4`,
@@ -300,6 +320,13 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 		return res, t.wrap("バッチを登録できません", err)
 	}
 	return res, nil
+}
+
+// recordRow is one records row to insert; the values are encoded here.
+func (t *tx) recordRow(sb *strings.Builder, b *submission.Batch, batchID int64, rec submission.Record) []any {
+	vals := encodeValues(sb, b.Keys, rec.Values)
+	ocr := encodeDiff(sb, b.Keys, rec.OCR, rec.Values)
+	return []any{batchID, int32(rec.Row), int32(rec.Line), b.Form, rec.Atena, rec.ExamDate, int32(b.Centre), vals, ocr} // #nosec G115 -- rows, lines and centre codes are small
 }
 
 func (t *tx) decide(ctx context.Context, batchID int64, rec submission.Record, existing int64, decision, reason string) error {
