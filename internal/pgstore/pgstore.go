@@ -139,6 +139,10 @@ func (s *Store) wrap(msg string, err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
+	if Unreachable(err) {
+		// whatever was being done, the one thing to say is that the server is not there
+		msg = "サーバーに接続できません。ネットワークとサーバーが動いているかを確認してください"
+	}
 	return &Error{Where: s.loc, Msg: msg, Err: err}
 }
 
