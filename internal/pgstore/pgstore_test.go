@@ -1,6 +1,7 @@
 package pgstore_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -175,6 +176,13 @@ func TestSetupLeastPrivilege(t *testing.T) {
 	}
 	if probs, err := st.Check(ctx, true); err != nil || len(probs) > 0 {
 		t.Errorf("Check as the application role = %v, %v", probs, err)
+	}
+	var backup bytes.Buffer
+	if m, err := st.Backup(ctx, &backup, []byte("最小権限のバックアップ")); err != nil || m.Counts["records"] != 10 {
+		t.Errorf("Backup as the application role: %+v, %v", m, err)
+	}
+	if _, err := pgstore.Verify(ctx, ownerDSN, &backup, []byte("最小権限のバックアップ")); err != nil {
+		t.Errorf("Verify as the owner: %v", err)
 	}
 	for _, q := range []string{
 		"UPDATE audit SET detail = 'x'",
