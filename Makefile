@@ -6,7 +6,7 @@ BIN     := bin
 SAMPLES := testdata/samples/m4-exam.csv testdata/samples/m4-survey.csv
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: setup build run test check smoke windows package samples bench bench-cli fuzz eval eval-alt clean
+.PHONY: setup build run test test-pg check smoke windows package samples bench bench-cli fuzz eval eval-alt clean
 .PHONY: package-windows windows-smoke idle-cpu
 
 setup:
@@ -33,8 +33,19 @@ run: setup build
 
 ## test: every test, with the race detector, plus a real window under Xvfb
 test: setup build check
-	$(GO) test -race -tags $(TAGS) ./...
+	@env=$$(.ci/pg start) || exit 1; eval "$$env"; \
+	  $(GO) test -race -tags $(TAGS) ./...; status=$$?; \
+	  .ci/pg stop "$$KENSHIN_TEST_PGDIR"; exit $$status
 	.ci/smoke $(BIN)/kenshin $(SAMPLES)
+
+## test-pg: the store contract suite and the PostgreSQL tests against a
+## throwaway cluster (.ci/pg: initdb in a temp dir, a free local port, no
+## system service), stopped again whatever the result
+PG_PKGS := ./internal/pgstore/... ./internal/storetest/... ./internal/storeaddr/... ./internal/backupfile/...
+test-pg:
+	@env=$$(.ci/pg start) || exit 1; eval "$$env"; \
+	  $(GO) test -race -count=1 $(PG_PKGS); status=$$?; \
+	  .ci/pg stop "$$KENSHIN_TEST_PGDIR"; exit $$status
 
 ## check: formatting, vet, staticcheck, and the rule that the domain core imports no adapter
 GOBIN := $(shell $(GO) env GOPATH)/bin

@@ -33,7 +33,7 @@ func chain(evs []ev) []audit.Event {
 		if i > 0 {
 			last = &out[i-1]
 		}
-		audit.Seal(last, &a)
+		audit.Seal(testKey, last, &a)
 		out = append(out, a)
 	}
 	return out
@@ -208,7 +208,7 @@ func TestWrite(t *testing.T) {
 		chain    string
 	}{{"intact", "", es, "異常なし"}, {"tampered, encrypted", "kansa", tampered, "異常あり: 操作記録 5 番"}} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := Chain{Checked: true, Entries: len(tc.events), Head: "18:" + tc.events[17].Hash, Problem: audit.Verify(tc.events)}
+			c := Chain{Checked: true, Entries: len(tc.events), Head: "18:" + tc.events[17].Hash, Problem: audit.Verify(testKey, tc.events)}
 			r := Build(tc.events, from, to, Options{Location: jst, Chain: c})
 			path := filepath.Join(t.TempDir(), "audit.xlsx")
 			if err := Write(path, r, WriteOptions{Now: at(30, 17, 0), By: "chief", Password: tc.pw}); err != nil {
@@ -270,3 +270,6 @@ func BenchmarkBuild100k(b *testing.B) {
 	}
 	tr.Report()
 }
+
+// testKey seals the synthetic chain as a store's audit key would.
+var testKey = []byte("auditreport-test-key-0123456789ab")

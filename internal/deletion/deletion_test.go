@@ -144,7 +144,7 @@ var at = time.Date(2026, 6, 1, 17, 0, 0, 0, time.UTC)
 func record(t *testing.T) *Record {
 	var e audit.Event
 	e.At, e.User, e.Kind = at, "chief", "purge"
-	audit.Seal(nil, &e)
+	audit.Seal([]byte("deletion-test-key"), nil, &e)
 	return &Record{
 		Reason: ReasonPurge, Criterion: "2026-03-31 より前に出力し取込済みのもの", At: at, By: "chief", Terminal: "T1",
 		ChainHead: ChainHead(e),

@@ -31,7 +31,7 @@ func TestWriteSampleToLookAt(t *testing.T) {
 	b := submission.Describe(s, 1, now)
 	b.ID = 7
 	b.Submitter = "super1"
-	b.Override = &submission.Override{User: "super1", Role: "supervisor", Reason: "保護者に電話で確認済み"}
+	b.Override = &submission.Override{User: "super1", Reason: "保護者に電話で確認済み"}
 	if err := Write(*look, b, f, Options{Now: now}); err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func TestSummaryPeopleAndCounts(t *testing.T) {
 	}
 	b := submission.Describe(s, 1, now)
 	b.Reviewer = "super1" // what a supervisor's submission used to record
-	b.Override = &submission.Override{User: "super1", Role: "supervisor", Reason: "用紙を確認済み"}
+	b.Override = &submission.Override{User: "super1", Reason: "用紙を確認済み"}
 	path := filepath.Join(t.TempDir(), "r.xlsx")
 	if err := Write(path, b, f, Options{Now: now}); err != nil {
 		t.Fatal(err)

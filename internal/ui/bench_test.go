@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"kenshin/internal/app"
+	"kenshin/internal/workcopy"
 	"os"
 	"path/filepath"
 	"testing"
@@ -32,13 +34,13 @@ func bigFile(b *testing.B) string {
 
 // benchWorkspace is a real workspace in a temporary folder, as on a clerk's
 // terminal: every cursor move saves the position there.
-func benchWorkspace(b *testing.B) Workspace {
+func benchWorkspace(b *testing.B) app.Workspace {
 	ws, err := workspace.Open(context.Background(), filepath.Join(b.TempDir(), "ws", "work.db"), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = ws.Close() })
-	return ws
+	return workcopy.Adapter{Store: ws}
 }
 
 // BenchmarkOpen100k: read, check and show a 100,000-row file (the issue's
