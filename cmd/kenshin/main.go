@@ -112,8 +112,9 @@ func notThere(path string) bool {
 
 func newApp(st *store.Store, forms *form.Set) *kapp.App {
 	a := kapp.New(st, forms)
-	a.Reports = func(path string, b *submission.Batch, f *form.Form, password string, now time.Time) error {
-		return report.Write(path, b, f, report.Options{Password: password, Now: now})
+	a.Reports = func(path string, b *submission.Batch, f *form.Form, opt kapp.ReportOptions) error {
+		// TODO(report): print opt.Head in the workbook once report.Options has a field for it
+		return report.Write(path, b, f, report.Options{Password: opt.Password, Now: opt.Now})
 	}
 	return a
 }

@@ -18,9 +18,18 @@ import (
 	"kenshin/internal/submission"
 )
 
+// ReportOptions are what a report shows besides the batch.
+type ReportOptions struct {
+	Password string
+	Now      time.Time
+	// Head is the audit chain's head including the report's own entry, to
+	// be printed in the workbook so a later log can be compared with it.
+	Head audit.Head
+}
+
 // ReportWriter writes the Excel correction report of b to path
 // (internal/report, wrapped by the caller so this package needs no excelize).
-type ReportWriter func(path string, b *submission.Batch, f *form.Form, password string, now time.Time) error
+type ReportWriter func(path string, b *submission.Batch, f *form.Form, opt ReportOptions) error
 
 // App is the application layer over one central store.
 type App struct {

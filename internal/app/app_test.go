@@ -341,20 +341,21 @@ func TestReport(t *testing.T) {
 	a, st := newApp(t)
 	u := fixture.SetUp(t, a)
 	var wrote string
-	a.Reports = func(path string, b *submission.Batch, f *form.Form, pw string, _ time.Time) error {
-		wrote = path
+	var head audit.Head
+	a.Reports = func(path string, b *submission.Batch, f *form.Form, opt app.ReportOptions) error {
+		wrote, head = path, opt.Head
 		return nil
 	}
 	s := fixture.Session(t, fixture.File{Form: "m4-exam", Rows: 4, Seed: 9, ErrorRate: 0.1})
 	res, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, "r.xlsx", "")
-	if err != nil || wrote != "r.xlsx" || res.Rows != 4 {
-		t.Fatalf("%+v %v %q", res, err, wrote)
+	if err != nil || wrote != "r.xlsx" || res.Rows != 4 || head != res.Head || head.Count == 0 {
+		t.Fatalf("%+v %v %q, head given to the writer %v", res, err, wrote, head)
 	}
 	if n := len(events(t, st, audit.ReportWritten)); n != 1 {
 		t.Fatalf("%d report entries", n)
 	}
 	// the writer fails: no entry remains
-	a.Reports = func(string, *submission.Batch, *form.Form, string, time.Time) error { return errors.New("disk full") }
+	a.Reports = func(string, *submission.Batch, *form.Form, app.ReportOptions) error { return errors.New("disk full") }
 	if _, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, "r.xlsx", ""); err == nil {
 		t.Fatal("no error")
 	}

@@ -66,7 +66,7 @@ func (a *App) Report(ctx context.Context, s *Session, src ReportSource, path, pa
 		if err != nil {
 			return err
 		}
-		return a.Reports(path, b, f, password, a.now())
+		return a.Reports(path, b, f, ReportOptions{Password: password, Now: a.now(), Head: out.Head})
 	})
 	out.Rows, out.Trail = len(b.Records), len(b.Trail)
 	return out, err

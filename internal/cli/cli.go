@@ -1,6 +1,7 @@
 // Package cli is kenshinctl, the headless tool: generate dummy data, check
-// OCR CSV files, and evaluate detection. It is pure Go (no cgo), so it runs
-// anywhere the domain core runs.
+// OCR CSV files, evaluate detection, and the store commands (init, submit,
+// export, report, users, audit), which only translate flags into calls of
+// internal/app and its results into Japanese. It is pure Go (no cgo).
 package cli
 
 import (

@@ -17,7 +17,6 @@ import (
 	"kenshin/internal/store"
 	"kenshin/internal/submission"
 	"kenshin/internal/workspace"
-	"time"
 )
 
 // readLine reads one line (a password) from standard input.
@@ -73,8 +72,9 @@ func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), erro
 }
 
 // reportWriter is internal/report behind the application layer's port.
-func reportWriter(path string, b *submission.Batch, f *form.Form, password string, now time.Time) error {
-	return report.Write(path, b, f, report.Options{Password: password, Now: now})
+func reportWriter(path string, b *submission.Batch, f *form.Form, opt app.ReportOptions) error {
+	// TODO(report): print opt.Head in the workbook once report.Options has a field for it
+	return report.Write(path, b, f, report.Options{Password: opt.Password, Now: opt.Now})
 }
 
 // login authenticates --as with the first line of standard input.

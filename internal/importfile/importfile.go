@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 
 	"golang.org/x/text/encoding/japanese"
@@ -77,7 +78,7 @@ func New(f *form.Form, encoding string) (*Renderer, error) {
 }
 
 // Add renders one record (field key → final value).
-func (r *Renderer) Add(atena string, values map[string]string) {
+func (r *Renderer) Add(atena string, values iter.Seq2[string, string]) {
 	rec := r.rec
 	for i := range rec {
 		rec[i] = ""

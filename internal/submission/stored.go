@@ -3,6 +3,7 @@ package submission
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"time"
 )
 
@@ -55,7 +56,9 @@ func (f Filter) String() string {
 type Stored struct {
 	BatchID int64
 	Atena   string
-	Values  map[string]string // field key → final value
+	// Values yields field key → final value; valid only during the call
+	// that received it (a backend may decode it lazily from its row).
+	Values iter.Seq2[string, string]
 }
 
 // Export is the record of one import file written.

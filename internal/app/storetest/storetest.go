@@ -214,8 +214,15 @@ func batches(t *testing.T, st app.Store) {
 		if err := tx.ExportRecords(ctx, "y3-exam", submission.Filter{Centre: 3}, func(r submission.Stored) error {
 			n++
 			ids[r.BatchID] = true
-			if r.Atena == "" || len(r.Values) == 0 {
-				t.Fatalf("record %+v", r)
+			fields := 0
+			for k, v := range r.Values {
+				if k == "" {
+					t.Fatalf("empty key (value %q)", v)
+				}
+				fields++
+			}
+			if r.Atena == "" || fields == 0 {
+				t.Fatalf("record %+v with %d fields", r, fields)
 			}
 			return nil
 		}); err != nil {
