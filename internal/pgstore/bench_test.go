@@ -81,8 +81,12 @@ func BenchmarkExport100000(b *testing.B) {
 		n := 0
 		if err := st.View(ctx, func(tx app.Tx) error {
 			return tx.ExportRecords(ctx, "m4-exam", submission.Filter{}, func(r submission.Stored) error {
-				if len(r.Values) != len(storetest.Keys) {
-					return fmt.Errorf("record %s has %d values", r.Atena, len(r.Values))
+				nv := 0
+				for range r.Values {
+					nv++
+				}
+				if nv != len(storetest.Keys) {
+					return fmt.Errorf("record %s has %d values", r.Atena, nv)
 				}
 				n++
 				return nil

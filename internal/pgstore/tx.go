@@ -457,18 +457,29 @@ func (t *tx) ExportRecords(ctx context.Context, formID string, flt submission.Fi
 		return t.wrap("記録を読めません", err)
 	}
 	defer rows.Close()
-	r := submission.Stored{Values: map[string]string{}}
+	var r submission.Stored
 	var raw string
+	var bad error
+	// decoded as they are read, as the SQLite store does: no map per record
+	r.Values = func(yield func(k, v string) bool) {
+		stop := false
+		if err := decodeValues(raw, func(k, v string) {
+			if !stop && !yield(k, v) {
+				stop = true
+			}
+		}); err != nil && bad == nil {
+			bad = fmt.Errorf("記録（宛名番号 %s）の値が壊れています: %w", r.Atena, err)
+		}
+	}
 	for rows.Next() {
 		if err := rows.Scan(&r.BatchID, &r.Atena, &raw); err != nil {
 			return t.wrap("記録を読めません", err)
 		}
-		clear(r.Values)
-		if err := decodeValues(raw, func(k, v string) { r.Values[k] = v }); err != nil {
-			return fmt.Errorf("記録（宛名番号 %s）の値が壊れています: %w", r.Atena, err)
-		}
 		if err := fn(r); err != nil {
 			return err
+		}
+		if bad != nil {
+			return bad
 		}
 	}
 	return t.wrap("記録を読めません", rows.Err())

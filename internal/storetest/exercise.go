@@ -283,7 +283,7 @@ func testConflicts(t *testing.T, st app.Store) {
 		var weight string
 		if err := tx.ExportRecords(ctx, "m4-exam", submission.Filter{From: "2026-04-10", To: "2026-04-10"}, func(r submission.Stored) error {
 			if r.Atena == "00000102" {
-				weight = r.Values["weight"]
+				weight = storedValues(r)["weight"]
 				if r.BatchID != res.BatchID {
 					t.Errorf("00000102 comes from batch %d; want the replacing batch %d", r.BatchID, res.BatchID)
 				}
@@ -343,8 +343,8 @@ func testExport(t *testing.T, st app.Store) {
 		must(t, st.View(ctx, func(tx app.Tx) error {
 			return tx.ExportRecords(ctx, "m4-exam", c.flt, func(r submission.Stored) error {
 				got = append(got, r.Atena)
-				if r.Values["atena"] != r.Atena || r.Values["note"] != `メモ "引用" \ と改行`+"\n" {
-					t.Errorf("%s: values of %s = %v", c.name, r.Atena, r.Values)
+				if vals := storedValues(r); vals["atena"] != r.Atena || vals["note"] != `メモ "引用" \ と改行`+"\n" {
+					t.Errorf("%s: values of %s = %v", c.name, r.Atena, vals)
 				}
 				return nil
 			})
@@ -593,4 +593,14 @@ func testConcurrentSubmits(t *testing.T, st app.Store) {
 	if counts["batches"] != 5 || counts["records"] != 500 || counts["audit"] != 5 {
 		t.Errorf("counts = %v; want 5 batches, 500 records, 5 audit entries", counts)
 	}
+}
+
+// storedValues collects a stored record's values, valid only during the
+// export callback, into a map.
+func storedValues(r submission.Stored) map[string]string {
+	m := map[string]string{}
+	for k, v := range r.Values {
+		m[k] = v
+	}
+	return m
 }
