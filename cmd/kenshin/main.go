@@ -19,7 +19,6 @@ import (
 	"kenshin/internal/report"
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
-	"kenshin/internal/submission"
 	"kenshin/internal/ui"
 	"kenshin/internal/workcopy"
 	"kenshin/internal/workspace"
@@ -112,10 +111,7 @@ func notThere(path string) bool {
 
 func newApp(st *store.Store, forms *form.Set) *kapp.App {
 	a := kapp.New(st, forms)
-	a.Reports = func(path string, b *submission.Batch, f *form.Form, opt kapp.ReportOptions) error {
-		// TODO(report): print opt.Head in the workbook once report.Options has a field for it
-		return report.Write(path, b, f, report.Options{Password: opt.Password, Now: opt.Now})
-	}
+	a.Reports = report.ForApp
 	return a
 }
 

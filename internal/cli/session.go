@@ -11,7 +11,6 @@ import (
 
 	"kenshin/internal/app"
 	"kenshin/internal/auth"
-	"kenshin/internal/form"
 	"kenshin/internal/report"
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
@@ -67,15 +66,10 @@ func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), erro
 	}
 	a := app.New(st, m.Forms)
 	a.Now = m.Now
-	a.Reports = reportWriter
+	a.Reports = report.ForApp
 	return a, func() { _ = st.Close() }, nil // read back by the next open
 }
 
-// reportWriter is internal/report behind the application layer's port.
-func reportWriter(path string, b *submission.Batch, f *form.Form, opt app.ReportOptions) error {
-	// TODO(report): print opt.Head in the workbook once report.Options has a field for it
-	return report.Write(path, b, f, report.Options{Password: opt.Password, Now: opt.Now})
-}
 
 // login authenticates --as with the first line of standard input.
 func (m *Main) login(ctx context.Context, a *app.App, as string) (*app.Session, error) {

@@ -6,7 +6,11 @@
 package report
 
 import (
+	"io"
+
 	"fmt"
+	"kenshin/internal/app"
+	"kenshin/internal/safefile"
 	"slices"
 	"sort"
 	"strings"
@@ -23,6 +27,10 @@ import (
 type Options struct {
 	Password string    // non-empty: the file is encrypted and opens only with it
 	Now      time.Time // print date
+	// AuditHead is the audit log's head (entries:last hash) when the report
+	// was written: printed on the summary sheet so that a later deletion of
+	// the log's tail shows against this printout.
+	AuditHead string
 }
 
 // Sheet names.
@@ -31,8 +39,6 @@ const (
 	SheetChanges = "修正一覧"
 	SheetOpen    = "未解決"
 )
-
-var centreNames = map[int]string{1: "牛込保健センター", 2: "四谷保健センター", 3: "東新宿保健センター", 4: "落合保健センター"}
 
 // Write writes the report of batch b (of form f) to path.
 func Write(path string, b *submission.Batch, f *form.Form, opt Options) error {
@@ -115,7 +121,10 @@ func Write(path string, b *submission.Batch, f *form.Form, opt Options) error {
 		return fmt.Errorf("report: %s: %w", SheetOpen, err)
 	}
 	x.SetActiveSheet(0)
-	if err := x.SaveAs(path, excelize.Options{Password: opt.Password}); err != nil {
+	// whole or absent, owner-only: the report holds names and 宛名番号
+	if err := safefile.Write(path, func(w io.Writer) error {
+		return x.Write(w, excelize.Options{Password: opt.Password})
+	}); err != nil {
 		return fmt.Errorf("レポートを保存できません: %w", err)
 	}
 	return nil
@@ -214,4 +223,10 @@ func tally(cells []submission.Cell, key func(c submission.Cell, finding string) 
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].n > out[j].n || out[i].n == out[j].n && out[i].name < out[j].name })
 	return out
+}
+
+// ForApp is Write behind the application layer's report port
+// (app.ReportWriter), so the GUI and the CLI hand it the same options.
+func ForApp(path string, b *submission.Batch, f *form.Form, opt app.ReportOptions) error {
+	return Write(path, b, f, Options{Password: opt.Password, Now: opt.Now, AuditHead: opt.Head.String()})
 }

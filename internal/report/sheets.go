@@ -169,12 +169,13 @@ func summary(x *excelize.File, st *styles, b *submission.Batch, f *form.Form, op
 	}
 	info := [][2]any{
 		{"バッチ", batchLabel(b)}, {"帳票", f.ID + " " + f.Title}, {"元のファイル", text(b.File)}, {"ファイルのハッシュ (SHA-256)", b.FileHash},
-		{"保健センター", fmt.Sprintf("%d %s", b.Centre, centreNames[b.Centre])}, {"確認者", text(reviewers(b))}, {"承認者", orDash(text(approver(b)))},
+		{"保健センター", fmt.Sprintf("%d %s", b.Centre, submission.CentreName(f, b.Centre))}, {"確認者", text(reviewers(b))}, {"承認者", orDash(text(approver(b)))},
 		{"送信者", orDash(text(b.Submitter))}, {"送信日時", submitted}, {"印刷日", opt.Now.Local()},
 		{"行数", len(b.Records)}, {"全セル数", len(b.Records) * len(f.Fields)}, {"確認したセル数", len(changes)}, {"指摘", findings},
 		{"修正したセル", countIf(changes, func(c submission.Cell) bool { return c.Edited })},
 		{"読み取りどおりと確認したセル", countIf(changes, func(c submission.Cell) bool { return c.Confirmed })},
 		{"未解決・上書きの指摘があるセル", len(open)}, {"上書きで送信したセル", overrides}, {"上書きの理由", ov},
+		{"操作記録の末尾（件数:ハッシュ）", orDash(opt.AuditHead)},
 	}
 	for i, kv := range info {
 		r := i + 3
