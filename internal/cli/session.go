@@ -70,7 +70,6 @@ func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), erro
 	return a, func() { _ = st.Close() }, nil // read back by the next open
 }
 
-
 // login authenticates --as with the first line of standard input.
 func (m *Main) login(ctx context.Context, a *app.App, as string) (*app.Session, error) {
 	if as == "" {
