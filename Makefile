@@ -47,12 +47,13 @@ test-pg:
 	  $(GO) test -race -count=1 $(PG_PKGS); status=$$?; \
 	  .ci/pg stop "$$KENSHIN_TEST_PGDIR"; exit $$status
 
-## check: formatting, vet, staticcheck, and the rule that the domain core imports no adapter
+## check: formatting, vet, staticcheck, gosec, and the rule that the domain core imports no adapter
 GOBIN := $(shell $(GO) env GOPATH)/bin
 check:
 	@out=$$(gofmt -l cmd internal assets); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
 	$(GOBIN)/staticcheck -tags $(TAGS) ./...
+	$(GOBIN)/gosec -quiet -tags $(TAGS) ./...
 	@.ci/corecheck
 
 smoke: build

@@ -49,7 +49,7 @@ func ReadClock(s string) Clock {
 func digitsOf(s string, look *bool) (int, bool) {
 	n := 0
 	for _, r := range s {
-		d := byte(r)
+		d := byte(r) // #nosec G115 -- only used when r is '0'..'9'; other runes are looked up below
 		if r < '0' || r > '9' {
 			var ok bool
 			if d, ok = lookalike[r]; !ok {
