@@ -13,6 +13,7 @@ import (
 	"kenshin/internal/check"
 	"kenshin/internal/doublecheck"
 	"kenshin/internal/form"
+	"kenshin/internal/review"
 	"kenshin/internal/submission"
 )
 
@@ -100,6 +101,23 @@ func view(ds *doublecheck.Session) *CheckView {
 	return v
 }
 
+// CheckTarget is the batch a review would submit, for a second person to
+// check before the submitter prepares it (errors may still be open: a
+// supervisor's override comes at submit). The check is stored under its
+// key, the same key PrepareSubmit gives while nothing changes.
+func (a *App) CheckTarget(ctx context.Context, s *Session, rv *review.Session) (*Submission, error) {
+	if err := a.allow(ctx, s, auth.DoubleCheck); err != nil {
+		return nil, err
+	}
+	b := submission.Describe(rv, submission.MajorityVenue(rv), a.now())
+	if b.Reviewer == s.name() {
+		// the checker opened a working copy no one else has changed: who
+		// reviewed it is not known here; Submit refuses the checker instead
+		b.Reviewer = ""
+	}
+	return &Submission{Batch: b}, nil
+}
+
 // StartDoubleCheck starts (or resumes) the second-person check of a
 // prepared submission by the user logged in as s, who must not be the
 // reviewer. The check is stored under the batch key, so any later edit
@@ -125,6 +143,11 @@ func (a *App) StartDoubleCheck(ctx context.Context, s *Session, sub *Submission,
 			}
 			out = view(ds)
 			return nil
+		}
+		for _, c := range b.Trail {
+			if c.EditedBy == s.name() || c.ConfirmedBy == s.name() {
+				return fmt.Errorf("ダブルチェックは修正・確認をした人以外が行ってください（%s は %d 行目 %s を修正・確認しています）: %w", s.name(), c.Row, c.Key, auth.ErrDenied)
+			}
 		}
 		p = &pendingCheck{Reviewer: b.Reviewer, Checker: s.name(), Mode: mode,
 			Items: doublecheck.FromBatch(b, CheckKeys(a.Forms.Form(b.Form)))}
@@ -260,7 +283,7 @@ func (a *App) DoubleCheckState(ctx context.Context, sub *Submission) (*doubleche
 //
 // b itself is not changed (a retried transaction starts again from it):
 // the batch to insert is returned.
-func (a *App) settleCheck(ctx context.Context, tx Tx, b *submission.Batch) (*submission.Batch, error) {
+func (a *App) settleCheck(ctx context.Context, tx Tx, b *submission.Batch, submitter string) (*submission.Batch, error) {
 	p, ds, err := a.loadCheck(ctx, tx, b)
 	if err != nil {
 		return nil, err
@@ -270,6 +293,9 @@ func (a *App) settleCheck(ctx context.Context, tx Tx, b *submission.Batch) (*sub
 			return nil, ErrCheckPending
 		}
 		return b, nil
+	}
+	if !a.DoubleCheckOff && p.Checker == submitter {
+		return nil, fmt.Errorf("ダブルチェックをした人（%s）は、そのバッチを送信できません: %w", submitter, auth.ErrDenied)
 	}
 	if !ds.Complete() {
 		if a.DoubleCheckOff {

@@ -89,7 +89,7 @@ func (a *App) Submit(ctx context.Context, s *Session, sub *Submission, decisions
 		return out, err
 	}
 	err := a.Store.Update(ctx, func(tx Tx) error {
-		cur, err := a.settleCheck(ctx, tx, b)
+		cur, err := a.settleCheck(ctx, tx, b, s.name())
 		if err != nil {
 			return err
 		}

@@ -334,6 +334,9 @@ func TestDoubleCheckBlocksSubmit(t *testing.T) {
 	if _, err := a.DecideMismatch(ctx, u.Boss, sub, first.Row, first.Key, "99999999", "用紙を確認した"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.Submit(ctx, c2, sub, nil, nil); !errors.Is(err, auth.ErrDenied) {
+		t.Errorf("the checker submitting: %v; want refused", err)
+	}
 	res, err := a.Submit(ctx, u.Clerk, sub, nil, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -69,6 +69,7 @@ func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), erro
 	a := app.New(st, m.Forms)
 	a.Now = m.Now
 	a.Reports = reportWriter
+	a.DoubleCheckOff = m.DoubleCheckOff
 	return a, func() { _ = st.Close() }, nil // read back by the next open
 }
 
@@ -121,7 +122,7 @@ func exitFor(err error) int {
 		return ExitUsage
 	case errors.Is(err, auth.ErrDenied), errors.Is(err, auth.ErrBadLogin), errors.Is(err, auth.ErrDisabled), errors.As(err, &le),
 		errors.Is(err, app.ErrNoUsers), errors.Is(err, submission.ErrErrorsRemain), errors.Is(err, submission.ErrNotAllowed),
-		errors.Is(err, submission.ErrDuplicate), errors.Is(err, submission.ErrUnresolved):
+		errors.Is(err, submission.ErrDuplicate), errors.Is(err, submission.ErrUnresolved), errors.Is(err, app.ErrCheckPending):
 		return ExitFindings
 	case errors.As(err, &se) && se.Retryable():
 		return ExitFindings
