@@ -102,6 +102,12 @@ func (a *App) Submit(ctx context.Context, s *Session, sub *Submission, decisions
 		if b.Override != nil {
 			reason = " override=yes"
 		}
+		if cur.DoubleCheck != nil {
+			reason += fmt.Sprintf(" checked_by=%s(%s)", cur.DoubleCheck.Checker, cur.DoubleCheck.Mode)
+		}
+		if cur.Sample != nil {
+			reason += fmt.Sprintf(" sample=%d/%d", cur.Sample.Errors, cur.Sample.N)
+		}
 		out.Head, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.Submitted, fmt.Sprintf("batch %d file %s", res.BatchID, short(b.FileHash)),
 			fmt.Sprintf("form=%s rows=%d stored=%d skipped=%d replaced=%d%s", b.Form, len(b.Records), res.Stored, res.Skipped, res.Replaced, reason)})
 		return err

@@ -429,3 +429,32 @@ func TestAuditSample(t *testing.T) {
 		t.Errorf("entries %+v", ev)
 	}
 }
+
+func TestConfirmGroup(t *testing.T) {
+	a, _ := newApp(t)
+	u := fixture.SetUp(t, a)
+	s := fixture.Session(t, fixture.File{Form: "m4-exam", Rows: 20, Seed: 71})
+	v := a.GroupView(s, "sex", nil)
+	if v == nil || len(v.Groups) == 0 {
+		t.Fatalf("view %+v", v)
+	}
+	if a.GroupView(s, "no-such-field", nil) != nil {
+		t.Error("a view of a field the form lacks")
+	}
+	if _, err := a.ConfirmGroup(ctx, u.Admin, s, v, 0, "用紙と一致"); !errors.Is(err, auth.ErrDenied) {
+		t.Errorf("an admin confirming: %v", err)
+	}
+	n, err := a.ConfirmGroup(ctx, u.Clerk, s, v, 0, "用紙と一致")
+	if err != nil || n != v.Groups[0].Count {
+		t.Fatalf("confirmed %d, %v; want the group's %d", n, err, v.Groups[0].Count)
+	}
+	idx := s.Batch.Form.Field("sex").Index
+	for _, r := range v.Groups[0].Rows {
+		if c, ok := s.Confirmed(r-1, idx); !ok || c.Reason != "用紙と一致" {
+			t.Errorf("row %d not confirmed", r)
+		}
+	}
+	if n, err := a.ConfirmGroup(ctx, u.Clerk, s, v, 0, "用紙と一致"); err != nil || n != 0 {
+		t.Errorf("again: %d, %v; want nothing new", n, err)
+	}
+}
