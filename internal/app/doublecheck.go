@@ -198,7 +198,7 @@ func (a *App) checkStep(ctx context.Context, s *Session, sub *Submission, kind, 
 			return fmt.Errorf("このバッチは「%s」がダブルチェック中です: %w", p.Checker, auth.ErrDenied)
 		}
 		if err := step(ds); err != nil {
-			return err
+			return checkErr(err)
 		}
 		if err := a.saveCheck(ctx, tx, b, p, ds); err != nil {
 			return err
@@ -330,4 +330,18 @@ func (a *App) settleCheck(ctx context.Context, tx Tx, b *submission.Batch, submi
 func stateName(st doublecheck.State) string {
 	return map[doublecheck.State]string{doublecheck.Pending: "pending", doublecheck.Confirmed: "confirmed", doublecheck.Matched: "matched",
 		doublecheck.Mismatch: "mismatch", doublecheck.Decided: "decided"}[st]
+}
+
+// checkErr says a refused step in Japanese; the cause stays wrapped.
+func checkErr(err error) error {
+	msg := "ダブルチェックを記録できません"
+	switch {
+	case errors.Is(err, doublecheck.ErrNotFound):
+		msg = "その行・項目はダブルチェックの対象ではありません"
+	case errors.Is(err, doublecheck.ErrWrongMode):
+		msg = "このダブルチェックの方式（見て確認／見ずに再入力）ではできない操作です"
+	case errors.Is(err, doublecheck.ErrNoMismatch):
+		msg = "その項目は判断待ちの不一致ではありません"
+	}
+	return fmt.Errorf("%s: %w", msg, err)
 }

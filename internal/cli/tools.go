@@ -190,8 +190,8 @@ func auditReport(m *Main, ctx context.Context, a *app.App, s *app.Session, from,
 }
 
 type doubleCheckOpts struct {
-	store, workspace, as, form *string
-	blind                      *bool
+	store, workspace, as, form, decide, reason *string
+	blind, list                                *bool
 }
 
 var cmdDoubleCheck = &command{
@@ -199,7 +199,10 @@ var cmdDoubleCheck = &command{
 	summary: "送信前のダブルチェック（確認した人以外）。標準入力: 1 行目にパスワード、続いて項目ごとに 1 行（確認: y で一致、--blind: 用紙の値）。途中でやめても続きから再開できます（0: 完了 / 1: 未了・不一致あり）",
 	flags: func(fs *flag.FlagSet) any {
 		return &doubleCheckOpts{store: storeFlag(fs), workspace: workspaceFlag(fs), as: asFlag(fs), form: fs.String("form", "", "帳票 ID"),
-			blind: fs.Bool("blind", false, "値を見ずに用紙から入力する（見て確認する代わりに）")}
+			blind:  fs.Bool("blind", false, "値を見ずに用紙から入力する（見て確認する代わりに）"),
+			list:   fs.Bool("mismatches", false, "不一致の項目を両方の値とともに一覧する（確認者のみ）"),
+			decide: fs.String("decide", "", "不一致を決める: 行:項目キー=送信する値（確認者のみ、--reason と一緒に）"),
+			reason: fs.String("reason", "", "--decide の理由")}
 	},
 	exec: func(m *Main, ctx context.Context, o any, files []string) (int, error) {
 		opt := o.(*doubleCheckOpts)
@@ -223,6 +226,9 @@ var cmdDoubleCheck = &command{
 		sub, err := a.CheckTarget(ctx, s, rv.Session)
 		if err != nil {
 			return exitFor(err), err
+		}
+		if *opt.list || *opt.decide != "" {
+			return decideMismatches(m, ctx, a, s, sub, *opt.decide, *opt.reason)
 		}
 		mode := doublecheck.Confirm
 		if *opt.blind {
@@ -274,4 +280,32 @@ var cmdDoubleCheck = &command{
 		fmt.Fprintln(m.Stdout, "ダブルチェックが終わりました。送信できます")
 		return ExitOK, nil
 	},
+}
+
+// decideMismatches lists the open mismatches of a check, or settles one
+// (a supervisor's, having looked at the paper).
+func decideMismatches(m *Main, ctx context.Context, a *app.App, s *app.Session, sub *app.Submission, decide, reason string) (int, error) {
+	if decide != "" {
+		where, value, ok := strings.Cut(decide, "=")
+		rs, key, ok2 := strings.Cut(where, ":")
+		row, err := strconv.Atoi(rs)
+		if !ok || !ok2 || err != nil || strings.TrimSpace(reason) == "" {
+			return ExitUsage, usagef("--decide 行:項目キー=値 --reason 理由 の形で指定してください")
+		}
+		v, err := a.DecideMismatch(ctx, s, sub, row, key, value, reason)
+		if err != nil {
+			return exitFor(err), err
+		}
+		fmt.Fprintf(m.Stdout, "%d 行目 %s を「%s」に決めました。ダブルチェック: %d / %d 項目済み、不一致 %d 項目\n", row, key, value, v.Settled, v.Total, v.Open)
+		return ExitOK, nil
+	}
+	list, err := a.Mismatches(ctx, s, sub)
+	if err != nil {
+		return exitFor(err), err
+	}
+	for _, it := range list {
+		fmt.Fprintf(m.Stdout, "%d:%s\t宛名番号 %s\t確認: %s\tダブルチェック: %s（%s）\n", it.Row, it.Key, it.Atena, it.First, it.Rekeyed, it.CheckedBy)
+	}
+	fmt.Fprintf(m.Stdout, "不一致 %d 項目\n", len(list))
+	return ExitOK, nil
 }

@@ -103,4 +103,18 @@ func TestDoubleCheckCommand(t *testing.T) {
 	if code != ExitFindings || !strings.Contains(out, "不一致 12 項目") || strings.Contains(out, "用紙と一致しますか") {
 		t.Fatalf("blind check: %d %s %s", code, out, e)
 	}
+	if code, _, e := run("clerk2-pass-123\n", "doublecheck", "--as", "clerk2", "--mismatches", blind); code != ExitFindings || !strings.Contains(e, "権限がありません") {
+		t.Errorf("a clerk listing mismatches: %d %s", code, e)
+	}
+	code, out, _ = run(bossPW, "doublecheck", "--as", "boss", "--mismatches", blind)
+	if code != ExitOK || !strings.Contains(out, "1:atena_no") || !strings.Contains(out, "ダブルチェック: 0（clerk2）") || !strings.Contains(out, "不一致 12 項目") {
+		t.Errorf("mismatches: %d %s", code, out)
+	}
+	if code, _, e := run(bossPW, "doublecheck", "--as", "boss", "--decide", "1:atena_no=12345678", blind); code != ExitUsage || !strings.Contains(e, "--reason") {
+		t.Errorf("decide without a reason: %d %s", code, e)
+	}
+	code, out, e = run(bossPW, "doublecheck", "--as", "boss", "--decide", "1:atena_no=12345678", "--reason", "用紙で確認", blind)
+	if code != ExitOK || !strings.Contains(out, "不一致 11 項目") {
+		t.Errorf("decide: %d %s %s", code, out, e)
+	}
 }
