@@ -140,6 +140,8 @@ func say(err error) error {
 		return fmt.Errorf("エラーが残っているため送信しません。修正するか確認済みにしてください（確認者は --override 理由 で送信できます）")
 	case errors.Is(err, submission.ErrNotAllowed):
 		return fmt.Errorf("エラーが残ったままの送信は、確認者（supervisor）が理由を付けた場合だけできます")
+	case errors.Is(err, app.ErrCheckPending):
+		return fmt.Errorf("%v（kenshinctl doublecheck ファイル --as 別の利用者 [--blind]、不一致は確認者が --decide で決めます）", err)
 	case errors.Is(err, submission.ErrDuplicate):
 		return fmt.Errorf("このバッチは同じ内容ですでに送信されています（%v）。二重に登録はしません", err)
 	}
