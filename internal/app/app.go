@@ -38,6 +38,13 @@ type App struct {
 	Now     func() time.Time
 	Policy  auth.Policy
 	Reports ReportWriter // nil: Report refuses
+	// DoubleCheckOff lifts the second-person check before Submit: a
+	// deployment setting, so the zero App requires it (tests and fixtures
+	// that submit without one set it explicitly).
+	DoubleCheckOff bool
+	// DeletionRecords is the folder where Submit writes the deletion record
+	// of the working copy it deletes; "" writes none.
+	DeletionRecords string
 
 	keyOnce sync.Once
 	key     []byte

@@ -35,6 +35,7 @@ func newApp(t *testing.T) (*app.App, *store.Store) {
 	t.Cleanup(func() { _ = st.Close() })
 	a := app.New(st, fixture.Forms(t))
 	a.Now = fixture.Now
+	a.DoubleCheckOff = true // these tests submit without a second person; tools_test.go turns it on
 	return a, st
 }
 
@@ -157,7 +158,7 @@ func TestCapabilities(t *testing.T) {
 // over is a second App like a over another store.
 func over(a *app.App, st app.Store) *app.App {
 	b := app.New(st, a.Forms)
-	b.Now, b.Reports = a.Now, a.Reports
+	b.Now, b.Reports, b.DoubleCheckOff = a.Now, a.Reports, a.DoubleCheckOff
 	return b
 }
 

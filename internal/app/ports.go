@@ -75,6 +75,21 @@ type Tx interface {
 	// MarkExported records an import file written from these batches.
 	MarkExported(ctx context.Context, e submission.Export) error
 
+	// Review tools (issue 13).
+	// MarkImported sets the 取込済み mark of batch id (ErrNotFound: none).
+	MarkImported(ctx context.Context, id int64, m submission.Imported) error
+	// PurgeBatches deletes the records, trail and decisions of the batches
+	// ids and marks their batch rows purged (the rows stay, the audit log is
+	// untouched). A batch whose records a batch outside ids still refers to
+	// (a replacement or a conflict decision) is kept whole and listed in
+	// kept; deleted has the counts of every other batch.
+	PurgeBatches(ctx context.Context, ids []int64, at time.Time, by string) (deleted map[int64]submission.PurgeCount, kept []int64, err error)
+	// PendingCheck is the saved state of a second-person check of the
+	// batch with this key (opaque to the store); nil when there is none.
+	PendingCheck(ctx context.Context, batchKey string) ([]byte, error)
+	SavePendingCheck(ctx context.Context, batchKey string, data []byte, at time.Time) error
+	DeletePendingCheck(ctx context.Context, batchKey string) error
+
 	// Audit log (append-only).
 	// LastAudit is the newest entry, nil for an empty log.
 	LastAudit(ctx context.Context) (*audit.Event, error)

@@ -69,6 +69,10 @@ type SubmitResult struct {
 	submission.Result
 	Head      audit.Head
 	ForgetErr error // the batch is stored, but the working copy was kept
+	// DeletionRecord is the record of the deleted working copy (see
+	// App.DeletionRecords); DeletionErr why it could not be written.
+	DeletionRecord string
+	DeletionErr    error
 }
 
 // Submit stores a prepared batch and its 「送信」 entry in one transaction;
@@ -85,7 +89,11 @@ func (a *App) Submit(ctx context.Context, s *Session, sub *Submission, decisions
 		return out, err
 	}
 	err := a.Store.Update(ctx, func(tx Tx) error {
-		res, err := tx.InsertBatch(ctx, b, decisions)
+		cur, err := a.settleCheck(ctx, tx, b, s.name())
+		if err != nil {
+			return err
+		}
+		res, err := tx.InsertBatch(ctx, cur, decisions)
 		if err != nil {
 			return err
 		}
@@ -93,6 +101,12 @@ func (a *App) Submit(ctx context.Context, s *Session, sub *Submission, decisions
 		reason := ""
 		if b.Override != nil {
 			reason = " override=yes"
+		}
+		if cur.DoubleCheck != nil {
+			reason += fmt.Sprintf(" checked_by=%s(%s)", cur.DoubleCheck.Checker, cur.DoubleCheck.Mode)
+		}
+		if cur.Sample != nil {
+			reason += fmt.Sprintf(" sample=%d/%d", cur.Sample.Errors, cur.Sample.N)
 		}
 		out.Head, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.Submitted, fmt.Sprintf("batch %d file %s", res.BatchID, short(b.FileHash)),
 			fmt.Sprintf("form=%s rows=%d stored=%d skipped=%d replaced=%d%s", b.Form, len(b.Records), res.Stored, res.Skipped, res.Replaced, reason)})
@@ -103,6 +117,9 @@ func (a *App) Submit(ctx context.Context, s *Session, sub *Submission, decisions
 	}
 	if ws != nil {
 		out.ForgetErr = ws.Forget(ctx, b.FileHash)
+		if out.ForgetErr == nil && a.DeletionRecords != "" {
+			out.DeletionRecord, out.DeletionErr = a.WorkingCopyDeleted(ctx, s, b, out.BatchID, a.DeletionRecords, "")
+		}
 	}
 	return out, nil
 }

@@ -50,6 +50,13 @@ const (
 	ExportImport Action = "export_import"
 	ManageUsers  Action = "manage_users"
 	ReadAudit    Action = "read_audit"
+	// Review tools (issue 13).
+	OCRStats       Action = "ocr_stats"
+	MarkImported   Action = "mark_imported"
+	Purge          Action = "purge"
+	AuditReport    Action = "audit_report"
+	DoubleCheck    Action = "double_check"
+	DecideMismatch Action = "decide_mismatch"
 )
 
 var allowed = map[Action][]string{
@@ -61,6 +68,17 @@ var allowed = map[Action][]string{
 	Override:     {Supervisor},
 	ManageUsers:  {Admin},
 	ReadAudit:    {Admin},
+	// the statistics cover every batch of a period (identifiers only, but
+	// the whole centre's work): the supervisor's, as the import file
+	OCRStats:     {Supervisor},
+	MarkImported: {Supervisor},
+	Purge:        {Supervisor},
+	// the monthly log review: the admin reads the log already; the
+	// supervisor may too, so that an admin's own user changes are
+	// reviewed by someone else (the report holds no health data)
+	AuditReport:    {Admin, Supervisor},
+	DoubleCheck:    {Clerk, Supervisor},
+	DecideMismatch: {Supervisor},
 }
 
 // ActionLabel is the Japanese name of an action, for refusals.
@@ -68,6 +86,8 @@ func ActionLabel(a Action) string {
 	return map[Action]string{
 		OpenFile: "ファイルを開く", EditCell: "修正・確認", ExportReport: "修正レポート出力", Submit: "送信",
 		Override: "エラーを残した送信の承認", ExportImport: "取り込みファイル出力", ManageUsers: "利用者の管理", ReadAudit: "操作記録の閲覧",
+		OCRStats: "読み取り誤りの統計", MarkImported: "取込済みの記録", Purge: "記録の削除", AuditReport: "操作記録の分析レポート",
+		DoubleCheck: "ダブルチェック", DecideMismatch: "ダブルチェックの不一致の判断",
 	}[a]
 }
 

@@ -31,6 +31,9 @@ type Main struct {
 	Stdin          io.Reader
 	Now            func() time.Time
 	Forms          *form.Set // nil: the embedded definitions
+	// DoubleCheckOff lifts the second-person check before submit (the
+	// deployment setting app.App.DoubleCheckOff; tests of other commands).
+	DoubleCheckOff bool
 
 	in *bufio.Reader // standard input, read line by line (passwords)
 }

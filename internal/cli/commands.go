@@ -20,7 +20,7 @@ import (
 )
 
 func commands() []*command {
-	return []*command{cmdInit, cmdCheckStore, cmdSubmit, cmdBatches, cmdExport, cmdReport, cmdUser, cmdAudit}
+	return []*command{cmdInit, cmdCheckStore, cmdSubmit, cmdBatches, cmdExport, cmdReport, cmdUser, cmdAudit, cmdStats, cmdPurge, cmdDoubleCheck}
 }
 
 type initOpts struct{ store *string }
@@ -174,12 +174,18 @@ func centreList(a *app.App) string {
 type batchesOpts struct{ store, as, format *string }
 
 var cmdBatches = &command{
-	name: "batches", summary: "送信済みバッチの一覧",
+	name: "batches", args: "[imported バッチ番号…]", summary: "送信済みバッチの一覧。imported: 取り込みが確認されたバッチに取込済みの印を付けます（確認者のみ）",
 	flags: func(fs *flag.FlagSet) any {
 		return &batchesOpts{store: storeFlag(fs), as: asFlag(fs), format: fs.String("format", "text", "text または json")}
 	},
-	exec: func(m *Main, ctx context.Context, o any, _ []string) (int, error) {
+	exec: func(m *Main, ctx context.Context, o any, pos []string) (int, error) {
 		opt := o.(*batchesOpts)
+		if len(pos) > 0 {
+			if pos[0] != "imported" {
+				return ExitUsage, usagef("batches %s は不明です（imported）", pos[0])
+			}
+			return markImported(m, ctx, *opt.store, *opt.as, pos[1:])
+		}
 		a, s, closeFn, code, err := m.session(ctx, *opt.store, *opt.as)
 		if err != nil {
 			return code, err
@@ -198,14 +204,21 @@ var cmdBatches = &command{
 			return ExitOK, enc.Encode(list)
 		}
 		tw := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "番号\t帳票\tファイル\tセンター\t確認者\t送信者\t送信日時\t登録\tスキップ\t置換\t修正\t確認\t上書き理由\t出力")
+		fmt.Fprintln(tw, "番号\t帳票\tファイル\tセンター\t確認者\t送信者\t送信日時\t登録\tスキップ\t置換\t修正\t確認\t上書き理由\t出力\t取込")
 		for _, b := range list {
 			exported := "未"
 			if b.ExportedAt != "" {
 				exported = "済（" + b.ExportedBy + "）"
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", b.ID, b.Form, b.File, b.Centre, b.Reviewer, b.Submitter,
-				b.SubmittedAt.Local().Format("2006/01/02 15:04"), b.Stored, b.Skipped, b.Replaced, b.Corrected, b.Confirmed, b.OverrideReason, exported)
+			imported := "未"
+			switch {
+			case b.PurgedAt != "":
+				imported = "済・削除済み"
+			case b.ImportedAt != "":
+				imported = "済（" + b.ImportedBy + "）"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n", b.ID, b.Form, b.File, b.Centre, b.Reviewer, b.Submitter,
+				b.SubmittedAt.Local().Format("2006/01/02 15:04"), b.Stored, b.Skipped, b.Replaced, b.Corrected, b.Confirmed, b.OverrideReason, exported, imported)
 		}
 		return ExitOK, tw.Flush()
 	},
@@ -437,8 +450,8 @@ var cmdUser = &command{
 type auditOpts struct{ store, as, user, kind, from, to, format, out, expect *string }
 
 var cmdAudit = &command{
-	name: "audit", args: "verify|list",
-	summary: "操作記録の改ざん検査（控え 件数:ハッシュ を表示）と一覧（管理者のみ）",
+	name: "audit", args: "verify|list|report",
+	summary: "操作記録の改ざん検査（控え 件数:ハッシュ を表示）と一覧（管理者のみ）、report: 期間の分析レポート（Excel。管理者・確認者）",
 	flags: func(fs *flag.FlagSet) any {
 		return &auditOpts{store: storeFlag(fs), as: asFlag(fs), user: fs.String("user", "", "利用者で絞り込む"),
 			kind: fs.String("event", "", "種類で絞り込む（login, cell_changed, batch_submitted …）"),
@@ -492,8 +505,10 @@ var cmdAudit = &command{
 				return ExitUsage, err
 			}
 			fmt.Fprintf(m.Stderr, "操作記録の控え: %s\n", head)
+		case "report":
+			return auditReport(m, ctx, a, s, *opt.from, *opt.to, *opt.out)
 		default:
-			return ExitUsage, usagef("audit %s は不明です（verify・list）", pos[0])
+			return ExitUsage, usagef("audit %s は不明です（verify・list・report）", pos[0])
 		}
 		return ExitOK, nil
 	},

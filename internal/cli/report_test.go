@@ -17,7 +17,7 @@ func TestReportCommand(t *testing.T) {
 	setupUsers(t, dir, storePath)
 	run := func(stdin string, args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
-		m := &Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(stdin), Now: fixedNow}
+		m := &Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(stdin), Now: fixedNow, DoubleCheckOff: true}
 		return m.Run(context.Background(), append(args, "--store", storePath)), out.String(), errb.String()
 	}
 	before := filepath.Join(dir, "before.xlsx")

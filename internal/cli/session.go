@@ -67,6 +67,7 @@ func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), erro
 	a := app.New(st, m.Forms)
 	a.Now = m.Now
 	a.Reports = report.ForApp
+	a.DoubleCheckOff = m.DoubleCheckOff
 	return a, func() { _ = st.Close() }, nil // read back by the next open
 }
 
@@ -114,7 +115,7 @@ func exitFor(err error) int {
 		return ExitUsage
 	case errors.Is(err, auth.ErrDenied), errors.Is(err, auth.ErrBadLogin), errors.Is(err, auth.ErrDisabled), errors.As(err, &le),
 		errors.Is(err, app.ErrNoUsers), errors.Is(err, submission.ErrErrorsRemain), errors.Is(err, submission.ErrNotAllowed),
-		errors.Is(err, submission.ErrDuplicate), errors.Is(err, submission.ErrUnresolved):
+		errors.Is(err, submission.ErrDuplicate), errors.Is(err, submission.ErrUnresolved), errors.Is(err, app.ErrCheckPending):
 		return ExitFindings
 	case errors.As(err, &se) && se.Retryable():
 		return ExitFindings
@@ -132,6 +133,8 @@ func say(err error) error {
 		return fmt.Errorf("エラーが残っているため送信しません。修正するか確認済みにしてください（確認者は --override 理由 で送信できます）")
 	case errors.Is(err, submission.ErrNotAllowed):
 		return fmt.Errorf("エラーが残ったままの送信は、確認者（supervisor）が理由を付けた場合だけできます")
+	case errors.Is(err, app.ErrCheckPending):
+		return fmt.Errorf("%v（kenshinctl doublecheck ファイル --as 別の利用者 [--blind]、不一致は確認者が --decide で決めます）", err)
 	case errors.Is(err, submission.ErrDuplicate):
 		return fmt.Errorf("このバッチは同じ内容ですでに送信されています（%v）。二重に登録はしません", err)
 	}

@@ -21,7 +21,7 @@ func runIn(t *testing.T, dir, stdin string, args ...string) (int, string, string
 	t.Helper()
 	t.Setenv("KENSHIN_WORKSPACE", filepath.Join(dir, "ws.db"))
 	var out, errb bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(stdin), Now: fixedNow}
+	m := &Main{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(stdin), Now: fixedNow, DoubleCheckOff: true}
 	return m.Run(context.Background(), args), out.String(), errb.String()
 }
 

@@ -99,6 +99,9 @@ type Form struct {
 	Fields      []*Field `json:"fields"`
 	Rules       []Rule   `json:"rules"`
 	Export      Export   `json:"export"`
+	// DoubleCheck lists the fields a second person checks before submission;
+	// empty: 宛名番号, 生年月日, 受診日, 判定 (doublecheck.DefaultKeys).
+	DoubleCheck []string `json:"doubleCheck,omitempty"`
 
 	byKey map[string]*Field
 }

@@ -49,7 +49,7 @@ const (
 // orderBy is each table's key, so a dump is in a stable order.
 var orderBy = map[string]string{
 	"batches": "id", "records": "id", "trail": "id", "decisions": "id", "exports": "id",
-	"users": "name", "audit": "seq", "audit_key": "id",
+	"users": "name", "audit": "seq", "pending_checks": "batch_key", "audit_key": "id",
 }
 
 // identity tables get their sequence set past the restored ids.

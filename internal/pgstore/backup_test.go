@@ -30,7 +30,7 @@ func dump(t *testing.T, dsn string) map[string]string {
 	out := map[string]string{}
 	for _, tb := range pgstore.Tables {
 		var b bytes.Buffer
-		key := map[string]string{"users": "name", "audit": "seq"}[tb]
+		key := map[string]string{"users": "name", "audit": "seq", "pending_checks": "batch_key"}[tb]
 		if key == "" {
 			key = "id"
 		}
@@ -54,6 +54,12 @@ func fill(t *testing.T, st app.Store) {
 	}
 	if err := st.Update(ctx, func(tx app.Tx) error {
 		if err := tx.InsertUser(ctx, storetest.User("kanri", "admin"), storetest.Base); err != nil {
+			return err
+		}
+		if err := tx.SavePendingCheck(ctx, "key-b3", []byte(`{"checker":"clerk2"}`), storetest.Base); err != nil {
+			return err
+		}
+		if err := tx.MarkImported(ctx, 1, submission.Imported{At: storetest.Base, By: "kanri"}); err != nil {
 			return err
 		}
 		return tx.MarkExported(ctx, submission.Export{Form: "m4-exam", File: "x.csv", At: storetest.Base, By: "kanri", Records: 300, Batches: []int64{1}})

@@ -140,6 +140,10 @@ func Grants(appRole string) []string {
 		`GRANT SELECT ON schema_migrations, audit_key TO ` + r,
 		`GRANT SELECT, INSERT ON batches, records, trail, decisions, exports, users, audit TO ` + r,
 		`GRANT UPDATE ON batches, records, users TO ` + r,
+		// purge (issue 13) deletes records whose import was confirmed, with
+		// their trail and decisions; a check in progress is deleted on submit
+		`GRANT SELECT, INSERT, UPDATE, DELETE ON pending_checks TO ` + r,
+		`GRANT DELETE ON records, trail, decisions TO ` + r,
 		`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ` + r,
 	}
 }

@@ -256,7 +256,7 @@ func (s *Store) View(ctx context.Context, fn func(app.Tx) error) error {
 
 // Tables are the store's tables in dependency order (a table after every
 // table it references): backups copy them in this order.
-var Tables = []string{"batches", "records", "trail", "decisions", "exports", "users", "audit", "audit_key"}
+var Tables = []string{"batches", "records", "trail", "decisions", "exports", "users", "audit", "pending_checks", "audit_key"}
 
 // Counts is the number of rows of each table (audit_key excluded, as in
 // the SQLite store, where the key is a file).

@@ -319,7 +319,7 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 		res.Stored, res.Skipped, res.Replaced, res.BatchID); err != nil {
 		return res, t.wrap("バッチを登録できません", err)
 	}
-	return res, nil
+	return res, t.saveTools(ctx, res.BatchID, b)
 }
 
 // recordRow is one records row to insert; the values are encoded here.
@@ -338,7 +338,8 @@ func (t *tx) decide(ctx context.Context, batchID int64, rec submission.Record, e
 // Batches lists stored batches, newest first.
 func (t *tx) Batches(ctx context.Context) ([]submission.Info, error) {
 	rows, err := t.tx.Query(ctx, `SELECT id, form, file, centre, reviewer, submitter, submitted_at, row_count, stored, skipped, replaced,
-		errors, corrected, confirmed, COALESCE(override_user, ''), COALESCE(override_reason, ''), COALESCE(exported_at, ''), COALESCE(exported_by, '')
+		errors, corrected, confirmed, COALESCE(override_user, ''), COALESCE(override_reason, ''), COALESCE(exported_at, ''), COALESCE(exported_by, ''),
+		COALESCE(imported_at, ''), COALESCE(imported_by, ''), COALESCE(purged_at, '')
 		FROM batches ORDER BY id DESC`)
 	if err != nil {
 		return nil, t.wrap("バッチの一覧を読めません", err)
@@ -349,7 +350,8 @@ func (t *tx) Batches(ctx context.Context) ([]submission.Info, error) {
 		var b submission.Info
 		var at string
 		if err := rows.Scan(&b.ID, &b.Form, &b.File, &b.Centre, &b.Reviewer, &b.Submitter, &at, &b.Rows, &b.Stored, &b.Skipped, &b.Replaced,
-			&b.Errors, &b.Corrected, &b.Confirmed, &b.OverrideUser, &b.OverrideReason, &b.ExportedAt, &b.ExportedBy); err != nil {
+			&b.Errors, &b.Corrected, &b.Confirmed, &b.OverrideUser, &b.OverrideReason, &b.ExportedAt, &b.ExportedBy,
+			&b.ImportedAt, &b.ImportedBy, &b.PurgedAt); err != nil {
 			return nil, t.wrap("バッチの一覧を読めません", err)
 		}
 		b.SubmittedAt = parseStamp(at)
@@ -427,7 +429,11 @@ func (t *tx) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error)
 		c.EditedAt = parseStamp(editedAt)
 		b.Trail = append(b.Trail, c)
 	}
-	return b, t.wrap("修正履歴を読めません", trail.Err())
+	trail.Close()
+	if err := trail.Err(); err != nil {
+		return nil, t.wrap("修正履歴を読めません", err)
+	}
+	return b, t.loadTools(ctx, b)
 }
 
 // ExportRecords calls fn for each current record of a form matching flt,

@@ -76,5 +76,8 @@ func (t *tx) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error)
 		c.EditedAt, _ = time.Parse(time.RFC3339Nano, editedAt)
 		b.Trail = append(b.Trail, c)
 	}
-	return b, trail.Err()
+	if err := trail.Err(); err != nil {
+		return nil, t.db.Wrap("修正履歴を読めません", err)
+	}
+	return b, t.loadTools(ctx, b)
 }

@@ -142,7 +142,7 @@ func (s *Store) Check(ctx context.Context, full bool) ([]string, error) { return
 // Counts is the number of rows of each table.
 func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
-	for _, t := range []string{"batches", "records", "trail", "decisions", "exports", "users", "audit"} {
+	for _, t := range []string{"batches", "records", "trail", "decisions", "exports", "users", "audit", "pending_checks"} {
 		var n int64
 		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+t).Scan(&n); err != nil { // #nosec G202 -- fixed table names
 			return nil, s.db.Wrap("件数を数えられません", err)
@@ -319,7 +319,7 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 	if _, err := tx.ExecContext(ctx, `UPDATE batches SET stored = ?, skipped = ?, replaced = ? WHERE id = ?`, res.Stored, res.Skipped, res.Replaced, res.BatchID); err != nil {
 		return res, s.db.Wrap("バッチを登録できません", err)
 	}
-	return res, nil
+	return res, t.saveTools(ctx, res.BatchID, b)
 }
 
 func decide(ctx context.Context, tx *sql.Tx, batchID int64, rec submission.Record, existing int64, decision, reason string) error {
@@ -332,7 +332,8 @@ func decide(ctx context.Context, tx *sql.Tx, batchID int64, rec submission.Recor
 func (t *tx) Batches(ctx context.Context) ([]submission.Info, error) {
 	s := t
 	rows, err := t.tx.QueryContext(ctx, `SELECT id, form, file, centre, reviewer, submitter, submitted_at, rows, stored, skipped, replaced,
-		errors, corrected, confirmed, COALESCE(override_user, ''), COALESCE(override_reason, ''), COALESCE(exported_at, ''), COALESCE(exported_by, '')
+		errors, corrected, confirmed, COALESCE(override_user, ''), COALESCE(override_reason, ''), COALESCE(exported_at, ''), COALESCE(exported_by, ''),
+		COALESCE(imported_at, ''), COALESCE(imported_by, ''), COALESCE(purged_at, '')
 		FROM batches ORDER BY id DESC`)
 	if err != nil {
 		return nil, s.db.Wrap("バッチの一覧を読めません", err)
@@ -343,7 +344,8 @@ func (t *tx) Batches(ctx context.Context) ([]submission.Info, error) {
 		var b submission.Info
 		var at string
 		if err := rows.Scan(&b.ID, &b.Form, &b.File, &b.Centre, &b.Reviewer, &b.Submitter, &at, &b.Rows, &b.Stored, &b.Skipped, &b.Replaced,
-			&b.Errors, &b.Corrected, &b.Confirmed, &b.OverrideUser, &b.OverrideReason, &b.ExportedAt, &b.ExportedBy); err != nil {
+			&b.Errors, &b.Corrected, &b.Confirmed, &b.OverrideUser, &b.OverrideReason, &b.ExportedAt, &b.ExportedBy,
+			&b.ImportedAt, &b.ImportedBy, &b.PurgedAt); err != nil {
 			return nil, s.db.Wrap("バッチの一覧を読めません", err)
 		}
 		b.SubmittedAt, _ = time.Parse(time.RFC3339Nano, at)

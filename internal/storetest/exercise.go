@@ -35,6 +35,9 @@ func Exercise(t *testing.T, open func(t *testing.T) app.Store) {
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
 	}
+	for _, c := range toolCases {
+		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
+	}
 	t.Run("Processes", func(t *testing.T) { testProcesses(t, open(t)) })
 }
 

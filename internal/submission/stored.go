@@ -38,6 +38,9 @@ type Info struct {
 	OverrideReason string    `json:"override_reason,omitempty"`
 	ExportedAt     string    `json:"exported_at,omitempty"`
 	ExportedBy     string    `json:"exported_by,omitempty"`
+	ImportedAt     string    `json:"imported_at,omitempty"`
+	ImportedBy     string    `json:"imported_by,omitempty"`
+	PurgedAt       string    `json:"purged_at,omitempty"`
 }
 
 // Filter selects the stored records of an import file.

@@ -82,6 +82,8 @@ type Batch struct {
 	Keys        []string // field keys in form order
 	Records     []Record
 	Trail       []Cell
+	DoubleCheck *DoubleCheck // nil: no second-person check
+	Sample      *Sample      // nil: no audit sample
 }
 
 // Options for Build.
