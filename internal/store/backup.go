@@ -97,10 +97,11 @@ func (s *Store) BackupTo(ctx context.Context, w io.Writer, passphrase []byte) (a
 	return info, enc.Close()
 }
 
-// openSnapshot opens a copy of a store read-only, without its key file.
+// openSnapshot opens the private copy of a store, without its key file
+// (the check needs a writable file; nothing else is written).
 func openSnapshot(ctx context.Context, path string) (*Store, error) {
 	sub, _ := fs.Sub(migrations, "migrations")
-	db, err := sqlitedb.Open(ctx, path, sub, sqlitedb.Options{What: what, MustExist: true, ReadOnly: true, Check: true})
+	db, err := sqlitedb.Open(ctx, path, sub, sqlitedb.Options{What: what, MustExist: true, Check: true})
 	if err != nil {
 		return nil, err
 	}
