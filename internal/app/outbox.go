@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,10 +96,13 @@ func (a *App) SubmitOrQueue(ctx context.Context, s *Session, sub *Submission, de
 }
 
 func (a *App) queue(ctx context.Context, ob OutboxStore, b *submission.Batch, decisions map[int]submission.Decision) error {
-	payload, err := json.Marshal(outboxItem{Batch: b, Decisions: decisions})
-	if err != nil {
+	var buf bytes.Buffer
+	// gob, not JSON: a 25,000-record batch encodes and decodes several
+	// times faster, and the payload is only ever read back by this package
+	if err := gob.NewEncoder(&buf).Encode(outboxItem{Batch: b, Decisions: decisions}); err != nil {
 		return err
 	}
+	payload := buf.Bytes()
 	sum, _ := json.Marshal(waitingSummary{File: b.File, Form: b.Form, Rows: len(b.Records), Queued: a.now()})
 	return ob.OutboxPut(ctx, b.Key, string(sum), payload)
 }
@@ -147,7 +152,7 @@ func (a *App) SendOutbox(ctx context.Context, s *Session, ob OutboxStore, ws Wor
 			continue // delivered by another sender meanwhile
 		}
 		var it outboxItem
-		if err := json.Unmarshal(payload, &it); err != nil || it.Batch == nil {
+		if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&it); err != nil || it.Batch == nil {
 			rep.Failed[key] = fmt.Errorf("送信待ちのバッチを読めません: %v", err)
 			continue
 		}
