@@ -121,7 +121,7 @@ func exitFor(err error) int {
 		errors.Is(err, app.ErrNoUsers), errors.Is(err, submission.ErrErrorsRemain), errors.Is(err, submission.ErrNotAllowed),
 		errors.Is(err, submission.ErrDuplicate), errors.Is(err, submission.ErrUnresolved):
 		return ExitFindings
-	case errors.As(err, &se) && se.Retryable():
+	case errors.As(err, &se) && se.Retryable(), app.IsUnreachable(err):
 		return ExitFindings
 	}
 	if _, ok := app.IsUnencodable(err); ok {
