@@ -35,8 +35,10 @@ func IsUnreachable(err error) bool {
 	if errors.As(err, &u) {
 		return u.Unreachable()
 	}
-	var ne net.Error
-	return errors.As(err, &ne)
+	// not net.Error: syscall.Errno satisfies it, and a missing file is no outage
+	var oe *net.OpError
+	var de *net.DNSError
+	return errors.As(err, &oe) || errors.As(err, &de)
 }
 
 // Waiting is a batch in the outbox, for the status bar and kenshinctl outbox.
