@@ -20,7 +20,8 @@ import (
 )
 
 func commands() []*command {
-	return []*command{cmdInit, cmdCheckStore, cmdSubmit, cmdBatches, cmdExport, cmdReport, cmdUser, cmdAudit, cmdStats, cmdPurge, cmdDoubleCheck}
+	return []*command{cmdInit, cmdCheckStore, cmdSubmit, cmdBatches, cmdExport, cmdReport, cmdUser, cmdAudit, cmdStats, cmdPurge, cmdDoubleCheck,
+		cmdStore, cmdBackup, cmdRestore, cmdOutbox}
 }
 
 type initOpts struct{ store *string }
@@ -30,8 +31,11 @@ var cmdInit = &command{
 	flags: func(fs *flag.FlagSet) any { return &initOpts{store: storeFlag(fs)} },
 	exec: func(m *Main, ctx context.Context, o any, pos []string) (int, error) {
 		opt := o.(*initOpts)
-		if len(pos) > 0 || *opt.store == "" {
+		if len(pos) > 0 {
 			return ExitUsage, usagef("kenshinctl init --store PATH")
+		}
+		if err := resolveStore(opt.store); err != nil {
+			return ExitUsage, err
 		}
 		st, err := store.Create(ctx, *opt.store)
 		if err != nil {
@@ -131,7 +135,7 @@ var cmdSubmit = &command{
 		if *opt.centre != 0 && submission.CentreName(rv.Batch.Form, *opt.centre) == "" {
 			return ExitUsage, usagef("--centre に保健センターの番号を指定してください（%s）", centreList(a))
 		}
-		sub, err := a.PrepareSubmit(ctx, s, rv.Session, app.SubmitRequest{Centre: *opt.centre, OverrideReason: *opt.override})
+		sub, err := a.PrepareSubmitOffline(ctx, s, rv.Session, app.SubmitRequest{Centre: *opt.centre, OverrideReason: *opt.override})
 		if err != nil {
 			return exitFor(err), say(err)
 		}
@@ -144,7 +148,12 @@ var cmdSubmit = &command{
 				decisions[c.Row] = submission.Decision{Replace: true, Reason: *opt.replace}
 			}
 		}
-		res, err := a.Submit(ctx, s, sub, decisions, wc)
+		d, err := a.SubmitOrQueue(ctx, s, sub, decisions, wc, ws)
+		if d.Queued {
+			fmt.Fprintf(m.Stdout, "%s（%s。端末内の作業データは残しています。kenshinctl outbox send で送ります）\n", app.QueuedMessage, rv.Batch.File)
+			return ExitFindings, nil
+		}
+		res := d.SubmitResult
 		if cs, ok := app.IsConflict(err); ok {
 			for _, c := range cs {
 				fmt.Fprintf(m.Stdout, "  %d 件目 宛名番号 %s 受診日 %s: バッチ %d（%s、%s 送信）に登録済み\n", c.Row, c.Atena, c.ExamDate, c.BatchID, c.File, c.SubmittedAt.Local().Format("2006/01/02 15:04"))

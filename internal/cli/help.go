@@ -64,7 +64,7 @@ func isBool(f *flag.Flag) bool {
 
 // argNames name a flag's value in the help.
 var argNames = map[string]string{
-	"store": "PATH", "workspace": "PATH", "as": "利用者", "out": "FILE", "form": "ID", "from": "日付", "to": "日付",
+	"store": "ADDR", "owner-dsn": "postgres://…", "app-role": "ロール", "workspace": "PATH", "as": "利用者", "out": "FILE", "form": "ID", "from": "日付", "to": "日付",
 	"centre": "番号", "batch": "番号", "format": "形式", "encoding": "cp932|utf8", "role": "clerk|supervisor|admin",
 	"override": "理由", "replace-conflicts": "理由", "partner": "FILE.csv", "event": "種類", "user": "利用者", "expect": "件数:ハッシュ",
 }

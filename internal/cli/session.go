@@ -13,7 +13,7 @@ import (
 	"kenshin/internal/auth"
 	"kenshin/internal/report"
 	"kenshin/internal/sqlitedb"
-	"kenshin/internal/store"
+	"kenshin/internal/storeaddr"
 	"kenshin/internal/submission"
 	"kenshin/internal/workspace"
 )
@@ -40,9 +40,10 @@ func terminal() string {
 	return "unknown"
 }
 
+// storeFlag is the store's address; "" leaves the choice to
+// storeaddr.Configured (KENSHIN_STORE, the settings file, the default path).
 func storeFlag(fs *flag.FlagSet) *string {
-	def, _ := store.DefaultPath()
-	return fs.String("store", def, "中央データ（SQLite）のパス")
+	return fs.String("store", "", "中央データのアドレス（SQLite のファイルのパスか postgres://…。既定: KENSHIN_STORE、設定ファイル、利用者のフォルダーの central.db）")
 }
 
 func workspaceFlag(fs *flag.FlagSet) *string {
@@ -57,10 +58,7 @@ func asFlag(fs *flag.FlagSet) *string {
 // openApp opens an existing store (never creating one) and the application
 // layer over it.
 func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), error) {
-	if path == "" {
-		return nil, nil, usagef("--store に中央データのパスを指定してください")
-	}
-	st, err := store.Open(ctx, path, store.Options{})
+	st, _, err := storeaddr.OpenConfigured(ctx, path, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -117,7 +115,7 @@ func exitFor(err error) int {
 		errors.Is(err, app.ErrNoUsers), errors.Is(err, submission.ErrErrorsRemain), errors.Is(err, submission.ErrNotAllowed),
 		errors.Is(err, submission.ErrDuplicate), errors.Is(err, submission.ErrUnresolved), errors.Is(err, app.ErrCheckPending):
 		return ExitFindings
-	case errors.As(err, &se) && se.Retryable():
+	case errors.As(err, &se) && se.Retryable(), app.IsUnreachable(err):
 		return ExitFindings
 	}
 	if _, ok := app.IsUnencodable(err); ok {

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -39,13 +40,25 @@ type Options struct {
 	BusyTimeoutMS int
 }
 
-// DefaultPath is the store in the user's configuration folder;
-// KENSHIN_STORE overrides it.
+// DefaultPath is the store in the user's local data folder
+// (%LocalAppData%\KenshinReview on Windows: a store is not roaming data,
+// like the workspace; the configuration folder elsewhere); KENSHIN_STORE
+// overrides it.
 func DefaultPath() (string, error) {
-	if p := os.Getenv("KENSHIN_STORE"); p != "" {
+	return defaultPath(runtime.GOOS, os.Getenv, os.UserConfigDir, os.UserCacheDir)
+}
+
+// defaultPath is DefaultPath for any GOOS, testable everywhere. On Windows
+// os.UserCacheDir is %LocalAppData%.
+func defaultPath(goos string, getenv func(string) string, configDir, localDir func() (string, error)) (string, error) {
+	if p := getenv("KENSHIN_STORE"); p != "" {
 		return p, nil
 	}
-	dir, err := os.UserConfigDir()
+	dirOf := configDir
+	if goos == "windows" {
+		dirOf = localDir
+	}
+	dir, err := dirOf()
 	if err != nil {
 		return "", err
 	}
