@@ -53,6 +53,9 @@ func (sh *sheet) showDetail(row, field int) {
 	if c, ok := s.Batch.Confidence(row, field); ok {
 		info = append(info, "確信度", fmt.Sprintf("%.0f%%（基準 %d%%）", c, f.Confidence))
 	}
+	if sc := suspicionOf(s, row, field); sc > 0 {
+		info = append(info, "疑わしさ", fmt.Sprintf("%.2f（%s %s）", sc, gradeNames[gradeOf(sc)], gradeDots[gradeOf(sc)]))
+	}
 	if f.Unit != "" {
 		info = append(info, "単位", f.Unit)
 	}
@@ -77,8 +80,20 @@ func (sh *sheet) showDetail(row, field int) {
 	if len(fs) == 0 {
 		add(widget.NewLabel("指摘はありません"))
 	}
+	// what asks for a look first; info (参考) apart under its own heading
+	var infos []batch.Finding
 	for _, fd := range fs {
+		if fd.Severity == batch.Info {
+			infos = append(infos, fd)
+			continue
+		}
 		add(sh.findingView(fd))
+	}
+	if len(infos) > 0 {
+		add(boldLabel("参考（確認は不要）"))
+		for _, fd := range infos {
+			add(sh.findingView(fd))
+		}
 	}
 	// findings on other cells that name this one
 	for _, fd := range s.RowFindings(row) {
@@ -132,6 +147,15 @@ func (sh *sheet) showDetail(row, field int) {
 	sh.detail.Refresh()
 }
 
+// suspicionText is 「疑わしさ 0.82」 with the grade's dots.
+func suspicionText(score float64) string {
+	t := fmt.Sprintf("疑わしさ %.2f", score)
+	if d := gradeDots[gradeOf(score)]; d != "" {
+		t += " " + d
+	}
+	return t
+}
+
 // kvKeyWidth is about the width of the detail's key column (「OCR の読み取り」).
 const kvKeyWidth = 150
 
@@ -142,21 +166,18 @@ func (sh *sheet) relayoutDetail() {
 }
 
 func (sh *sheet) findingView(fd batch.Finding) fyne.CanvasObject {
-	st := review.StatusWarning
-	if fd.Severity == batch.Error {
-		st = review.StatusError
-	}
-	if fd.Code == "ocr.low_confidence" {
-		st = review.StatusLowConf
-	}
-	l := looks[st]
+	l := looks[findingStatus(fd)]
 	state := ""
-	if !sh.session.IsOpen(fd) {
+	if fd.Severity.Asks() && !sh.session.IsOpen(fd) {
 		state = "（確認済み）"
+	}
+	score := ""
+	if fd.Score > 0 {
+		score = "（" + suspicionText(fd.Score) + "）"
 	}
 	mark := canvas.NewText(l.mark, l.fg)
 	mark.TextStyle.Bold = true
-	msg := newJPText(fmt.Sprintf("%s%s %s", fd.Severity.Label(), state, fd.Message))
+	msg := newJPText(fmt.Sprintf("%s%s %s%s", fd.Severity.Label(), state, fd.Message, score))
 	box := container.NewBorder(nil, nil, container.NewPadded(mark), nil, msg)
 	if !fd.Suggest || !sh.session.IsOpen(fd) {
 		return box
