@@ -458,7 +458,7 @@ func newCellView() *cellView {
 	}
 	c.mark.TextStyle.Bold = true
 	c.dots.TextStyle.Bold = true
-	c.dots.TextSize = 9
+	c.dots.TextSize = 10
 	c.dots.Alignment = fyne.TextAlignCenter
 	c.text.Truncation = fyne.TextTruncateClip
 	c.text.Alignment = fyne.TextAlignLeading

@@ -21,7 +21,7 @@ var looks = map[review.Status]look{
 	review.StatusLowConf:   {colLowBg, colLowFg, "？", "確信度が低い"},
 	review.StatusInfo:      {colInfoBg, colInfoFg, "参", "参考"},
 	review.StatusCorrected: {colFixedBg, colFixedFg, "◆", "修正済み"},
-	review.StatusConfirmed: {colConfirmBg, colConfirmFg, "✓", "確認済み（読み取りどおり）"},
+	review.StatusConfirmed: {colConfirmBg, colConfirmFg, "✓", "確認済み"},
 	// legend entries only: no cell has these statuses (see gradeLegend)
 	statusGradeHigh: {colGradeBg, colGradeFg, gradeDots[gradeHigh], "疑わしさ 高"},
 	statusGradeMid:  {colGradeBg, colGradeFg, gradeDots[gradeMid], "中"},

@@ -111,7 +111,7 @@ func TestSuspicionOrder(t *testing.T) {
 		t.Fatalf("default F8 went to %d/%d, want the next open cell in reading order %v", r, f, open[i])
 	}
 	sh.grid.moveTo(0, 0)
-	sh.toggleSuspicionOrder()
+	sh.wb.toggleSuspicionOrder() // the workbench's hook for the menu
 	if !sh.suspicionOrder() {
 		t.Fatal("the toggle did not switch the order on")
 	}
@@ -217,8 +217,13 @@ func TestDetailShowsScoreAndInfo(t *testing.T) {
 	}
 }
 
-// The legend explains the info look and the three grades.
+// The legend explains the info look and the three grades, and still fits
+// a 1280-pixel window.
 func TestLegendHasInfoAndGrades(t *testing.T) {
+	w, _, _ := openSample(t, "m4-survey.csv", fyne.NewSize(1280, 800))
+	if mw := w.Window().Content().MinSize().Width; mw > 1280 {
+		t.Errorf("the window needs %.0f px, more than 1280", mw)
+	}
 	text := collectText(legend())
 	for _, want := range []string{"参考", "疑わしさ 高", "中", "低", gradeDots[gradeHigh], looks[review.StatusInfo].mark} {
 		if !strings.Contains(text, want) {
