@@ -136,14 +136,40 @@ func (sh *sheet) growthBand(field int) groupview.Band {
 	}
 	fm := sh.session.Batch.Form
 	birth, exam, sexF := fm.Field(form.KeyBirth), fm.Field(form.KeyExamDate), fm.Field(form.KeySex)
+	// a batch holds few distinct dates (one birth year, a few session
+	// days): parse each once, not twice a row
+	type parsed struct {
+		d  jpdate.Date
+		ok bool
+	}
+	dates := map[string]parsed{}
+	date := func(v string) (jpdate.Date, bool) {
+		p, seen := dates[v]
+		if !seen {
+			p.d, p.ok = parseDate(v)
+			dates[v] = p
+		}
+		return p.d, p.ok
+	}
+	type bandKey struct {
+		sex      string
+		from, to int
+	}
+	type band struct {
+		lo, hi float64
+		ok     bool
+	}
+	bands := map[bandKey]band{}
 	return func(row int) (lo, hi float64, ok bool) {
 		i := row - 1
 		from, to := fm.AgeMonths[0], fm.AgeMonths[1]
 		if birth != nil && exam != nil {
-			b, okB := parseDate(sh.session.Value(i, birth.Index))
-			e, okE := parseDate(sh.session.Value(i, exam.Index))
-			if m := jpdate.MonthsBetween(b, e); okB && okE && m >= from && m < to {
-				from, to = m, m+1
+			b, okB := date(sh.session.Value(i, birth.Index))
+			e, okE := date(sh.session.Value(i, exam.Index))
+			if okB && okE {
+				if m := jpdate.MonthsBetween(b, e); m >= from && m < to {
+					from, to = m, m+1
+				}
 			}
 		}
 		sex := ""
@@ -152,7 +178,13 @@ func (sh *sheet) growthBand(field int) groupview.Band {
 				sex = v
 			}
 		}
-		return g.Band(f.Growth, sex, from, to)
+		k := bandKey{sex, from, to}
+		bd, seen := bands[k]
+		if !seen {
+			bd.lo, bd.hi, bd.ok = g.Band(f.Growth, sex, from, to)
+			bands[k] = bd
+		}
+		return bd.lo, bd.hi, bd.ok
 	}
 }
 
