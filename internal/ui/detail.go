@@ -53,9 +53,6 @@ func (sh *sheet) showDetail(row, field int) {
 	if c, ok := s.Batch.Confidence(row, field); ok {
 		info = append(info, "確信度", fmt.Sprintf("%.0f%%（基準 %d%%）", c, f.Confidence))
 	}
-	if sc := suspicionOf(s, row, field); sc > 0 {
-		info = append(info, "疑わしさ", fmt.Sprintf("%.2f（%s %s）", sc, gradeNames[gradeOf(sc)], gradeDots[gradeOf(sc)]))
-	}
 	if f.Unit != "" {
 		info = append(info, "単位", f.Unit)
 	}
@@ -147,15 +144,6 @@ func (sh *sheet) showDetail(row, field int) {
 	sh.detail.Refresh()
 }
 
-// suspicionText is 「疑わしさ 0.82」 with the grade's dots.
-func suspicionText(score float64) string {
-	t := fmt.Sprintf("疑わしさ %.2f", score)
-	if d := gradeDots[gradeOf(score)]; d != "" {
-		t += " " + d
-	}
-	return t
-}
-
 // kvKeyWidth is about the width of the detail's key column (「OCR の読み取り」).
 const kvKeyWidth = 150
 
@@ -171,14 +159,18 @@ func (sh *sheet) findingView(fd batch.Finding) fyne.CanvasObject {
 	if fd.Severity.Asks() && !sh.session.IsOpen(fd) {
 		state = "（確認済み）"
 	}
-	score := ""
-	if fd.Score > 0 {
-		score = "（" + suspicionText(fd.Score) + "）"
-	}
 	mark := canvas.NewText(l.mark, l.fg)
 	mark.TextStyle.Bold = true
-	msg := newJPText(fmt.Sprintf("%s%s %s%s", fd.Severity.Label(), state, fd.Message, score))
-	box := container.NewBorder(nil, nil, container.NewPadded(mark), nil, msg)
+	msg := newJPText(fmt.Sprintf("%s%s %s", fd.Severity.Label(), state, fd.Message))
+	// the score on a line of its own: short, never wrapped (wrapping is
+	// the costly part of the pane)
+	var score fyne.CanvasObject
+	if fd.Score > 0 {
+		t := canvas.NewText(suspicionText(fd.Score), l.fg)
+		t.TextStyle.Bold = fd.Severity.Asks()
+		score = t
+	}
+	box := container.NewBorder(nil, score, container.NewPadded(mark), nil, msg)
 	if !fd.Suggest || !sh.session.IsOpen(fd) {
 		return box
 	}

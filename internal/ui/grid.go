@@ -502,7 +502,7 @@ func (c *cellView) setGraded(value string, st review.Status, gr grade, cursor, r
 	c.grade = gr
 	c.dots.Text = gradeDots[gr]
 	if ok {
-		c.bg.FillColor = shade(l.bg, l.fg, gradeFill[gr])
+		c.bg.FillColor = gradeFills[st][gr]
 		c.mark.Text = l.mark
 		c.mark.Color = l.fg
 		c.dots.Color = l.fg

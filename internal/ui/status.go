@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
 
 	"kenshin/internal/batch"
@@ -66,6 +67,20 @@ var (
 	gradeNames = [...]string{"", "低", "中", "高"}
 )
 
+// gradeFills are the fills of the graded statuses, worked out once: a
+// cell's refresh must not allocate a colour.
+var gradeFills = func() map[review.Status][len(gradeFill)]color.Color {
+	out := map[review.Status][len(gradeFill)]color.Color{}
+	for st, l := range looks {
+		var f [len(gradeFill)]color.Color
+		for g, t := range gradeFill {
+			f[g] = shade(l.bg, l.fg, t)
+		}
+		out[st] = f
+	}
+	return out
+}()
+
 func gradeOf(score float64) grade {
 	switch {
 	case score >= gradeHighAt:
@@ -102,6 +117,12 @@ func cellScore(s *review.Session, row, field int) float64 {
 		}
 	}
 	return best
+}
+
+// suspicionText is 「疑わしさ 0.82（高 •••）」.
+func suspicionText(score float64) string {
+	g := gradeOf(score)
+	return fmt.Sprintf("疑わしさ %.2f（%s %s）", score, gradeNames[g], gradeDots[g])
 }
 
 // suspicionOf is the highest score of the findings on a cell that ask for

@@ -180,8 +180,8 @@ func TestSuspectCellsGraded(t *testing.T) {
 			found[gr] = true
 			sh.goTo(p.Row, p.Field)
 			text := collectText(sh.detail)
-			want := fmt.Sprintf("%.2f（%s %s）", sc, gradeNames[gr], gradeDots[gr])
-			if !strings.Contains(text, "疑わしさ\n"+want) {
+			want := fmt.Sprintf("疑わしさ %.2f（%s %s）", sc, gradeNames[gr], gradeDots[gr])
+			if !strings.Contains(text, want) {
 				t.Errorf("detail of %v does not show the score:\n%s", p, text)
 			}
 		}
@@ -211,7 +211,7 @@ func TestDetailShowsScoreAndInfo(t *testing.T) {
 	q := firstOpenWithValue(t, sh)
 	sh.goTo(q.Row, q.Field)
 	for _, f := range sh.session.CellFindings(q.Row, q.Field) {
-		if text := collectText(sh.detail); f.Score > 0 && !strings.Contains(text, f.Message+"（"+suspicionText(f.Score)+"）") {
+		if text := collectText(sh.detail); f.Score > 0 && !strings.Contains(text, f.Message+"\n"+suspicionText(f.Score)+"\n") {
 			t.Errorf("the finding %q shows no 疑わしさ:\n%s", f.Message, text)
 		}
 	}
