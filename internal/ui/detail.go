@@ -144,6 +144,9 @@ func (sh *sheet) showDetail(row, field int) {
 	sh.detail.Refresh()
 }
 
+// scoreIndent puts the score under the finding's message.
+const scoreIndent = 30
+
 // kvKeyWidth is about the width of the detail's key column (「OCR の読み取り」).
 const kvKeyWidth = 150
 
@@ -166,9 +169,15 @@ func (sh *sheet) findingView(fd batch.Finding) fyne.CanvasObject {
 	// the costly part of the pane)
 	var score fyne.CanvasObject
 	if fd.Score > 0 {
-		t := canvas.NewText(suspicionText(fd.Score), l.fg)
+		text := fmt.Sprintf("疑わしさ %.2f", fd.Score) // info is not graded in the table either
+		if fd.Severity.Asks() {
+			text = suspicionText(fd.Score)
+		}
+		t := canvas.NewText(text, l.fg)
 		t.TextStyle.Bold = fd.Severity.Asks()
-		score = t
+		indent := canvas.NewRectangle(color.Transparent) // under the message, not the mark
+		indent.SetMinSize(fyne.NewSize(scoreIndent, 1))
+		score = container.NewHBox(indent, t)
 	}
 	box := container.NewBorder(nil, score, container.NewPadded(mark), nil, msg)
 	if !fd.Suggest || !sh.session.IsOpen(fd) {

@@ -204,8 +204,12 @@ func TestDetailShowsScoreAndInfo(t *testing.T) {
 		t.Errorf("info finding not under 参考:\n%s", text)
 	}
 	for _, f := range sh.session.CellFindings(p.Row, p.Field) {
-		if f.Score > 0 && !strings.Contains(text, suspicionText(f.Score)) {
-			t.Errorf("detail lacks %q:\n%s", suspicionText(f.Score), text)
+		want := fmt.Sprintf("疑わしさ %.2f\n", f.Score) // info: the score, no grade
+		if f.Severity.Asks() {
+			want = suspicionText(f.Score) + "\n"
+		}
+		if f.Score > 0 && !strings.Contains(text, want) {
+			t.Errorf("detail lacks %q:\n%s", want, text)
 		}
 	}
 	q := firstOpenWithValue(t, sh)
