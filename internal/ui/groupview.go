@@ -44,6 +44,7 @@ type groupView struct {
 	confirmed []int // per group, the cells already confirmed
 	cur       int
 	title     *widget.Label
+	msg       *widget.Label // what the last key did (the status bar is behind the view)
 	list      *widget.List
 	pop       *widget.PopUp
 	content   fyne.CanvasObject
@@ -75,7 +76,9 @@ func (sh *sheet) groupView() {
 	help := widget.NewLabel("↑↓・PageUp/PageDown 移動　Enter 表のその行へ　F2 その行を修正　Space・F6 同じ値をまとめて確認（用紙と一致）　Esc 閉じる")
 	help.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(gv.title, help, newGroupHeader())
-	gv.content = container.NewBorder(top, nil, nil, nil, gv.list)
+	gv.msg = widget.NewLabel("")
+	gv.msg.Truncation = fyne.TextTruncateEllipsis
+	gv.content = container.NewBorder(top, gv.msg, nil, nil, gv.list)
 	gv.sh.group = gv
 	c := sh.wb.win.Canvas()
 	gv.pop = widget.NewModalPopUp(gv, c)
@@ -204,6 +207,9 @@ func (gv *groupView) TypedRune(rune) {}
 // TypedKey moves and acts.
 func (gv *groupView) TypedKey(e *fyne.KeyEvent) {
 	gv.sh.wb.touch()
+	if e.Name != fyne.KeySpace && e.Name != fyne.KeyF6 {
+		gv.msg.SetText("") // a message is about the last action only
+	}
 	switch e.Name {
 	case fyne.KeyUp:
 		gv.moveTo(gv.cur - 1)
@@ -294,7 +300,7 @@ func (gv *groupView) confirmGroup() {
 	}
 	g := gv.view.Groups[gv.cur]
 	if strings.Contains(g.Value, normalize.Unreadable) {
-		gv.sh.wb.setMessage("●（読み取れなかった欄）はまとめて確認できません。表で 1 件ずつ入力するか F7（判読不能）を押してください")
+		gv.say("●（読み取れなかった欄）はまとめて確認できません。表で 1 件ずつ入力するか F7（判読不能）を押してください")
 		return
 	}
 	ctx := context.Background()
@@ -313,10 +319,16 @@ func (gv *groupView) confirmGroup() {
 	}
 	gv.afterConfirm()
 	if done == 0 {
-		gv.sh.wb.setMessage(fmt.Sprintf("%s の %d 件はすでに確認済みです", quoteValue(g.Value), g.Count))
+		gv.say(fmt.Sprintf("%s の %d 件はすでに確認済みです", quoteValue(g.Value), g.Count))
 		return
 	}
-	gv.sh.wb.setMessage(fmt.Sprintf("%s の %d 件を確認しました（%s）", quoteValue(g.Value), done, reasonMatchesPaper))
+	gv.say(fmt.Sprintf("%s の %d 件を確認しました（%s）", quoteValue(g.Value), done, reasonMatchesPaper))
+}
+
+// say shows a message in the view and in the status bar.
+func (gv *groupView) say(msg string) {
+	gv.msg.SetText(msg)
+	gv.sh.wb.setMessage(msg)
 }
 
 // afterConfirm regroups (findings and confirmations changed) and keeps

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"kenshin/internal/normalize"
 	"kenshin/internal/review"
 )
 
@@ -247,8 +248,8 @@ func TestGroupViewConfirmsGroup(t *testing.T) {
 			if texts := gv.rowTexts(gv.cur); texts[5] != "✓ すべて" {
 				t.Errorf("confirmed column %q", texts[5])
 			}
-			if !strings.Contains(w.message.Text, "件を確認しました") {
-				t.Errorf("message %q", w.message.Text)
+			if !strings.Contains(w.message.Text, "件を確認しました") || gv.msg.Text != w.message.Text {
+				t.Errorf("message %q, in the view %q", w.message.Text, gv.msg.Text)
 			}
 			// again: nothing new to record
 			gkey(gv, k)
@@ -262,5 +263,51 @@ func TestGroupViewConfirmsGroup(t *testing.T) {
 				t.Error("undo did not withdraw the last confirm")
 			}
 		})
+	}
+}
+
+// ● (unread) is no value to confirm, in a group as in the table.
+func TestGroupViewWillNotConfirmUnread(t *testing.T) {
+	_, sh, _, wf := openGroupOnWeight(t, fyne.NewSize(1400, 860))
+	sh.group.close()
+	if err := sh.session.Edit(context.Background(), 3, wf, "6."+normalize.Unreadable, ""); err != nil {
+		t.Fatal(err)
+	}
+	sh.goTo(3, wf)
+	sh.wb.showGroupView()
+	gv := sh.group
+	if got := gv.view.Groups[gv.cur].Value; !strings.Contains(got, normalize.Unreadable) {
+		t.Fatalf("opened on %q, want the cursor's ● value", got)
+	}
+	before := len(sh.session.Changes())
+	gkey(gv, fyne.KeySpace)
+	if _, ok := sh.session.Confirmed(3, wf); ok || len(sh.session.Changes()) != before {
+		t.Error("a ● cell was confirmed")
+	}
+	if !strings.Contains(gv.msg.Text, "●") {
+		t.Errorf("message %q", gv.msg.Text)
+	}
+}
+
+// A code field without a growth reference groups its codes; nothing is
+// out of a band it does not have.
+func TestGroupViewCodeField(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1280, 800))
+	sf := sh.session.Batch.Form.Field("sex").Index
+	sh.goTo(0, sf)
+	w.showGroupView()
+	gv := sh.group
+	n := 0
+	for _, g := range gv.view.Groups {
+		n += g.Count
+		if len(g.OutOfBand) > 0 {
+			t.Errorf("code %q out of a band", g.Value)
+		}
+	}
+	if n != sh.session.Len() || len(gv.view.Groups) > 4 {
+		t.Errorf("%d groups holding %d cells, want the few codes of %d rows", len(gv.view.Groups), n, sh.session.Len())
+	}
+	if !strings.Contains(gv.title.Text, "性別") {
+		t.Errorf("title %q", gv.title.Text)
 	}
 }
