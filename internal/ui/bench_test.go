@@ -112,3 +112,40 @@ func BenchmarkFitColumns100k(b *testing.B) {
 	}
 	tr.Report()
 }
+
+// BenchmarkF8Suspicion100k: the next open finding in 「疑わしい順」, every
+// open cell of the 100,000-row file ranked by its score.
+func BenchmarkF8Suspicion100k(b *testing.B) {
+	path := bigFile(b)
+	w, _ := newTestBench(&testing.T{}, benchWorkspace(b))
+	if err := w.OpenPath(path); err != nil {
+		b.Fatal(err)
+	}
+	sh := w.active()
+	sh.toggleSuspicionOrder()
+	tr := benchmem.Track(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		sh.grid.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF8})
+	}
+	tr.Report()
+}
+
+// BenchmarkGroupView100k: open and close 列ごとの一括確認 on 体重 of the
+// 100,000-row file (grouping, growth bands, confirmed counts, the list).
+func BenchmarkGroupView100k(b *testing.B) {
+	path := bigFile(b)
+	w, _ := newTestBench(&testing.T{}, benchWorkspace(b))
+	if err := w.OpenPath(path); err != nil {
+		b.Fatal(err)
+	}
+	sh := w.active()
+	sh.goTo(0, sh.session.Batch.Form.Field("weight").Index)
+	tr := benchmem.Track(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		sh.groupView()
+		sh.group.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	}
+	tr.Report()
+}

@@ -77,8 +77,20 @@ func (sh *sheet) showDetail(row, field int) {
 	if len(fs) == 0 {
 		add(widget.NewLabel("指摘はありません"))
 	}
+	// what asks for a look first; info (参考) apart under its own heading
+	var infos []batch.Finding
 	for _, fd := range fs {
+		if fd.Severity == batch.Info {
+			infos = append(infos, fd)
+			continue
+		}
 		add(sh.findingView(fd))
+	}
+	if len(infos) > 0 {
+		add(boldLabel("参考（確認は不要）"))
+		for _, fd := range infos {
+			add(sh.findingView(fd))
+		}
 	}
 	// findings on other cells that name this one
 	for _, fd := range s.RowFindings(row) {
@@ -132,6 +144,9 @@ func (sh *sheet) showDetail(row, field int) {
 	sh.detail.Refresh()
 }
 
+// scoreIndent puts the score under the finding's message.
+const scoreIndent = 30
+
 // kvKeyWidth is about the width of the detail's key column (「OCR の読み取り」).
 const kvKeyWidth = 150
 
@@ -142,22 +157,29 @@ func (sh *sheet) relayoutDetail() {
 }
 
 func (sh *sheet) findingView(fd batch.Finding) fyne.CanvasObject {
-	st := review.StatusWarning
-	if fd.Severity == batch.Error {
-		st = review.StatusError
-	}
-	if fd.Code == "ocr.low_confidence" {
-		st = review.StatusLowConf
-	}
-	l := looks[st]
+	l := looks[findingStatus(fd)]
 	state := ""
-	if !sh.session.IsOpen(fd) {
+	if fd.Severity.Asks() && !sh.session.IsOpen(fd) {
 		state = "（確認済み）"
 	}
 	mark := canvas.NewText(l.mark, l.fg)
 	mark.TextStyle.Bold = true
 	msg := newJPText(fmt.Sprintf("%s%s %s", fd.Severity.Label(), state, fd.Message))
-	box := container.NewBorder(nil, nil, container.NewPadded(mark), nil, msg)
+	// the score on a line of its own: short, never wrapped (wrapping is
+	// the costly part of the pane)
+	var score fyne.CanvasObject
+	if fd.Score > 0 {
+		text := fmt.Sprintf("疑わしさ %.2f", fd.Score) // info is not graded in the table either
+		if fd.Severity.Asks() {
+			text = suspicionText(fd.Score)
+		}
+		t := canvas.NewText(text, l.fg)
+		t.TextStyle.Bold = fd.Severity.Asks()
+		indent := canvas.NewRectangle(color.Transparent) // under the message, not the mark
+		indent.SetMinSize(fyne.NewSize(scoreIndent, 1))
+		score = container.NewHBox(indent, t)
+	}
+	box := container.NewBorder(nil, score, container.NewPadded(mark), nil, msg)
 	if !fd.Suggest || !sh.session.IsOpen(fd) {
 		return box
 	}

@@ -179,7 +179,11 @@ func (g *grid) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 	row := g.s.visible[id.Row]
 	st := g.s.session.CellStatus(row, id.Col)
-	c.set(g.s.display(row, id.Col), st, id == g.cur && g.s.hasCursor(), g.s.isRelated(row, id.Col))
+	gr := gradeNone
+	if st >= review.StatusLowConf { // only what asks for a look is graded
+		gr = gradeOf(cellScore(g.s.session, row, id.Col))
+	}
+	c.setGraded(g.s.display(row, id.Col), st, gr, id == g.cur && g.s.hasCursor(), g.s.isRelated(row, id.Col))
 }
 
 // --- keyboard ---
@@ -439,7 +443,9 @@ type cellView struct {
 	widget.BaseWidget
 	bg, outline *canvas.Rectangle
 	mark        *canvas.Text
+	dots        *canvas.Text // the suspicion grade, under the mark
 	text        *widget.Label
+	grade       grade
 }
 
 func newCellView() *cellView {
@@ -447,9 +453,13 @@ func newCellView() *cellView {
 		bg:      canvas.NewRectangle(color.Transparent),
 		outline: canvas.NewRectangle(color.Transparent),
 		mark:    canvas.NewText("", color.Black),
+		dots:    canvas.NewText("", color.Black),
 		text:    widget.NewLabel(""),
 	}
 	c.mark.TextStyle.Bold = true
+	c.dots.TextStyle.Bold = true
+	c.dots.TextSize = 10
+	c.dots.Alignment = fyne.TextAlignCenter
 	c.text.Truncation = fyne.TextTruncateClip
 	c.text.Alignment = fyne.TextAlignLeading
 	c.outline.StrokeWidth = 2
@@ -458,19 +468,44 @@ func newCellView() *cellView {
 }
 
 func (c *cellView) CreateRenderer() fyne.WidgetRenderer {
-	markBox := container.NewCenter(c.mark)
+	// the dots sit in the mark's column, below it, without making the row
+	// taller (a stack is as tall as its tallest layer)
+	markBox := container.NewStack(container.NewCenter(c.mark), container.New(bottomLayout{}, c.dots))
 	return widget.NewSimpleRenderer(container.NewStack(c.bg,
 		container.NewBorder(nil, nil, container.NewPadded(markBox), nil, c.text), c.outline))
 }
 
+// bottomLayout lays the grade's dots along the bottom of the mark's
+// column and asks for no room of its own.
+type bottomLayout struct{}
+
+func (bottomLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, s.Height-h+2))
+		o.Resize(fyne.NewSize(s.Width, h))
+	}
+}
+
+func (bottomLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.Size{} }
+
 func (c *cellView) set(value string, st review.Status, cursor, related bool) {
+	c.setGraded(value, st, gradeNone, cursor, related)
+}
+
+// setGraded shows a value with its status and, for a suspect cell, its
+// suspicion grade: a stronger fill and one to three dots.
+func (c *cellView) setGraded(value string, st review.Status, gr grade, cursor, related bool) {
 	l, ok := looks[st]
 	c.bg.FillColor = color.Transparent
 	c.mark.Text = " "
+	c.grade = gr
+	c.dots.Text = gradeDots[gr]
 	if ok {
-		c.bg.FillColor = l.bg
+		c.bg.FillColor = gradeFills[st][gr]
 		c.mark.Text = l.mark
 		c.mark.Color = l.fg
+		c.dots.Color = l.fg
 	}
 	switch {
 	case cursor:
@@ -487,6 +522,7 @@ func (c *cellView) set(value string, st review.Status, cursor, related bool) {
 	}
 	c.bg.Refresh()
 	c.mark.Refresh()
+	c.dots.Refresh()
 	c.outline.Refresh()
 }
 

@@ -53,9 +53,12 @@ type sheet struct {
 	loading      bool         // the program, not the clerk, is setting the edit bar
 	findingPos   string       // "3/42" of the last jump
 	findingAt    review.Pos   // the cell findingPos belongs to
+	findingKey   *ranked      // where F8 went in the 「疑わしい順」 walk; nil: nowhere yet
+	bySuspicion  bool         // F8 walks by suspicion, highest first (「疑わしい順」)
 	msgAt        review.Pos   // the cell the status message is about
 	reasonDlg    *keyDialog   // the reason dialog on screen, for tests
 	reasonIn     *dialogEntry // its reason field
+	group        *groupView   // 列ごとの一括確認 on screen
 }
 
 var allKinds = "すべての種類"
@@ -315,13 +318,102 @@ func (sh *sheet) nextFinding(dir int) {
 		return
 	}
 	row, field, _ := sh.pos()
-	idx, _ := review.NextIn(open, review.Pos{Row: row, Field: field}, dir)
+	here := review.Pos{Row: row, Field: field}
+	var idx int
+	if sh.bySuspicion {
+		// the walk goes on from where F8 last went; from anywhere else it
+		// starts at the most suspicious cell (Shift+F8: the least)
+		order := sh.rank(open)
+		idx = 0
+		if dir < 0 {
+			idx = len(order) - 1
+		}
+		if here == sh.findingAt && sh.findingKey != nil {
+			idx = nextRanked(order, *sh.findingKey, dir)
+		}
+		sh.findingKey = &order[idx]
+		open = make([]review.Pos, len(order))
+		for i, r := range order {
+			open[i] = r.Pos
+		}
+	} else {
+		idx, _ = review.NextIn(open, here, dir)
+	}
 	p := open[idx]
 	sh.findingPos = fmt.Sprintf("%d/%d", idx+1, len(open))
 	sh.findingAt = review.Pos{Row: p.Row, Field: max(p.Field, 0)}
 	sh.goTo(p.Row, max(p.Field, 0))
 	sh.wb.refreshStatus()
 }
+
+// ranked is an open cell with its suspicion, for the 「疑わしい順」 walk.
+type ranked struct {
+	review.Pos
+	score float64
+}
+
+// before orders the 「疑わしい順」 walk: highest score first, ties in
+// reading order (as check.SortBySuspicion orders findings).
+func (a ranked) before(b ranked) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.Row < b.Row || a.Row == b.Row && a.Field < b.Field
+}
+
+// rank sorts open cells by suspicion.
+func (sh *sheet) rank(open []review.Pos) []ranked {
+	out := make([]ranked, len(open))
+	for i, p := range open {
+		out[i] = ranked{Pos: p, score: suspicionOf(sh.session, p.Row, p.Field)}
+	}
+	slices.SortStableFunc(out, func(a, b ranked) int {
+		switch {
+		case a.before(b):
+			return -1
+		case b.before(a):
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// nextRanked is the index of the cell after (dir = +1) or before (-1) at in
+// the walk, wrapping around; order is not empty.
+func nextRanked(order []ranked, at ranked, dir int) int {
+	if dir >= 0 {
+		for i, r := range order {
+			if at.before(r) {
+				return i
+			}
+		}
+		return 0
+	}
+	for i := len(order) - 1; i >= 0; i-- {
+		if order[i].before(at) {
+			return i
+		}
+	}
+	return len(order) - 1
+}
+
+// toggleSuspicionOrder switches F8 / Shift+F8 between the table's order
+// (the default) and 「疑わしい順」, highest suspicion first. The lead wires
+// it to a checkable menu item; suspicionOrder gives its state.
+func (sh *sheet) toggleSuspicionOrder() {
+	sh.bySuspicion = !sh.bySuspicion
+	sh.findingPos, sh.findingKey = "", nil
+	if sh.bySuspicion {
+		sh.say("F8 は疑わしい順に進みます（疑わしさの高い欄から）")
+	} else {
+		sh.say("F8 は表の順に進みます")
+	}
+	sh.wb.refreshStatus()
+}
+
+// suspicionOrder reports whether F8 walks 「疑わしい順」.
+func (sh *sheet) suspicionOrder() bool { return sh.bySuspicion }
 
 // openVisible lists open cells in rows the filter shows (a row-level finding
 // is reached through the row's first column).
