@@ -46,9 +46,8 @@ type App struct {
 	// of the working copy it deletes; "" writes none.
 	DeletionRecords string
 
-	keyOnce sync.Once
-	key     []byte
-	keyErr  error
+	keyMu sync.Mutex
+	key   []byte
 }
 
 // New is an App with the default policy and clock.
@@ -90,9 +89,30 @@ func (a *App) now() time.Time {
 	return a.Now()
 }
 
+// chainKey is the audit chain's key, read once it can be read: a failed
+// read (a server not yet reachable) is tried again on the next call.
 func (a *App) chainKey(ctx context.Context) ([]byte, error) {
-	a.keyOnce.Do(func() { a.key, a.keyErr = a.Store.AuditKey(ctx) })
-	return a.key, a.keyErr
+	a.keyMu.Lock()
+	defer a.keyMu.Unlock()
+	if a.key != nil {
+		return a.key, nil
+	}
+	k, err := a.Store.AuditKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.key = k
+	return k, nil
+}
+
+// update is Store.Update with the chain key loaded first: read inside the
+// transaction, it would need a second connection while the first holds the
+// write lock, and concurrent first writes could starve the pool.
+func (a *App) update(ctx context.Context, fn func(tx Tx) error) error {
+	if _, err := a.chainKey(ctx); err != nil {
+		return err
+	}
+	return a.Store.Update(ctx, fn)
 }
 
 // entry is one audit entry to append; identifiers only (file hash, row,
@@ -125,7 +145,7 @@ func (a *App) appendAudit(ctx context.Context, tx Tx, e entry) (audit.Head, erro
 // denied attempts: the entry is the whole action).
 func (a *App) record(ctx context.Context, s *Session, kind, object, detail string) (audit.Head, error) {
 	var h audit.Head
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		var err error
 		h, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), kind, object, detail})
 		return err

@@ -18,7 +18,7 @@ func (a *App) AuditList(ctx context.Context, s *Session, f audit.Filter) ([]audi
 	if err := a.allow(ctx, s, auth.ReadAudit); err != nil {
 		return nil, h, err
 	}
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		var err error
 		if out, err = tx.Audit(ctx, f); err != nil {
 			return err
@@ -63,7 +63,7 @@ func (a *App) AuditVerify(ctx context.Context, s *Session, expect *audit.Head) (
 	if v.Damage, err = a.Store.Check(ctx, false); err != nil || len(v.Damage) > 0 {
 		return v, err
 	}
-	err = a.Store.Update(ctx, func(tx Tx) error {
+	err = a.update(ctx, func(tx Tx) error {
 		if _, err := a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.AuditRead, "verify", ""}); err != nil {
 			return err
 		}

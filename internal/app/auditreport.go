@@ -38,7 +38,7 @@ func (a *App) AuditReport(ctx context.Context, s *Session, p Period, out, passwo
 		return nil, err
 	}
 	res := &AuditReportResult{}
-	err = a.Store.Update(ctx, func(tx Tx) error {
+	err = a.update(ctx, func(tx Tx) error {
 		all, err := tx.Audit(ctx, audit.Filter{})
 		if err != nil {
 			return err

@@ -16,11 +16,10 @@ import (
 	"kenshin/internal/safefile"
 )
 
-// Audit kinds of the backup use cases (their Japanese labels belong in
-// internal/audit's label table).
+// Audit kinds of the backup use cases (labels in internal/audit).
 const (
-	KindBackup   = "store_backup"
-	KindRestored = "store_restored"
+	KindBackup   = audit.Backup
+	KindRestored = audit.Restored
 )
 
 // BackupInfo is a backup's manifest: every table's row count and the

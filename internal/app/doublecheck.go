@@ -129,7 +129,7 @@ func (a *App) StartDoubleCheck(ctx context.Context, s *Session, sub *Submission,
 	}
 	b := sub.Batch
 	var out *CheckView
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		p, ds, err := a.loadCheck(ctx, tx, b)
 		if err != nil {
 			return err
@@ -186,7 +186,7 @@ func modeLabel(m doublecheck.Mode) string {
 func (a *App) checkStep(ctx context.Context, s *Session, sub *Submission, kind, detail string, step func(ds *doublecheck.Session) error) (*CheckView, error) {
 	b := sub.Batch
 	var out *CheckView
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		p, ds, err := a.loadCheck(ctx, tx, b)
 		if err != nil {
 			return err

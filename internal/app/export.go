@@ -40,7 +40,7 @@ func (a *App) ExportImportFile(ctx context.Context, s *Session, formID string, f
 		return out, err
 	}
 	written := false
-	err = a.Store.Update(ctx, func(tx Tx) error {
+	err = a.update(ctx, func(tx Tx) error {
 		seen := map[int64]bool{}
 		if err := tx.ExportRecords(ctx, f.ID, flt, func(rec submission.Stored) error {
 			r.Add(rec.Atena, rec.Values)

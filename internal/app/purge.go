@@ -32,7 +32,7 @@ func (a *App) MarkImported(ctx context.Context, s *Session, ids []int64) (audit.
 	if len(ids) == 0 {
 		return h, errors.New("バッチ番号を指定してください")
 	}
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		list, err := tx.Batches(ctx)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func (a *App) Purge(ctx context.Context, s *Session, req PurgeRequest) (*PurgeRe
 	before := req.ExportedBefore
 	res := &PurgeResult{}
 	written := false
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		list, err := tx.Batches(ctx)
 		if err != nil {
 			return err
@@ -224,7 +224,7 @@ func (a *App) WorkingCopyDeleted(ctx context.Context, s *Session, b *submission.
 	rec := &deletion.Record{Reason: deletion.ReasonWorkingCopy, At: at, By: s.name(), Terminal: s.terminal(),
 		Criterion: fmt.Sprintf("バッチ %d として送信済みの作業データ", batchID), Batches: []deletion.Batch{db}}
 	written := false
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		h, err := a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), KindWorkCopyDeleted, "file " + short(b.FileHash),
 			fmt.Sprintf("batch=%d records=%d cells=%d hash=%s", batchID, db.Records, db.Cells, db.Hash)})
 		if err != nil {

@@ -59,7 +59,7 @@ func (a *App) Report(ctx context.Context, s *Session, src ReportSource, path, pa
 	if f == nil {
 		return out, fmt.Errorf("帳票「%s」の定義がありません", b.Form)
 	}
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		var err error
 		out.Head, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.ReportWritten,
 			fmt.Sprintf("batch %d file %s %s", b.ID, short(b.FileHash), filepath.Base(path)), fmt.Sprintf("password=%v", password != "")})

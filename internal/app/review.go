@@ -100,7 +100,7 @@ func (j *journal) Append(ctx context.Context, cs ...review.Change) error {
 	if err := auth.Check(j.s.user(), auth.EditCell); err != nil {
 		return err
 	}
-	err := j.a.Store.Update(ctx, func(tx Tx) error {
+	err := j.a.update(ctx, func(tx Tx) error {
 		for _, c := range cs {
 			kind := audit.CellChanged
 			switch c.Op {

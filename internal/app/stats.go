@@ -12,17 +12,18 @@ import (
 	"kenshin/internal/submission"
 )
 
-// Audit entry kinds of the review tools (issue 13).
+// Audit entry kinds of the review tools; defined with their labels in
+// internal/audit.
 const (
-	KindStatsExported   = "ocr_stats_exported"
-	KindImported        = "batch_imported"
-	KindPurged          = "records_purged"
-	KindWorkCopyDeleted = "working_copy_deleted"
-	KindAuditReport     = "audit_report_exported"
-	KindCheckStarted    = "double_check_started"
-	KindCheckField      = "double_check_field"
-	KindCheckDecided    = "double_check_decided"
-	KindSampleDrawn     = "audit_sample_drawn"
+	KindStatsExported   = audit.StatsExported
+	KindImported        = audit.Imported
+	KindPurged          = audit.Purged
+	KindWorkCopyDeleted = audit.WorkCopyDeleted
+	KindAuditReport     = audit.AuditReport
+	KindCheckStarted    = audit.CheckStarted
+	KindCheckField      = audit.CheckField
+	KindCheckDecided    = audit.CheckDecided
+	KindSampleDrawn     = audit.SampleDrawn
 )
 
 // Period is a half-open time range [From, To); a zero end is open.
@@ -74,7 +75,7 @@ func (a *App) OCRStats(ctx context.Context, s *Session, p Period, out, password 
 		return nil, err
 	}
 	res := &StatsResult{}
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		list, err := tx.Batches(ctx)
 		if err != nil {
 			return err

@@ -88,7 +88,7 @@ func (a *App) Submit(ctx context.Context, s *Session, sub *Submission, decisions
 	if err := a.allow(ctx, s, act); err != nil {
 		return out, err
 	}
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		cur, err := a.settleCheck(ctx, tx, b, s.name())
 		if err != nil {
 			return err

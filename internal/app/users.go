@@ -63,7 +63,7 @@ func (a *App) Setup(ctx context.Context, terminal, name, password string) error 
 	if err != nil {
 		return err
 	}
-	return a.Store.Update(ctx, func(tx Tx) error {
+	return a.update(ctx, func(tx Tx) error {
 		n, err := tx.UserCount(ctx)
 		if err != nil {
 			return err
@@ -115,7 +115,7 @@ func (a *App) login(ctx context.Context, terminal, name, password, kind string) 
 	}
 	var user *auth.User
 	var aerr error
-	err := a.Store.Update(ctx, func(tx Tx) error {
+	err := a.update(ctx, func(tx Tx) error {
 		u, err := tx.User(ctx, name)
 		switch {
 		case errors.Is(err, ErrNotFound):
@@ -185,7 +185,7 @@ func (a *App) AddUser(ctx context.Context, s *Session, name string, roles []stri
 	if err != nil {
 		return err
 	}
-	return a.Store.Update(ctx, func(tx Tx) error {
+	return a.update(ctx, func(tx Tx) error {
 		if err := tx.InsertUser(ctx, u, a.now()); err != nil {
 			return exists(err, u.Name)
 		}
@@ -208,7 +208,7 @@ func (a *App) SetPassword(ctx context.Context, s *Session, name, password string
 	if err != nil {
 		return err
 	}
-	return a.Store.Update(ctx, func(tx Tx) error {
+	return a.update(ctx, func(tx Tx) error {
 		u, err := tx.User(ctx, name)
 		if err != nil {
 			return noUser(err, name)
@@ -234,7 +234,7 @@ func (a *App) DisableUser(ctx context.Context, s *Session, name string) error {
 	if err := a.allow(ctx, s, auth.ManageUsers); err != nil {
 		return err
 	}
-	return a.Store.Update(ctx, func(tx Tx) error {
+	return a.update(ctx, func(tx Tx) error {
 		u, err := tx.User(ctx, name)
 		if err != nil {
 			return noUser(err, name)

@@ -34,6 +34,19 @@ const (
 	UserDisabled  = "user_disabled"
 	Denied        = "denied"
 	AuditRead     = "audit_read"
+
+	// review tools, deletion and backups
+	StatsExported   = "ocr_stats_exported"
+	Imported        = "batch_imported"
+	Purged          = "records_purged"
+	WorkCopyDeleted = "working_copy_deleted"
+	AuditReport     = "audit_report_exported"
+	CheckStarted    = "double_check_started"
+	CheckField      = "double_check_field"
+	CheckDecided    = "double_check_decided"
+	SampleDrawn     = "audit_sample_drawn"
+	Backup          = "store_backup"
+	Restored        = "store_restored"
 )
 
 // Label is the Japanese name of an event kind.
@@ -43,6 +56,9 @@ func Label(kind string) string {
 		FileOpened: "ファイルを開いた", CellChanged: "セルを修正", Confirmed: "読み取りどおりと確認", Unconfirmed: "確認を取り消し",
 		ReportWritten: "修正レポート出力", Submitted: "送信", ImportWritten: "取り込みファイル出力",
 		UserAdded: "利用者を追加", UserPassword: "パスワード変更", UserDisabled: "利用者を無効化", Denied: "権限のない操作", AuditRead: "操作記録の閲覧",
+		StatsExported: "OCR 誤り統計の出力", Imported: "取込済みの記録", Purged: "記録の削除", WorkCopyDeleted: "作業データの削除",
+		AuditReport: "操作記録の分析出力", CheckStarted: "ダブルチェック開始", CheckField: "ダブルチェック", CheckDecided: "ダブルチェックの判断",
+		SampleDrawn: "抜き取り確認", Backup: "バックアップ", Restored: "復元",
 	}[kind]; ok {
 		return l
 	}

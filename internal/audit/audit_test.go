@@ -109,3 +109,16 @@ func TestHead(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryKindHasALabel: the audit list and report show Japanese, never a
+// raw kind name.
+func TestEveryKindHasALabel(t *testing.T) {
+	for _, k := range []string{Login, LoginFailed, Logout, Lock, Unlock, FileOpened, CellChanged, Confirmed, Unconfirmed,
+		ReportWritten, Submitted, ImportWritten, UserAdded, UserPassword, UserDisabled, Denied, AuditRead,
+		StatsExported, Imported, Purged, WorkCopyDeleted, AuditReport, CheckStarted, CheckField, CheckDecided,
+		SampleDrawn, Backup, Restored} {
+		if l := Label(k); l == k || l == "" {
+			t.Errorf("kind %q has no Japanese label", k)
+		}
+	}
+}
