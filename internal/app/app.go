@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"kenshin/internal/audit"
@@ -59,7 +60,16 @@ func New(st Store, forms *form.Set) *App {
 type Session struct {
 	User     *auth.User
 	Terminal string
+	// locked is set by Lock and cleared by Unlock: while it is set, no use
+	// case acts for this session, whatever the front end lets through.
+	locked atomic.Bool
 }
+
+// ErrLocked refuses an action while the session's window is locked.
+var ErrLocked = errors.New("画面がロックされています。パスワードを入れてロックを解除してから操作してください")
+
+// Locked reports whether the session is locked.
+func (s *Session) Locked() bool { return s != nil && s.locked.Load() }
 
 func (s *Session) name() string {
 	if s == nil || s.User == nil {
@@ -156,11 +166,40 @@ func (a *App) record(ctx context.Context, s *Session, kind, object, detail strin
 // allow checks that s may do act. A refusal is itself logged (best effort:
 // the refusal stands even when the log cannot be written).
 func (a *App) allow(ctx context.Context, s *Session, act auth.Action) error {
-	err := auth.Check(s.user(), act)
+	err := a.check(ctx, s, act)
 	if err != nil {
 		_, _ = a.record(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
 	}
 	return err
+}
+
+// check is the one gate of every use case: the session is not locked, its
+// user still exists and is not disabled, and the user's current roles (not
+// the ones read at login: an administrator may have changed them since)
+// allow act.
+func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
+	if s.Locked() {
+		return ErrLocked
+	}
+	u := s.user()
+	if u == nil {
+		return auth.Check(nil, act)
+	}
+	var fresh *auth.User
+	if err := a.Store.View(ctx, func(tx Tx) error {
+		var err error
+		fresh, err = tx.User(ctx, u.Name)
+		return err
+	}); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return auth.ErrDisabled
+		}
+		return err
+	}
+	if fresh.Disabled {
+		return auth.ErrDisabled
+	}
+	return auth.Check(fresh, act)
 }
 
 // Head is the audit chain's current head.

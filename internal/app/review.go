@@ -50,7 +50,7 @@ func (a *App) OpenReview(ctx context.Context, s *Session, ws Workspace, path, fo
 		}
 		return b.Value(row, atena.Index)
 	}}
-	rv.Session, err = review.Open(b, review.Options{User: reviewer(saved, s.name()), Journal: j, Now: a.Now, Growth: a.Forms.Growth}, saved)
+	rv.Session, err = review.Open(b, review.Options{User: s.name(), Journal: j, Now: a.Now, Growth: a.Forms.Growth}, saved)
 	if err != nil {
 		return nil, fmt.Errorf("保存されていた作業を再現できません: %w", err)
 	}
@@ -60,14 +60,6 @@ func (a *App) OpenReview(ctx context.Context, s *Session, ws Workspace, path, fo
 		return nil, err
 	}
 	return rv, nil
-}
-
-// reviewer is whoever made the saved changes (the last one), or the user.
-func reviewer(saved []review.Change, fallback string) string {
-	if n := len(saved); n > 0 {
-		return saved[n-1].User
-	}
-	return fallback
 }
 
 func short(hash string) string { return hash[:min(12, len(hash))] }
@@ -97,7 +89,7 @@ type journal struct {
 }
 
 func (j *journal) Append(ctx context.Context, cs ...review.Change) error {
-	if err := auth.Check(j.s.user(), auth.EditCell); err != nil {
+	if err := j.a.check(ctx, j.s, auth.EditCell); err != nil {
 		return err
 	}
 	err := j.a.update(ctx, func(tx Tx) error {

@@ -161,11 +161,17 @@ func (a *App) Unlock(ctx context.Context, s *Session, password string) error {
 		return err
 	}
 	s.User = ns.User
+	s.locked.Store(false)
 	return nil
 }
 
 // Lock records that the window was locked.
 func (a *App) Lock(ctx context.Context, s *Session) error {
+	if s == nil {
+		return nil
+	}
+	// locked first: the lock holds even when its entry cannot be written
+	s.locked.Store(true)
 	_, err := a.record(ctx, s, audit.Lock, "window", "")
 	return err
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -123,13 +124,29 @@ func Describe(s *review.Session, centre int, now time.Time) *Batch {
 	return describe(s, Options{Centre: centre, Now: now})
 }
 
+// reviewers are the users who made the review's changes, in the order they
+// first appear ("、" between them); the session's user when nobody changed
+// anything. Whoever submits is recorded apart, as Submitter.
+func reviewers(s *review.Session) string {
+	var names []string
+	for _, c := range s.Changes() {
+		if c.User != "" && !slices.Contains(names, c.User) {
+			names = append(names, c.User)
+		}
+	}
+	if len(names) == 0 {
+		return s.User
+	}
+	return strings.Join(names, "、")
+}
+
 func describe(s *review.Session, opt Options) *Batch {
 	st := s.Stats()
 	b := s.Batch
 	f := b.Form
 	out := &Batch{
 		FileHash: b.Hash, File: filepath.Base(b.File), Form: f.ID, Checkup: f.Checkup, Centre: opt.Centre,
-		Reviewer: s.User, Submitter: opt.Submitter, SubmittedAt: opt.Now, Stats: st, Override: opt.Override,
+		Reviewer: reviewers(s), Submitter: opt.Submitter, SubmittedAt: opt.Now, Stats: st, Override: opt.Override,
 	}
 	key := sha256.New()
 	fmt.Fprintln(key, b.Hash)
