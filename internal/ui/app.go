@@ -58,11 +58,11 @@ type Workbench struct {
 	terminal   string
 	locked     bool
 	lastActive time.Time
-	loginForm  *widget.Form // the login, setup or unlock form on screen
+	loginForm  *widget.Form  // the login, setup or unlock form on screen
 	gateMsg    *widget.Label // on the lock/login screen: why a command was refused
 
-	lastBatch int64      // the batch submitted last in this session: its report stays printable
-	submitDlg *keyDialog  // the submit dialog on screen, for tests
+	lastBatch int64        // the batch submitted last in this session: its report stays printable
+	submitDlg *keyDialog   // the submit dialog on screen, for tests
 	errorList *widget.List // its list of remaining errors, for tests
 
 	formChoice       *widget.RadioGroup // the form chooser on screen, for tests

@@ -80,11 +80,18 @@ func (w *Workbench) report() {
 	if w.deps.App == nil || !w.allow(auth.ExportReport) {
 		return
 	}
+	if src, name, ok := w.reportSource(); ok {
+		w.showReportDialog(src, name)
+	}
+}
+
+// reportSource is what the report button prints, and its file name.
+func (w *Workbench) reportSource() (app.ReportSource, string, bool) {
 	if sh := w.active(); sh != nil {
-		w.showReportDialog(app.ReportSource{Review: sh.session}, strings.TrimSuffix(baseName(sh.path), ".csv")+"_修正レポート.xlsx")
-		return
+		return app.ReportSource{Review: sh.session}, strings.TrimSuffix(baseName(sh.path), ".csv") + "_修正レポート.xlsx", true
 	}
 	if w.lastBatch != 0 {
-		w.showReportDialog(app.ReportSource{BatchID: w.lastBatch}, fmt.Sprintf("バッチ%d_修正レポート.xlsx", w.lastBatch))
+		return app.ReportSource{BatchID: w.lastBatch}, fmt.Sprintf("バッチ%d_修正レポート.xlsx", w.lastBatch), true
 	}
+	return app.ReportSource{}, "", false
 }
