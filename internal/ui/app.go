@@ -113,8 +113,14 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	w.buildMenu()
 	w.win.Resize(fyne.NewSize(1400, 860))
 	w.refreshStatus()
+	if startSmokeDump != nil {
+		startSmokeDump(w)
+	}
 	return w
 }
+
+// startSmokeDump is set in the smoke build only (smokedump.go).
+var startSmokeDump func(*Workbench)
 
 // UseApp connects the workbench to the application layer once the
 // first-run setup has created the central store (before Start).
