@@ -118,3 +118,27 @@ func TestDamagedWorkingCopyAtStartUp(t *testing.T) {
 		})
 	}
 }
+
+// TestStartUpFailureIsJapanese: the theme exported for package main is the
+// workbench's (Japanese font), and a start-up failure is told in a
+// Japanese dialog ("Error" nowhere) whose button quits.
+func TestStartUpFailureIsJapanese(t *testing.T) {
+	a := test.NewTempApp(t)
+	if _, ok := Theme().(*jpTheme); !ok {
+		t.Fatalf("Theme() is %T", Theme())
+	}
+	a.Settings().SetTheme(Theme())
+	ShowFatal(a, "起動できません", "帳票定義を読み込めないため起動できません。\nforms: broken")
+	ws := a.Driver().AllWindows()
+	if len(ws) == 0 {
+		t.Fatal("no window")
+	}
+	top := ws[len(ws)-1].Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog")
+	}
+	text := allText(top)
+	if !strings.Contains(text, "起動できません") || !strings.Contains(text, "終了") || english.MatchString(text) {
+		t.Errorf("dialog: %q", text)
+	}
+}
