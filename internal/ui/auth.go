@@ -235,7 +235,7 @@ func (w *Workbench) signOut() {
 	for len(w.tabs.Items) > 0 {
 		w.closeTab(w.tabs.Items[0])
 	}
-	w.session, w.user, w.locked = nil, nil, false
+	w.session, w.user, w.locked, w.lastBatch = nil, nil, false, 0
 	w.showUser()
 	w.setMessage("")
 	w.buildMenu()
