@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/dialog"
 
 	kapp "kenshin/internal/app"
 	"kenshin/internal/form"
@@ -25,39 +25,66 @@ import (
 )
 
 func main() {
+	a := app.NewWithID("jp.kenshin.review")
+	// the theme first: every window and dialog after this, the start-up
+	// failures included, has the Japanese font and Japanese Fyne strings
+	a.Settings().SetTheme(ui.Theme())
 	forms, err := form.Default()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "帳票定義を読み込めません:", err)
+		ui.ShowFatal(a, "起動できません", fmt.Sprintf("帳票定義を読み込めないため起動できません。\n%v", err))
+		a.Run()
 		os.Exit(2)
 	}
-	a := app.NewWithID("jp.kenshin.review")
 	wsPath, err := workspace.DefaultPath()
 	var ws *workspace.Store
 	if err == nil {
 		ws, err = workspace.Open(context.Background(), wsPath, nil)
 	}
-	if err != nil {
+	var damage *workspace.DamageError
+	switch {
+	case errors.As(err, &damage):
+		// the working copy failed its check: nothing was written to it;
+		// the clerk chooses a snapshot or a fresh start, then we go on
+		ui.AskDamage(a, wsPath, damage, nil, func(got *workspace.Store, err error) {
+			if got == nil {
+				a.Quit()
+				return
+			}
+			ws = got
+			start(a, forms, got).Window().Show()
+		})
+		a.Run()
+	case err != nil:
 		// Without the workspace nothing could be saved: say so and stop,
 		// rather than let a clerk work on something that will be lost.
-		w := a.NewWindow(ui.AppTitle)
-		w.Resize(fyne.NewSize(700, 300))
-		d := dialog.NewError(fmt.Errorf("作業データを開けないため起動できません。\n%v", err), w)
-		d.SetOnClosed(a.Quit)
-		w.Show()
-		d.Show()
+		ui.ShowFatal(a, "作業データを開けません", fmt.Sprintf("作業データを開けないため起動できません。\n%s\n%v", filepath.FromSlash(wsPath), err))
 		a.Run()
 		os.Exit(1)
+	default:
+		start(a, forms, ws).Window().Show()
+		a.Run()
 	}
-	defer ws.Close()
+	if ws != nil {
+		_ = ws.Close() // takes the closing snapshot; every change was committed as it was made
+	}
+	if central != nil {
+		_ = central.Close() // every write was committed
+	}
+}
+
+// central is the store in use, closed on the way out.
+var central *store.Store
+
+// start builds the workbench over the working copy ws and the central
+// store, and starts the login (or the first-run question).
+func start(a fyne.App, forms *form.Set, ws *workspace.Store) *ui.Workbench {
 	deps := ui.Deps{Forms: forms, Workspace: workcopy.Adapter{Store: ws}, User: userName()}
 	sp, err := store.DefaultPath()
-	var st *store.Store
 	if err == nil {
-		st, err = store.Open(context.Background(), sp, store.Options{})
+		central, err = store.Open(context.Background(), sp, store.Options{})
 	}
-	if st != nil {
-		defer st.Close()
-		deps.App, deps.IdleLock = newApp(st, forms), idleLock(a)
+	if central != nil {
+		deps.App, deps.IdleLock = newApp(central, forms), idleLock(a)
 	}
 	wb := ui.New(a, deps)
 	switch {
@@ -66,42 +93,30 @@ func main() {
 	case errors.Is(err, sqlitedb.ErrMissing) && notThere(sp):
 		// First run: the store is created only when the user says so, after
 		// seeing where (a mistyped KENSHIN_STORE must not become a private store).
-		d := dialog.NewConfirm("中央データがありません",
-			fmt.Sprintf("中央データ（利用者と操作記録）がありません:\n%s\n\nここに新しく作りますか？（共有の中央データを使うはずのときは「やめる」を選び、場所を確認してください）", sp),
-			func(ok bool) {
-				if !ok {
-					a.Quit()
-					return
-				}
-				created, err := store.Create(context.Background(), sp)
-				if err != nil {
-					fail(a, wb, err)
-					return
-				}
-				st = created
-				wb.UseApp(newApp(created, forms), idleLock(a))
-				wb.Start(os.Args[1:])
-			}, wb.Window())
-		d.SetConfirmText("作る")
-		d.SetDismissText("やめる")
-		d.Show()
-		defer func() {
-			if st != nil {
-				_ = st.Close() // closed on the way out; every write was committed
+		ui.AskCreateStore(wb, filepath.FromSlash(sp), func(ok bool) {
+			if !ok {
+				a.Quit()
+				return
 			}
-		}()
+			created, err := store.Create(context.Background(), sp)
+			if err != nil {
+				fail(a, wb, err)
+				return
+			}
+			central = created
+			wb.UseApp(newApp(created, forms), idleLock(a))
+			wb.Start(os.Args[1:])
+		})
 	default:
 		fail(a, wb, err)
 	}
-	wb.Window().ShowAndRun()
+	return wb
 }
 
 // fail refuses to work without the store: there would be no login and no
 // audit, and health data must not be handled unaccounted.
 func fail(a fyne.App, wb *ui.Workbench, err error) {
-	d := dialog.NewError(fmt.Errorf("中央データ（利用者と操作記録）を開けないため起動できません。\n%v", err), wb.Window())
-	d.SetOnClosed(a.Quit)
-	d.Show()
+	wb.Fatal("起動できません", fmt.Sprintf("中央データ（利用者と操作記録）を開けないため起動できません。\n%s", ui.ErrorText(err)), a.Quit)
 }
 
 func notThere(path string) bool {

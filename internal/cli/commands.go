@@ -108,16 +108,18 @@ var cmdSubmit = &command{
 		if *opt.skip && *opt.replace != "" {
 			return ExitUsage, usagef("--skip-conflicts と --replace-conflicts は同時に指定できません")
 		}
-		a, s, closeFn, code, err := m.session(ctx, *opt.store, *opt.as)
-		if err != nil {
-			return code, err
-		}
-		defer closeFn()
+		// the working copy is checked before the login writes anything: a
+		// damaged one stops the command with the store untouched
 		ws, err := workspace.Open(ctx, *opt.workspace, m.Now)
 		if err != nil {
 			return ExitUsage, err
 		}
 		defer func() { _ = ws.Close() }() // changes are committed as they are made
+		a, s, closeFn, code, err := m.session(ctx, *opt.store, *opt.as)
+		if err != nil {
+			return code, err
+		}
+		defer closeFn()
 		wc := workcopy.Adapter{Store: ws}
 		rv, err := a.OpenReview(ctx, s, wc, files[0], *opt.form)
 		if err != nil {
@@ -299,6 +301,14 @@ var cmdReport = &command{
 		if (*opt.batch != 0) == (len(files) == 1) || len(files) > 1 {
 			return ExitUsage, usagef("CSV ファイル 1 つ、または --batch 番号 を指定してください")
 		}
+		var ws *workspace.Store
+		if len(files) == 1 { // checked before the login writes anything
+			var err error
+			if ws, err = workspace.Open(ctx, *opt.workspace, m.Now); err != nil {
+				return ExitUsage, err
+			}
+			defer func() { _ = ws.Close() }() // read here, nothing pending
+		}
 		a, s, closeFn, code, err := m.session(ctx, *opt.store, *opt.as)
 		if err != nil {
 			return code, err
@@ -315,11 +325,6 @@ var cmdReport = &command{
 		}
 		src := app.ReportSource{BatchID: *opt.batch}
 		if len(files) == 1 {
-			ws, err := workspace.Open(ctx, *opt.workspace, m.Now)
-			if err != nil {
-				return ExitUsage, err
-			}
-			defer func() { _ = ws.Close() }() // read here, nothing pending
 			rv, err := a.OpenReview(ctx, s, workcopy.Adapter{Store: ws}, files[0], "")
 			if err != nil {
 				return exitFor(err), err

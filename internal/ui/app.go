@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
@@ -46,6 +45,7 @@ type Workbench struct {
 	center *fyne.Container
 
 	counts    *widget.Label
+	userLabel *widget.Label // who is logged in, always on screen
 	position  *widget.Label
 	message   *widget.Label
 	progress  *widget.ProgressBar
@@ -58,10 +58,15 @@ type Workbench struct {
 	terminal   string
 	locked     bool
 	lastActive time.Time
-	loginForm  *widget.Form // the login, setup or unlock form on screen
+	loginForm  *widget.Form  // the login, setup or unlock form on screen
+	gateMsg    *widget.Label // on the lock/login screen: why a command was refused
+
+	lastBatch int64        // the batch submitted last in this session: its report stays printable
+	submitDlg *keyDialog   // the submit dialog on screen, for tests
+	errorList *widget.List // its list of remaining errors, for tests
 
 	formChoice       *widget.RadioGroup // the form chooser on screen, for tests
-	formChoiceDialog *dialog.ConfirmDialog
+	formChoiceDialog *keyDialog
 }
 
 // New builds the main window on fa.
@@ -72,16 +77,21 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	if deps.User == "" {
 		deps.User = "unknown"
 	}
-	fa.Settings().SetTheme(newTheme())
+	if _, ok := fa.Settings().Theme().(*jpTheme); !ok { // main sets it first (ui.Theme)
+		fa.Settings().SetTheme(newTheme())
+	}
 	w := &Workbench{app: fa, deps: deps, win: fa.NewWindow(AppTitle), terminal: hostname()}
 	w.counts = widget.NewLabel("")
+	w.userLabel = widget.NewLabel("")
+	w.userLabel.TextStyle.Bold = true
+	w.gateMsg = widget.NewLabel("")
 	w.position = widget.NewLabel("")
 	w.message = widget.NewLabel("")
 	w.message.Truncation = fyne.TextTruncateEllipsis
 	w.progress = widget.NewProgressBar()
 	w.progress.TextFormatter = func() string { return fmt.Sprintf("完了 %.0f%%", w.progress.Value*100) }
-	w.submitBtn = widget.NewButton("送信…", w.submit)
-	w.reportBtn = widget.NewButton("修正レポート出力…", w.report)
+	w.submitBtn = widget.NewButton("送信…", w.guard(auth.Submit, w.submit))
+	w.reportBtn = widget.NewButton("修正レポート出力…", w.guard(auth.ExportReport, w.report))
 	w.tabs = container.NewDocTabs()
 	w.tabs.OnSelected = func(*container.TabItem) { w.activated() }
 	w.tabs.CloseIntercept = func(t *container.TabItem) { w.closeTab(t) }
@@ -89,28 +99,28 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	welcome.Alignment = fyne.TextAlignCenter
 	w.center = container.NewStack(container.NewCenter(welcome))
 
-	toolbar := container.NewHBox(widget.NewButton("開く…", w.showOpen), w.submitBtn, w.reportBtn, widget.NewSeparator(), legend())
+	toolbar := container.NewHBox(widget.NewButton("開く…", w.guard(auth.OpenFile, w.showOpen)), w.submitBtn, w.reportBtn, widget.NewSeparator(), legend())
 	help := widget.NewLabel(keyHelp)
 	help.Truncation = fyne.TextTruncateEllipsis
 	status := container.NewVBox(
-		container.NewBorder(nil, nil, container.NewHBox(w.counts, w.position), container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message),
+		container.NewBorder(nil, nil, container.NewHBox(w.userLabel, w.counts, w.position), container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message),
 		help,
 	)
 	w.main = container.NewBorder(toolbar, status, nil, nil, w.center)
-	w.win.SetContent(w.main)
+	w.setContent(w.main)
 	w.win.SetOnClosed(w.logout)
-	w.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
-		var paths []string
-		for _, u := range uris {
-			paths = append(paths, u.Path())
-		}
-		w.openAsync(paths)
-	})
+	w.win.SetOnDropped(w.dropped)
 	w.buildMenu()
 	w.win.Resize(fyne.NewSize(1400, 860))
 	w.refreshStatus()
+	if startSmokeDump != nil {
+		startSmokeDump(w)
+	}
 	return w
 }
+
+// startSmokeDump is set in the smoke build only (smokedump.go).
+var startSmokeDump func(*Workbench)
 
 // UseApp connects the workbench to the application layer once the
 // first-run setup has created the central store (before Start).
@@ -147,7 +157,37 @@ func (w *Workbench) focus(o fyne.Focusable) { w.win.Canvas().Focus(o) }
 func (w *Workbench) setMessage(s string) { w.message.SetText(s) }
 
 func (w *Workbench) showError(what string, err error) {
-	dialog.ShowError(fmt.Errorf("%s。\n%v", what, err), w.win)
+	w.showInfo("エラー", what+"。\n"+ErrorText(err))
+}
+
+// showInfo is a message with one button that Enter and Esc both close.
+func (w *Workbench) showInfo(title, text string) {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	showKeyDialog(w.win, title, "", "閉じる", l, nil, func(bool) {})
+}
+
+// setContent replaces the window's content. The focused widget is let go
+// first: Fyne 2.7.1 swaps the focus manager without calling FocusLost, so
+// a focused Entry would keep its cursor-blink animation (and the CPU)
+// running forever behind the new screen.
+func (w *Workbench) setContent(c fyne.CanvasObject) {
+	w.win.Canvas().Unfocus()
+	w.win.SetContent(c)
+}
+
+// dropped opens files dropped on the window, through the same gate as
+// every menu item.
+func (w *Workbench) dropped(_ fyne.Position, uris []fyne.URI) {
+	if !w.allow(auth.OpenFile) {
+		return
+	}
+	w.touch()
+	var paths []string
+	for _, u := range uris {
+		paths = append(paths, u.Path())
+	}
+	w.openAsync(paths)
 }
 
 // legend explains the cell colours and marks.
@@ -173,11 +213,25 @@ func (w *Workbench) active() *sheet {
 	return w.sheets[i]
 }
 
+// withActive is a menu command on the active file; it edits data, so it
+// passes the gate with EditCell.
 func (w *Workbench) withActive(f func(*sheet)) func() {
-	return func() {
-		w.touch()
+	return w.guard(auth.EditCell, func() {
 		if sh := w.active(); sh != nil {
 			f(sh)
 		}
+	})
+}
+
+// guard is the one gate for every menu item, shortcut, toolbar button and
+// drop: nothing runs while the window is locked or before a login, and a
+// capability (a != "") is checked through the application layer.
+func (w *Workbench) guard(a auth.Action, f func()) func() {
+	return func() {
+		if !w.allow(a) {
+			return
+		}
+		w.touch()
+		f()
 	}
 }

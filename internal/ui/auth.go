@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/auth"
@@ -25,14 +24,27 @@ func hostname() string {
 	return "unknown"
 }
 
-// allow checks a protected action for the logged-in user, logs a refusal
-// and tells the clerk why.
+// allow is the gate every command passes (menus, shortcuts, keys on the
+// table, drops): refused while the window is locked or before a login;
+// otherwise a (a != "") is checked for the logged-in user through the
+// application layer, which logs a refusal, and the clerk is told why.
 func (w *Workbench) allow(a auth.Action) bool {
+	if w.locked {
+		w.gateMsg.SetText("画面がロックされています。パスワードを入力してロックを解除してください。")
+		return false
+	}
 	if w.deps.App == nil {
 		return true // no user store (tests, demo without a central store)
 	}
+	if w.session == nil {
+		w.gateMsg.SetText("先にログインしてください。")
+		return false
+	}
+	if a == "" {
+		return true
+	}
 	if err := w.deps.App.Allow(context.Background(), w.session, a); err != nil {
-		dialog.ShowInformation("権限がありません", err.Error(), w.win)
+		w.showInfo("権限がありません", ErrorText(err))
 		return false
 	}
 	return true
@@ -64,7 +76,7 @@ func (w *Workbench) watchIdle() {
 func (w *Workbench) showLogin(then func()) {
 	first, err := w.deps.App.NeedsSetup(context.Background())
 	if err != nil {
-		w.win.SetContent(container.NewCenter(widget.NewLabel("利用者の情報を読めません。\n" + err.Error())))
+		w.setContent(container.NewCenter(widget.NewLabel("利用者の情報を読めません。\n" + ErrorText(err))))
 		return
 	}
 	name := widget.NewEntry()
@@ -81,15 +93,17 @@ func (w *Workbench) showLogin(then func()) {
 		sess, err := w.deps.App.Login(context.Background(), w.terminal, name.Text, pw.Text)
 		pw.SetText("")
 		if err != nil {
-			msg.SetText(err.Error())
+			msg.SetText(ErrorText(err))
 			return
 		}
 		u := sess.User
 		w.session, w.user = sess, u
 		w.deps.User = u.Name
 		w.touch()
-		w.win.SetContent(w.main)
+		w.gateMsg.SetText("")
+		w.setContent(w.main)
 		w.buildMenu()
+		w.showUser()
 		w.setMessage(fmt.Sprintf("%s（%s）でログインしました", u.Name, roleText(u)))
 		then()
 	}
@@ -98,9 +112,9 @@ func (w *Workbench) showLogin(then func()) {
 	form := widget.NewForm(widget.NewFormItem("利用者名", name), widget.NewFormItem("パスワード", pw))
 	form.SubmitText = "ログイン"
 	form.OnSubmit = submit
-	box := container.NewVBox(title, form, msg)
+	box := container.NewVBox(title, form, msg, w.gateMsg)
 	w.loginForm = form
-	w.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 240), box)))
+	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 260), box)))
 	w.focus(name)
 }
 
@@ -118,13 +132,13 @@ func (w *Workbench) showSetup(then func()) {
 			return
 		}
 		if err := w.deps.App.Setup(context.Background(), w.terminal, name.Text, pw.Text); err != nil {
-			msg.SetText(err.Error())
+			msg.SetText(ErrorText(err))
 			return
 		}
 		w.showLogin(then)
 	}
 	w.loginForm = form
-	w.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 280), container.NewVBox(msg, form))))
+	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 280), container.NewVBox(msg, form))))
 }
 
 func roleText(u *auth.User) string {
@@ -146,9 +160,10 @@ func (w *Workbench) lock() {
 	if sh := w.active(); sh != nil && sh.editing {
 		sh.cancelEdit() // an unfinished edit is not saved behind the clerk's back
 	}
+	w.closeDialogs()
 	w.locked = true
 	if err := w.deps.App.Lock(context.Background(), w.session); err != nil {
-		w.setMessage("操作記録を書けません: " + err.Error())
+		w.setMessage("操作記録を書けません: " + ErrorText(err))
 	}
 	pw := widget.NewPasswordEntry()
 	msg := widget.NewLabel("")
@@ -156,16 +171,17 @@ func (w *Workbench) lock() {
 		err := w.deps.App.Unlock(context.Background(), w.session, pw.Text)
 		pw.SetText("")
 		if err != nil {
-			msg.SetText(err.Error())
+			msg.SetText(ErrorText(err))
 			var le *auth.LockedError
 			if errors.As(err, &le) {
-				msg.SetText(err.Error() + "（管理者に連絡してください）")
+				msg.SetText(ErrorText(err) + "（管理者に連絡してください）")
 			}
 			return
 		}
 		w.locked = false
+		w.gateMsg.SetText("")
 		w.touch()
-		w.win.SetContent(w.main)
+		w.setContent(w.main)
 		if sh := w.active(); sh != nil {
 			w.focus(sh.grid)
 		}
@@ -177,8 +193,24 @@ func (w *Workbench) lock() {
 	info := widget.NewLabel(fmt.Sprintf("画面をロックしました（%s）。続けるにはパスワードを入力してください。作業はそのまま残っています。", w.user.Name))
 	info.Wrapping = fyne.TextWrapWord
 	w.loginForm = form
-	w.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 200), container.NewVBox(info, form, msg))))
+	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 220), container.NewVBox(info, form, msg, w.gateMsg))))
 	w.focus(pw)
+}
+
+// closeDialogs takes every dialog off the screen before the lock or a
+// logout: a dialog left above the lock screen could still act on data.
+// The reason dialog is cancelled properly (its keyboard hook restored).
+func (w *Workbench) closeDialogs() {
+	for _, sh := range w.sheets {
+		if sh.reasonDlg != nil {
+			sh.reasonDlg.Hide()
+		}
+	}
+	ov := w.win.Canvas().Overlays()
+	for o := ov.Top(); o != nil; o = ov.Top() {
+		ov.Remove(o)
+	}
+	w.win.Canvas().SetOnTypedKey(nil) // a removed key dialog's hook
 }
 
 // logout is recorded when the window closes.
@@ -186,6 +218,37 @@ func (w *Workbench) logout() {
 	if w.user != nil && w.deps.App != nil {
 		_ = w.deps.App.Logout(context.Background(), w.session) // the window is closing; nothing to show it in
 	}
+}
+
+// signOut ends the session (ログアウト / 利用者の切り替え): the open files are
+// closed (their work is in the working copy and resumes for whoever opens
+// them next) and the login screen comes back.
+func (w *Workbench) signOut() {
+	if w.user == nil || w.deps.App == nil {
+		return
+	}
+	if sh := w.active(); sh != nil && sh.editing {
+		sh.cancelEdit()
+	}
+	w.closeDialogs()
+	w.logout()
+	for len(w.tabs.Items) > 0 {
+		w.closeTab(w.tabs.Items[0])
+	}
+	w.session, w.user, w.locked, w.lastBatch = nil, nil, false, 0
+	w.showUser()
+	w.setMessage("")
+	w.buildMenu()
+	w.showLogin(func() {})
+}
+
+// showUser keeps the logged-in user (name and role) in the status bar.
+func (w *Workbench) showUser() {
+	if w.user == nil {
+		w.userLabel.SetText("")
+		return
+	}
+	w.userLabel.SetText(fmt.Sprintf("利用者: %s（%s）", w.user.Name, roleText(w.user)))
 }
 
 // manageUsers is the administrator's screen: list, add, disable, reset.
@@ -210,7 +273,8 @@ func (w *Workbench) manageUsers() {
 	}
 	list.SetText(text)
 	name := widget.NewEntry()
-	role := widget.NewSelect([]string{"入力担当 (clerk)", "確認者 (supervisor)", "管理者 (admin)"}, nil)
+	role := widget.NewSelect([]string{"入力担当", "確認者", "管理者"}, nil)
+	role.PlaceHolder = selectPlaceHolder
 	role.SetSelectedIndex(0)
 	pw := widget.NewPasswordEntry()
 	roles := []string{auth.Clerk, auth.Supervisor, auth.Admin}
@@ -236,7 +300,6 @@ func (w *Workbench) manageUsers() {
 		w.setMessage("「" + name.Text + "」のパスワードを設定しました")
 	})
 	form := widget.NewForm(widget.NewFormItem("利用者名", name), widget.NewFormItem("役割", role), widget.NewFormItem("パスワード", pw))
-	d := dialog.NewCustom("利用者の管理", "閉じる", container.NewBorder(nil, container.NewVBox(form, container.NewHBox(add, disable, reset)), nil, nil, container.NewVScroll(list)), w.win)
-	d.Resize(fyne.NewSize(620, 480))
-	d.Show()
+	k := showKeyDialog(w.win, "利用者の管理", "", "閉じる", container.NewBorder(nil, container.NewVBox(form, container.NewHBox(add, disable, reset)), nil, nil, container.NewVScroll(list)), name, func(bool) {})
+	k.d.Resize(fyne.NewSize(620, 480))
 }

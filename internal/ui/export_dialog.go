@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -23,7 +24,7 @@ func (w *Workbench) showExport() {
 		return
 	}
 	if w.deps.App == nil {
-		dialog.ShowInformation("取り込みファイル出力", "中央データが設定されていないため出力できません。", w.win)
+		w.showInfo("取り込みファイル出力", "中央データが設定されていないため出力できません。")
 		return
 	}
 	var titles []string
@@ -31,6 +32,7 @@ func (w *Workbench) showExport() {
 		titles = append(titles, f.ID+" "+f.Title)
 	}
 	formSel := widget.NewSelect(titles, nil)
+	formSel.PlaceHolder = selectPlaceHolder
 	if sh := w.active(); sh != nil {
 		formSel.SetSelected(sh.session.Batch.Form.ID + " " + sh.session.Batch.Form.Title)
 	}
@@ -38,6 +40,7 @@ func (w *Workbench) showExport() {
 	from.SetPlaceHolder("例 R7.4.1（空欄: 指定なし）")
 	to.SetPlaceHolder("例 R7.4.30")
 	centre := widget.NewSelect(append([]string{"すべて"}, w.centres()...), nil)
+	centre.PlaceHolder = selectPlaceHolder
 	centre.SetSelectedIndex(0)
 	enc := widget.NewRadioGroup([]string{"CP932（Shift_JIS）", "UTF-8"}, nil)
 	enc.SetSelected("CP932（Shift_JIS）")
@@ -45,8 +48,8 @@ func (w *Workbench) showExport() {
 		widget.NewFormItem("帳票", formSel), widget.NewFormItem("受診日から", from), widget.NewFormItem("受診日まで", to),
 		widget.NewFormItem("保健センター", centre), widget.NewFormItem("文字コード", enc),
 	}
-	d := dialog.NewForm("取り込みファイル出力", "保存先を選ぶ…", "やめる", items, func(ok bool) {
-		if !ok || formSel.SelectedIndex() < 0 {
+	k := showKeyDialog(w.win, "取り込みファイル出力", "保存先を選ぶ…", "やめる", widget.NewForm(items...), from, func(ok bool) {
+		if !ok || formSel.SelectedIndex() < 0 || !w.allow(auth.ExportImport) {
 			return
 		}
 		f := w.deps.Forms.Forms[formSel.SelectedIndex()]
@@ -71,14 +74,13 @@ func (w *Workbench) showExport() {
 				w.showError("取り込みファイルを出力できませんでした", err)
 				return
 			}
-			w.setMessage(fmt.Sprintf("取り込みファイルを出力しました: %s（%d 件）", path, n))
+			w.setMessage(fmt.Sprintf("取り込みファイルを出力しました: %s（%d 件）", filepath.Clean(path), n))
 		}, w.win)
 		save.SetFileName(f.ID + "_import.csv")
 		save.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
 		save.Show()
-	}, w.win)
-	d.Resize(fyne.NewSize(560, 380))
-	d.Show()
+	})
+	k.d.Resize(fyne.NewSize(560, 380))
 }
 
 // exportTo writes the file (through a temporary name) and then marks the

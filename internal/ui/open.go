@@ -42,7 +42,7 @@ func (w *Workbench) showOpen() {
 			return
 		}
 		_ = r.Close() // read-only
-		w.openAsync([]string{r.URI().Path()})
+		w.openAsync([]string{filepath.FromSlash(r.URI().Path())})
 	}, w.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".CSV"}))
 	d.Resize(fyne.NewSize(900, 600))
@@ -120,7 +120,7 @@ func (w *Workbench) askForm(path string, err error) bool {
 	sel := widget.NewRadioGroup(labels, nil)
 	msg := widget.NewLabel(filepath.Base(path) + " の見出しは次の帳票のどれにも合います。帳票を選んでください。")
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("帳票を選ぶ", "開く", "やめる", container.NewVBox(msg, sel), func(ok bool) {
+	d := showKeyDialog(w.win, "帳票を選ぶ", "開く", "やめる", container.NewVBox(msg, sel), nil, func(ok bool) {
 		if !ok || sel.Selected == "" {
 			return
 		}
@@ -131,9 +131,8 @@ func (w *Workbench) askForm(path string, err error) bool {
 			return
 		}
 		w.add(l)
-	}, w.win)
-	d.Resize(fyne.NewSize(560, 260))
-	d.Show()
+	})
+	d.d.Resize(fyne.NewSize(560, 260))
 	w.formChoice = sel
 	w.formChoiceDialog = d
 	return true
@@ -142,7 +141,7 @@ func (w *Workbench) askForm(path string, err error) bool {
 // openAsync opens files off the UI goroutine with a progress dialog: a
 // 100,000-row file takes a second or two to read and check.
 func (w *Workbench) openAsync(paths []string) {
-	if !w.allow(auth.OpenFile) {
+	if !w.allow(auth.OpenFile) { // also reached from the file dialog, after the lock may have come
 		return
 	}
 	var todo []string

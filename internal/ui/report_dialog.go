@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,21 +15,22 @@ import (
 	"kenshin/internal/auth"
 )
 
-// showReportDialog asks where to save the Excel report and for an optional
-// password (masked), then writes it.
-func (w *Workbench) showReportDialog(sh *sheet) {
+// showReportDialog asks where to save the Excel report of src (an open file
+// or a submitted batch) and for an optional password (masked), then writes
+// it.
+func (w *Workbench) showReportDialog(src app.ReportSource, name string) {
 	pw := widget.NewPasswordEntry()
 	pw2 := widget.NewPasswordEntry()
 	items := []*widget.FormItem{
 		widget.NewFormItem("パスワード", pw),
 		widget.NewFormItem("パスワード（確認）", pw2),
 	}
-	d := dialog.NewForm("修正レポート出力", "保存先を選ぶ…", "やめる", items, func(ok bool) {
-		if !ok {
+	k := showKeyDialog(w.win, "修正レポート出力", "保存先を選ぶ…", "やめる", widget.NewForm(items...), pw, func(ok bool) {
+		if !ok || !w.allow(auth.ExportReport) { // the lock may have come meanwhile
 			return
 		}
 		if pw.Text != pw2.Text {
-			dialog.ShowInformation("修正レポート出力", "パスワードが一致しません。", w.win)
+			w.showInfo("修正レポート出力", "パスワードが一致しません。")
 			return
 		}
 		save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
@@ -39,19 +42,29 @@ func (w *Workbench) showReportDialog(sh *sheet) {
 			if !strings.HasSuffix(strings.ToLower(path), ".xlsx") {
 				path += ".xlsx"
 			}
-			res, err := w.deps.App.Report(context.Background(), w.session, app.ReportSource{Review: sh.session}, path, pw.Text)
-			if err != nil {
+			if err := w.writeReport(src, path, pw.Text); err != nil {
 				w.showError("レポートを書き出せませんでした", err)
-				return
 			}
-			w.setMessage("修正レポートを保存しました: " + path + "（操作記録の控え " + res.Head.String() + "）")
 		}, w.win)
-		save.SetFileName(strings.TrimSuffix(baseName(sh.path), ".csv") + "_修正レポート.xlsx")
+		save.SetFileName(name)
 		save.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
 		save.Show()
-	}, w.win)
-	d.Resize(fyne.NewSize(460, 220))
-	d.Show()
+	})
+	k.d.Resize(fyne.NewSize(460, 220))
+}
+
+// writeReport writes the report through the application layer (which logs
+// it) and says where it went.
+func (w *Workbench) writeReport(src app.ReportSource, path, password string) error {
+	if !w.allow(auth.ExportReport) {
+		return auth.Check(nil, auth.ExportReport)
+	}
+	res, err := w.deps.App.Report(context.Background(), w.session, src, path, password)
+	if err != nil {
+		return err
+	}
+	w.setMessage("修正レポートを保存しました: " + filepath.Clean(path) + "（操作記録の控え " + res.Head.String() + "）")
+	return nil
 }
 
 func baseName(p string) string {
@@ -61,10 +74,24 @@ func baseName(p string) string {
 	return p
 }
 
+// report prints the active file's report; with no file open after a
+// submit, the submitted batch's report from the central store.
 func (w *Workbench) report() {
-	sh := w.active()
-	if sh == nil || w.deps.App == nil || !w.allow(auth.ExportReport) {
+	if w.deps.App == nil || !w.allow(auth.ExportReport) {
 		return
 	}
-	w.showReportDialog(sh)
+	if src, name, ok := w.reportSource(); ok {
+		w.showReportDialog(src, name)
+	}
+}
+
+// reportSource is what the report button prints, and its file name.
+func (w *Workbench) reportSource() (app.ReportSource, string, bool) {
+	if sh := w.active(); sh != nil {
+		return app.ReportSource{Review: sh.session}, strings.TrimSuffix(baseName(sh.path), ".csv") + "_修正レポート.xlsx", true
+	}
+	if w.lastBatch != 0 {
+		return app.ReportSource{BatchID: w.lastBatch}, fmt.Sprintf("バッチ%d_修正レポート.xlsx", w.lastBatch), true
+	}
+	return app.ReportSource{}, "", false
 }

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
@@ -32,6 +31,7 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, error)) {
 	s := sh.session
 	centres := w.centres()
 	sel := widget.NewSelect(centres, nil)
+	sel.PlaceHolder = selectPlaceHolder
 	if v := submission.MajorityVenue(s); v > 0 && v <= len(centres) {
 		sel.SetSelectedIndex(v - 1)
 	}
@@ -44,7 +44,10 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, error)) {
 		reason.SetPlaceHolder("エラーを残したまま送信する理由（必須）")
 		items = append(items, widget.NewFormItem(fmt.Sprintf("エラー %d 件", st.Errors), reason))
 	}
-	d := dialog.NewForm("送信", "送信する", "やめる", items, func(ok bool) {
+	if st.Errors > 0 {
+		items = append(items, widget.NewFormItem("", w.remainingErrorList(sh)))
+	}
+	k := showKeyDialog(w.win, "送信", "送信する", "やめる", widget.NewForm(items...), nil, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -70,9 +73,9 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, error)) {
 			return
 		}
 		w.askConflicts(ctx, sub, done)
-	}, w.win)
-	d.Resize(fyne.NewSize(560, 260))
-	d.Show()
+	})
+	k.d.Resize(fyne.NewSize(640, 300+float32(min(st.Errors, 8))*30))
+	w.submitDlg = k
 }
 
 const skipChoice = "登録済みの記録を残し、この行はスキップする"
@@ -91,7 +94,7 @@ func (w *Workbench) askConflicts(ctx context.Context, sub *app.Submission, done 
 	reason.SetPlaceHolder("置き換える理由（例: 読み取り誤りを訂正）")
 	content := container.NewBorder(widget.NewLabel(fmt.Sprintf("%d 行が中央データに登録済みです（同じ宛名番号・帳票・受診日）。", len(cs))),
 		container.NewVBox(choice, reason), nil, nil, container.NewVScroll(list))
-	d := dialog.NewCustomConfirm("登録済みの記録", "送信する", "やめる", content, func(ok bool) {
+	k := showKeyDialog(w.win, "登録済みの記録", "送信する", "やめる", content, nil, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -105,9 +108,8 @@ func (w *Workbench) askConflicts(ctx context.Context, sub *app.Submission, done 
 			dec[c.Row] = submission.Decision{Replace: replace, Reason: strings.TrimSpace(reason.Text)}
 		}
 		w.finishSubmit(ctx, sub, dec, done)
-	}, w.win)
-	d.Resize(fyne.NewSize(760, 460))
-	d.Show()
+	})
+	k.d.Resize(fyne.NewSize(760, 460))
 }
 
 func (w *Workbench) finishSubmit(ctx context.Context, sub *app.Submission, dec map[int]submission.Decision, done func(string, error)) {
@@ -116,6 +118,7 @@ func (w *Workbench) finishSubmit(ctx context.Context, sub *app.Submission, dec m
 		done("", submitError(err, 0))
 		return
 	}
+	w.lastBatch = res.BatchID
 	msg := fmt.Sprintf("送信しました（バッチ番号 %d: 登録 %d 件、スキップ %d 件、置き換え %d 件）。", res.BatchID, res.Stored, res.Skipped, res.Replaced)
 	if res.ForgetErr != nil {
 		msg += "ただし端末内の作業データを削除できませんでした: " + res.ForgetErr.Error()
@@ -144,14 +147,14 @@ func (w *Workbench) submit() {
 		return
 	}
 	if w.deps.App == nil {
-		dialog.ShowInformation("送信", "この端末には送信先が設定されていません。", w.win)
+		w.showInfo("送信", "この端末には送信先が設定されていません。")
 		return
 	}
 	if !w.allow(auth.Submit) {
 		return
 	}
 	if st := sh.session.Stats(); st.Errors > 0 && !(w.user != nil && w.user.Can(auth.Override)) {
-		dialog.ShowInformation("送信", fmt.Sprintf("エラーが %d 件残っています。修正するか、読み取りどおりと確認してから送信してください（確認者は理由を付けて送信できます）。", st.Errors), w.win)
+		w.showInfo("送信", fmt.Sprintf("エラーが %d 件残っています。修正するか、読み取りどおりと確認してから送信してください（確認者は理由を付けて送信できます）。", st.Errors))
 		return
 	}
 	w.askSubmit(sh, func(msg string, err error) {
@@ -167,6 +170,6 @@ func (w *Workbench) submit() {
 			}
 		}
 		w.setMessage(msg)
-		dialog.ShowInformation("送信しました", msg, w.win)
+		w.showInfo("送信しました", msg)
 	})
 }

@@ -70,7 +70,11 @@ func (w *Workbench) refreshStatus() {
 		w.position.SetText("")
 		w.progress.SetValue(0)
 		w.submitBtn.Disable()
-		w.reportBtn.Disable()
+		if w.deps.App != nil && w.lastBatch != 0 { // the batch just submitted
+			w.reportBtn.Enable()
+		} else {
+			w.reportBtn.Disable()
+		}
 		return
 	}
 	st := sh.session.Stats()
