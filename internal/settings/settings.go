@@ -38,6 +38,10 @@ type File struct {
 	CAFile       string // [store] ca
 	PasswordFile string // [store] password_file
 	Centres      map[int]string
+	// DoubleCheck is [review] double_check = on|off: whether a second person
+	// must check the form's double-check fields before a batch is submitted.
+	// nil when the file does not say (the front end decides the default).
+	DoubleCheck *bool
 }
 
 // EnvPath overrides the location of the settings file (tests, a portable
@@ -146,8 +150,8 @@ func Parse(r io.Reader, name string) (*File, error) {
 				return nil, fail(indent, "「]」がありません")
 			}
 			section = strings.ToLower(strings.TrimSpace(line[1 : len(line)-1]))
-			if section != "store" && section != "centres" {
-				return nil, fail(indent, "不明な区分「[%s]」です（[store] と [centres] だけです）", section)
+			if section != "store" && section != "centres" && section != "review" {
+				return nil, fail(indent, "不明な区分「[%s]」です（[store]・[centres]・[review] だけです）", section)
 			}
 			continue
 		}
@@ -192,8 +196,22 @@ func Parse(r io.Reader, name string) (*File, error) {
 				out.Centres = map[int]string{}
 			}
 			out.Centres[c] = val
+		case "review":
+			if key != "double_check" {
+				return nil, fail(indent, "[review] に「%s」という設定はありません（double_check）", key)
+			}
+			switch strings.ToLower(val) {
+			case "on":
+				on := true
+				out.DoubleCheck = &on
+			case "off":
+				off := false
+				out.DoubleCheck = &off
+			default:
+				return nil, fail(valCol, "double_check は on か off です（「%s」）", val)
+			}
 		default:
-			return nil, fail(indent, "「%s」の前に [store] か [centres] の区分がありません", key)
+			return nil, fail(indent, "「%s」の前に [store]・[centres]・[review] の区分がありません", key)
 		}
 	}
 	if err := sc.Err(); err != nil {

@@ -34,6 +34,10 @@ func TestParse(t *testing.T) {
 		{name: "centre without name", in: "[centres]\n3 =\n", line: 2, col: 4, msg: "名前がありません"},
 		{name: "not utf-8", in: "[centres]\n1 = 中央\x93\x8c\n", line: 2, col: 7, msg: "UTF-8"},
 		{name: "empty key", in: "[store]\n = x\n", line: 2, col: 2, msg: "名前がありません"},
+		{name: "double check on", in: "[review]\ndouble_check = ON\n", want: File{DoubleCheck: ptr(true)}},
+		{name: "double check off", in: "[review]\ndouble_check = off\n", want: File{DoubleCheck: ptr(false)}},
+		{name: "double check other", in: "[review]\ndouble_check = yes\n", line: 2, col: 15, msg: "on か off"},
+		{name: "review unknown key", in: "[review]\nsample = 20\n", line: 2, col: 1, msg: "double_check"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Parse(strings.NewReader(tt.in), "kenshin-settings.ini")
@@ -116,3 +120,5 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func ptr(b bool) *bool { return &b }
