@@ -219,3 +219,14 @@ func Parse(r io.Reader, name string) (*File, error) {
 	}
 	return out, nil
 }
+
+// DoubleCheckRequired says whether the second-person check must be done
+// before submit. A file that does not say leaves it off while the GUI has no
+// screen for it; a file that cannot be read keeps it on (fail safe: the
+// command then reports the file's problem when it opens the store).
+func (f *File) DoubleCheckRequired() bool {
+	if f == nil {
+		return true
+	}
+	return f.DoubleCheck != nil && *f.DoubleCheck
+}

@@ -122,3 +122,20 @@ func FuzzParse(f *testing.F) {
 }
 
 func ptr(b bool) *bool { return &b }
+
+func TestDoubleCheckRequired(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		f    *File
+		want bool
+	}{
+		{"unreadable file", nil, true},
+		{"not said", &File{}, false},
+		{"on", &File{DoubleCheck: ptr(true)}, true},
+		{"off", &File{DoubleCheck: ptr(false)}, false},
+	} {
+		if got := tt.f.DoubleCheckRequired(); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
