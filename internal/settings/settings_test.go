@@ -139,3 +139,15 @@ func TestDoubleCheckRequired(t *testing.T) {
 		}
 	}
 }
+
+// TestShippedTemplateParses: the settings file the MSI installs must be one
+// this reader accepts, or every terminal would refuse to start.
+func TestShippedTemplateParses(t *testing.T) {
+	f, err := LoadFile(filepath.Join("..", "..", "assets", "windows", FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Centres) != 4 || f.StorePath != "" || f.DoubleCheckRequired() {
+		t.Errorf("template read as %+v", f)
+	}
+}
