@@ -191,8 +191,13 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 		fresh, err = tx.User(ctx, u.Name)
 		return err
 	}); err != nil {
-		if errors.Is(err, ErrNotFound) {
+		switch {
+		case errors.Is(err, ErrNotFound):
 			return auth.ErrDisabled
+		case IsUnreachable(err):
+			// offline (the server is down): review and queueing go on with
+			// the roles of the login; the server checks again when it is back
+			return auth.Check(u, act)
 		}
 		return err
 	}

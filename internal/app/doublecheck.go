@@ -29,6 +29,14 @@ type pendingCheck struct {
 	Items    []doublecheck.Item `json:"items"`
 }
 
+// form is the definition of id, nil when the App has no form set.
+func (a *App) form(id string) *form.Form {
+	if a.Forms == nil {
+		return nil
+	}
+	return a.Forms.Form(id)
+}
+
 // CheckKeys are the fields of form f a second person checks.
 func CheckKeys(f *form.Form) []string {
 	if f == nil {
@@ -289,7 +297,7 @@ func (a *App) settleCheck(ctx context.Context, tx Tx, b *submission.Batch, submi
 		return nil, err
 	}
 	if ds == nil {
-		if !a.DoubleCheckOff && len(doublecheck.FromBatch(b, CheckKeys(a.Forms.Form(b.Form)))) > 0 {
+		if !a.DoubleCheckOff && len(doublecheck.FromBatch(b, CheckKeys(a.form(b.Form)))) > 0 {
 			return nil, ErrCheckPending
 		}
 		return b, nil

@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"context"
 	"errors"
+	"net"
 	"path/filepath"
 	"testing"
 
@@ -118,5 +120,32 @@ func TestResumedChangesCarryTheirOwnUser(t *testing.T) {
 	}
 	if h[0].User != "clerk1" || h[1].User != "clerk2" {
 		t.Errorf("changes by %q and %q, want clerk1 and clerk2", h[0].User, h[1].User)
+	}
+}
+
+// unreachable is a store whose server is down: every transaction fails
+// as a refused connection does.
+type serverDown struct{ app.Store }
+
+func (serverDown) View(context.Context, func(app.Tx) error) error {
+	return &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+}
+
+// TestGateOfflineKeepsLoginRoles: with the server down, a logged-in clerk
+// may still work (review never needs the server) with the roles of the
+// login, and an admin still may not read health data.
+func TestGateOfflineKeepsLoginRoles(t *testing.T) {
+	a, st := newApp(t)
+	u := fixture.SetUp(t, a)
+	off := app.New(serverDown{st}, a.Forms)
+	if err := off.Allow(ctx, u.Clerk, auth.OpenFile); err != nil {
+		t.Errorf("clerk offline: %v", err)
+	}
+	if err := off.Allow(ctx, u.Admin, auth.OpenFile); !errors.Is(err, auth.ErrDenied) {
+		t.Errorf("admin offline: %v, want ErrDenied", err)
+	}
+	_ = off.Lock(ctx, u.Clerk) // the entry may not be written offline; the lock holds either way
+	if err := off.Allow(ctx, u.Clerk, auth.OpenFile); !errors.Is(err, app.ErrLocked) {
+		t.Errorf("locked offline: %v, want ErrLocked", err)
 	}
 }

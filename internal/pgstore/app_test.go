@@ -13,7 +13,7 @@ import (
 // the right password is then refused, and the keyed chain verifies.
 func TestAppLockoutOnServer(t *testing.T) {
 	ctx := ctxT(t)
-	a := app.New(openFresh(t), nil)
+	a := testApp(openFresh(t))
 	if err := a.Setup(ctx, "PC-01", "kanri", "kanri-password-1"); err != nil {
 		t.Fatal(err)
 	}

@@ -34,15 +34,9 @@ func BenchmarkOutbox4x25000(b *testing.B) {
 	const terminals, records = 4, 25000
 	st := openFresh(b)
 	ctx := context.Background()
-	up := app.New(st, nil)
-	down := app.New(downStore{st}, nil)
-	// the first administrator, as on a real server; it also loads the
-	// chain key, which App fetches inside its first Update (see the report:
-	// four first Updates at once could wait on a fifth pooled connection)
-	if err := up.Setup(ctx, "PC", "kanri", "kanri-password-1"); err != nil {
-		b.Fatal(err)
-	}
-	s := &app.Session{User: storetest.User("clerk1", "clerk"), Terminal: "PC"}
+	// the users as on a real server; logging in also loads the chain key
+	up, s := clerkApp(b, ctx, st)
+	down := testApp(downStore{st})
 	wss := make([]*workspace.Store, terminals)
 	batches := make([]*submission.Batch, terminals)
 	for g := range terminals {

@@ -37,7 +37,7 @@ func TestOutboxKillHelper(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &app.Session{User: storetest.User("clerk1", "clerk"), Terminal: "PC-kill"}
-	if _, err := app.New(st, nil).SendOutbox(ctx, s, ws, nil); err != nil {
+	if _, err := testApp(st).SendOutbox(ctx, s, ws, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -50,12 +50,8 @@ func TestOutboxKillHelper(t *testing.T) {
 func TestOutboxKilledMidSend(t *testing.T) {
 	st := openFresh(t)
 	ctx := ctxT(t)
-	up := app.New(st, nil)
-	if err := up.Setup(ctx, "PC", "kanri", "kanri-password-1"); err != nil {
-		t.Fatal(err)
-	}
-	down := app.New(downStore{st}, nil)
-	s := &app.Session{User: storetest.User("clerk1", "clerk"), Terminal: "PC"}
+	up, s := clerkApp(t, ctx, st)
+	down := testApp(downStore{st})
 	const records = 10000
 	for i, delay := range []time.Duration{100 * time.Millisecond, 250 * time.Millisecond, 400 * time.Millisecond, 10 * time.Second} {
 		wsPath := filepath.Join(t.TempDir(), "workspace.db")

@@ -31,10 +31,18 @@ func (c *crashOnce) OutboxDone(ctx context.Context, key string) error {
 	return c.Store.OutboxDone(ctx, key)
 }
 
-// clerkApp is the application layer over st with a clerk logged in.
-func clerkApp(t *testing.T, ctx context.Context, st app.Store) (*app.App, *app.Session) {
-	t.Helper()
+// testApp is the application layer over st without forms and without the
+// second-person check, which these tests are not about.
+func testApp(st app.Store) *app.App {
 	a := app.New(st, nil)
+	a.DoubleCheckOff = true
+	return a
+}
+
+// clerkApp is the application layer over st with a clerk logged in.
+func clerkApp(t testing.TB, ctx context.Context, st app.Store) (*app.App, *app.Session) {
+	t.Helper()
+	a := testApp(st)
 	if err := a.Setup(ctx, "PC-01", "kanri", "kanri-password-1"); err != nil {
 		t.Fatal(err)
 	}
