@@ -285,10 +285,10 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 	}
 	res.Stored += int(n)
 	j := 0
-	row := make([]any, 14)
+	row := make([]any, 15)
 	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"trail"},
 		[]string{"batch_id", "row_no", "field", "ocr", "final", "findings", "confidence", "edited", "edited_by", "edited_at",
-			"confirmed", "confirmed_by", "confirm_reason", "overridden"},
+			"confirmed", "confirmed_by", "confirm_reason", "overridden", "confirmed_at"},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			if j == len(b.Trail) {
 				return nil, nil
@@ -311,6 +311,10 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 			}
 			row[0], row[1], row[2], row[3], row[4], row[5], row[6] = res.BatchID, int32(c.Row), c.Key, c.OCR, c.Final, string(findings), conf // #nosec G115 -- a row number
 			row[7], row[8], row[9], row[10], row[11], row[12], row[13] = c.Edited, editedBy, editedAt, c.Confirmed, c.ConfirmedBy, c.ConfirmReason, c.Overridden
+			row[14] = nil
+			if !c.ConfirmedAt.IsZero() {
+				row[14] = stamp(c.ConfirmedAt)
+			}
 			return row, nil
 		})); err != nil {
 		return res, t.wrap("修正履歴を登録できません", err)
@@ -407,7 +411,7 @@ func (t *tx) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error)
 		return nil, t.wrap("記録を読めません", err)
 	}
 	trail, err := t.tx.Query(ctx, `SELECT row_no, field, ocr, final, findings, confidence, edited, COALESCE(edited_by, ''), COALESCE(edited_at, ''),
-		confirmed, COALESCE(confirmed_by, ''), COALESCE(confirm_reason, ''), overridden FROM trail WHERE batch_id = $1 ORDER BY id`, id)
+		confirmed, COALESCE(confirmed_by, ''), COALESCE(confirm_reason, ''), overridden, COALESCE(confirmed_at, '') FROM trail WHERE batch_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return nil, t.wrap("修正履歴を読めません", err)
 	}
@@ -416,8 +420,9 @@ func (t *tx) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error)
 		var c submission.Cell
 		var findings, editedAt string
 		var conf *float64
+		var confirmedAt string
 		if err := trail.Scan(&c.Row, &c.Key, &c.OCR, &c.Final, &findings, &conf, &c.Edited, &c.EditedBy, &editedAt,
-			&c.Confirmed, &c.ConfirmedBy, &c.ConfirmReason, &c.Overridden); err != nil {
+			&c.Confirmed, &c.ConfirmedBy, &c.ConfirmReason, &c.Overridden, &confirmedAt); err != nil {
 			return nil, t.wrap("修正履歴を読めません", err)
 		}
 		if err := json.Unmarshal([]byte(findings), &c.Findings); err != nil {
@@ -427,6 +432,7 @@ func (t *tx) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error)
 			c.Confidence, c.HasConfidence = *conf, true
 		}
 		c.EditedAt = parseStamp(editedAt)
+		c.ConfirmedAt = parseStamp(confirmedAt)
 		b.Trail = append(b.Trail, c)
 	}
 	trail.Close()

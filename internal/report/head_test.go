@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -54,5 +55,44 @@ func TestForAppPrintsHeadOwnerOnly(t *testing.T) {
 		if fi.Mode().Perm() != safefile.FileMode {
 			t.Errorf("report mode %v, want %v", fi.Mode().Perm(), safefile.FileMode)
 		}
+	}
+}
+
+// TestConfirmationHasItsTime: a cell confirmed as read shows when, as a
+// correction does (the report is signed off with these times).
+func TestConfirmationHasItsTime(t *testing.T) {
+	s, f := reviewed(t, 20, 0.1)
+	open := s.OpenCells()
+	if len(open) == 0 {
+		t.Fatal("no open cell to confirm")
+	}
+	if err := s.Confirm(ctx, open[0].Row, open[0].Field, "用紙と一致"); err != nil {
+		t.Fatal(err)
+	}
+	b := submission.Describe(s, 1, now)
+	path := filepath.Join(t.TempDir(), "r.xlsx")
+	if err := Write(path, b, f, Options{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = x.Close() }() // read-only
+	rows, err := x.GetRows(SheetChanges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, r := range rows {
+		if len(r) >= 10 && strings.HasPrefix(r[9], "確認") {
+			seen = true
+			if len(r) < 12 || r[11] == "" {
+				t.Errorf("confirmation row without 日時: %q", r)
+			}
+		}
+	}
+	if !seen {
+		t.Error("no confirmation row in 修正一覧")
 	}
 }

@@ -84,7 +84,7 @@ func Write(path string, b *submission.Batch, f *form.Form, opt Options) error {
 		if c.Edited && len(c.Findings) == 0 {
 			c.Findings = readAs(atOCR.of(c)) // the correction settled them: say what they were
 		}
-		kind, who, when := "確認", c.ConfirmedBy, time.Time{}
+		kind, who, when := "確認", c.ConfirmedBy, c.ConfirmedAt
 		if c.Edited {
 			kind, who, when = "修正", c.EditedBy, c.EditedAt
 		}

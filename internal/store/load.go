@@ -56,24 +56,25 @@ func (t *tx) LoadBatch(ctx context.Context, id int64) (*submission.Batch, error)
 	}
 	_ = rows.Close() // read-only
 	trail, err := t.tx.QueryContext(ctx, `SELECT row, field, ocr, final, findings, confidence, edited, COALESCE(edited_by, ''), COALESCE(edited_at, ''),
-		confirmed, COALESCE(confirmed_by, ''), COALESCE(confirm_reason, ''), overridden FROM trail WHERE batch_id = ? ORDER BY rowid`, id)
+		confirmed, COALESCE(confirmed_by, ''), COALESCE(confirm_reason, ''), overridden, COALESCE(confirmed_at, '') FROM trail WHERE batch_id = ? ORDER BY rowid`, id)
 	if err != nil {
 		return nil, t.db.Wrap("修正履歴を読めません", err)
 	}
 	defer trail.Close()
 	for trail.Next() {
 		var c submission.Cell
-		var findings, editedAt string
+		var findings, editedAt, confirmedAt string
 		var conf sql.NullFloat64
 		if err := trail.Scan(&c.Row, &c.Key, &c.OCR, &c.Final, &findings, &conf, &c.Edited, &c.EditedBy, &editedAt,
-			&c.Confirmed, &c.ConfirmedBy, &c.ConfirmReason, &c.Overridden); err != nil {
+			&c.Confirmed, &c.ConfirmedBy, &c.ConfirmReason, &c.Overridden, &confirmedAt); err != nil {
 			return nil, t.db.Wrap("修正履歴を読めません", err)
 		}
 		if err := json.Unmarshal([]byte(findings), &c.Findings); err != nil {
 			return nil, fmt.Errorf("修正履歴（%d 行目 %s）の指摘が壊れています: %w", c.Row, c.Key, err)
 		}
 		c.Confidence, c.HasConfidence = conf.Float64, conf.Valid
-		c.EditedAt, _ = time.Parse(time.RFC3339Nano, editedAt)
+		c.EditedAt, _ = time.Parse(time.RFC3339Nano, editedAt)       // "" (not edited) stays the zero time
+		c.ConfirmedAt, _ = time.Parse(time.RFC3339Nano, confirmedAt) // "" (not confirmed, or stored before 0004) likewise
 		b.Trail = append(b.Trail, c)
 	}
 	if err := trail.Err(); err != nil {

@@ -311,18 +311,21 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 		return res, s.db.Wrap("記録を登録できません", err)
 	}
 	trail := newBulk(tx, `INSERT INTO trail (batch_id, row, field, ocr, final, findings, confidence, edited, edited_by, edited_at,
-		confirmed, confirmed_by, confirm_reason, overridden) VALUES `, 14)
+		confirmed, confirmed_by, confirm_reason, overridden, confirmed_at) VALUES `, 15)
 	for _, c := range b.Trail {
-		var conf, editedAt any
+		var conf, editedAt, confirmedAt any
 		if c.HasConfidence {
 			conf = c.Confidence
 		}
 		if c.Edited {
 			editedAt = c.EditedAt.UTC().Format(time.RFC3339Nano)
 		}
+		if !c.ConfirmedAt.IsZero() {
+			confirmedAt = c.ConfirmedAt.UTC().Format(time.RFC3339Nano)
+		}
 		findings, _ := json.Marshal(c.Findings)
 		if err := trail.add(ctx, res.BatchID, c.Row, c.Key, c.OCR, c.Final, string(findings), conf, c.Edited, c.EditedBy, editedAt,
-			c.Confirmed, c.ConfirmedBy, c.ConfirmReason, c.Overridden); err != nil {
+			c.Confirmed, c.ConfirmedBy, c.ConfirmReason, c.Overridden, confirmedAt); err != nil {
 			return res, s.db.Wrap("修正履歴を登録できません", err)
 		}
 	}

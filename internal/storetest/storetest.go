@@ -63,7 +63,7 @@ func NewBatch(seed string, formID string, centre, first, n int, date string) *su
 	}
 	if n > 0 {
 		b.Trail = append(b.Trail, submission.Cell{Row: 1, Key: "head", OCR: "40.1", Final: "40.1", Confirmed: true,
-			ConfirmedBy: "reviewer1", ConfirmReason: "用紙どおり"})
+			ConfirmedBy: "reviewer1", ConfirmReason: "用紙どおり", ConfirmedAt: Base.Add(90 * time.Second)})
 	}
 	return b
 }

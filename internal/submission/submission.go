@@ -63,6 +63,7 @@ type Cell struct {
 	Confirmed     bool
 	ConfirmedBy   string
 	ConfirmReason string
+	ConfirmedAt   time.Time
 	Overridden    bool // an error left open and let through by the override
 }
 
@@ -217,7 +218,7 @@ func trail(s *review.Session, i int, override bool, key interface{ Write([]byte)
 			}
 		}
 		if cf, ok := s.Confirmed(i, f); ok {
-			c.Confirmed, c.ConfirmedBy, c.ConfirmReason = true, cf.User, cf.Reason
+			c.Confirmed, c.ConfirmedBy, c.ConfirmReason, c.ConfirmedAt = true, cf.User, cf.Reason, cf.At
 			fmt.Fprintf(key, "confirm\t%d\t%d\t%s\n", i, f, cf.Reason)
 		}
 		out = append(out, c)
