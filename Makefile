@@ -100,10 +100,13 @@ samples:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
 
+## fuzz: every fuzz target of the repository, FUZZTIME each (found with
+## go test -list, so a new target cannot be forgotten here)
+FUZZTIME ?= 30s
 fuzz:
-	@for t in "FuzzParse ./internal/jpdate" "FuzzReadNumber ./internal/normalize" "FuzzReadKana ./internal/normalize" \
-	  "FuzzReadClock ./internal/normalize" "FuzzRead ./internal/ocrcsv" "FuzzParse ./internal/ocrcsv"; do \
-	  set -- $$t; $(GO) test $$2 -run '^$$' -fuzz "^$$1$$" -fuzztime 30s || exit 1; done
+	@for pkg in $$($(GO) list ./internal/...); do \
+	  for t in $$($(GO) test -tags $(TAGS) -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz: $$pkg $$t"; $(GO) test -tags $(TAGS) $$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; done; done
 
 ## eval: detection quality on 2,000 generated rows per form
 eval: build

@@ -1,4 +1,4 @@
-package pgstore
+package recordjson
 
 import (
 	"strings"
@@ -6,8 +6,8 @@ import (
 	"unicode/utf8"
 )
 
-// FuzzValues: every map of strings survives encodeValues → decodeValues,
-// and decodeValues never panics on any text.
+// FuzzValues: every map of strings survives Encode → Decode,
+// and Decode never panics on any text.
 func FuzzValues(f *testing.F) {
 	f.Add("00000001", `メモ "引用" \ と改行`+"\n", "\x00\x1f\xff")
 	f.Fuzz(func(t *testing.T, a, b, c string) {
@@ -18,9 +18,9 @@ func FuzzValues(f *testing.F) {
 		}
 		in := map[string]string{"atena": a, "note": b, c: a + b}
 		var sb strings.Builder
-		s := encodeValues(&sb, keys, in)
+		s := Encode(&sb, keys, in)
 		out := map[string]string{}
-		if err := decodeValues(s, func(k, v string) { out[k] = v }); err != nil {
+		if err := Decode(s, func(k, v string) { out[k] = v }); err != nil {
 			t.Fatalf("decode(%q): %v", s, err)
 		}
 		for _, k := range keys {
@@ -31,6 +31,6 @@ func FuzzValues(f *testing.F) {
 				t.Fatalf("%q: %q; want %q", k, out[k], in[k])
 			}
 		}
-		_ = decodeValues(a, func(string, string) {})
+		_ = Decode(a, func(string, string) {})
 	})
 }
