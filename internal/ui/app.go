@@ -65,6 +65,8 @@ type Workbench struct {
 	submitDlg *keyDialog   // the submit dialog on screen, for tests
 	errorList *widget.List // its list of remaining errors, for tests
 
+	suspicionItem *fyne.MenuItem // 「疑わしい順に進む」: checked by the active file's F8 order
+
 	formChoice       *widget.RadioGroup // the form chooser on screen, for tests
 	formChoiceDialog *keyDialog
 }

@@ -409,6 +409,7 @@ func (sh *sheet) toggleSuspicionOrder() {
 	} else {
 		sh.say("F8 は表の順に進みます")
 	}
+	sh.wb.syncSuspicionItem()
 	sh.wb.refreshStatus()
 }
 
