@@ -29,10 +29,13 @@ type Deps struct {
 	Now       func() time.Time
 	// App is the application layer over the central store: login, opening
 	// with the audit, submit, export and report all go through it. nil: no
-	// login and no store (a demo, the widget tests); 送信 and the outputs
-	// stay unavailable.
+	// store yet (or none could be opened): every command is refused until
+	// UseApp, unless Demo.
 	App      *app.App
 	IdleLock time.Duration // 0: never lock
+	// Demo lets the workbench work without App (no login, no audit): for
+	// the widget tests and a demo build only, never the desktop app.
+	Demo bool
 }
 
 // Workbench is the main window.

@@ -36,7 +36,7 @@ func newTestBench(t *testing.T, ws app.Workspace) (*Workbench, *clock) {
 		t.Fatal(err)
 	}
 	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
-	w := New(a, Deps{Forms: forms, Workspace: ws, User: "clerk1", Now: c.now})
+	w := New(a, Deps{Forms: forms, Workspace: ws, User: "clerk1", Now: c.now, Demo: true})
 	w.Window().Resize(fyne.NewSize(1400, 860))
 	t.Cleanup(w.Window().Close)
 	return w, c

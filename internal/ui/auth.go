@@ -34,7 +34,13 @@ func (w *Workbench) allow(a auth.Action) bool {
 		return false
 	}
 	if w.deps.App == nil {
-		return true // no user store (tests, demo without a central store)
+		if w.deps.Demo {
+			return true // widget tests, demo: no user store by design
+		}
+		// no store open (yet): no file may be opened or shown without a
+		// login and the audit
+		w.gateMsg.SetText("中央データが開かれていません。")
+		return false
 	}
 	if w.session == nil {
 		w.gateMsg.SetText("先にログインしてください。")

@@ -2,11 +2,17 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"kenshin/internal/form"
 )
 
 // TestGroupAndSuspicionMenu: 編集 offers 列ごとの一括確認 on Ctrl+G and a
@@ -60,5 +66,40 @@ func TestStatusCountsInfos(t *testing.T) {
 	want := fmt.Sprintf("参考 %d", sh.session.Stats().Infos)
 	if got := w.counts.Text; !strings.Contains(got, want) {
 		t.Errorf("counts %q, want %q in it", got, want)
+	}
+}
+
+// TestNoStoreNoFiles: without the app layer (no store open yet, or it
+// failed) and without the test-only Demo, no file is opened, dropped or
+// shown: there would be no login and no audit.
+func TestNoStoreNoFiles(t *testing.T) {
+	a := test.NewTempApp(t)
+	forms, err := form.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := New(a, Deps{Forms: forms})
+	t.Cleanup(w.Window().Close)
+	path, _ := filepath.Abs(testdata("samples/m4-exam.csv"))
+	if err := w.OpenPath(path); err == nil {
+		t.Error("OpenPath without a store succeeded")
+	}
+	w.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(path)})
+	w.remember(path)
+	w.buildMenu()
+	for name, it := range menuItems(w) {
+		if it.Action != nil {
+			it.Action()
+		}
+		if o := w.win.Canvas().Overlays().Top(); o != nil {
+			t.Errorf("%s showed %q without a store", name, allText(o))
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // openAsync loads in the background
+	if len(w.sheets) != 0 {
+		t.Errorf("%d files open without a store", len(w.sheets))
+	}
+	if w.gateMsg.Text == "" {
+		t.Error("no reason given for the refusal")
 	}
 }
