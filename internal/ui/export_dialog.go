@@ -39,7 +39,8 @@ func (w *Workbench) showExport() {
 	from, to := widget.NewEntry(), widget.NewEntry()
 	from.SetPlaceHolder("例 R7.4.1（空欄: 指定なし）")
 	to.SetPlaceHolder("例 R7.4.30")
-	centre := widget.NewSelect(append([]string{"すべて"}, w.centres()...), nil)
+	centres, codes := w.centres()
+	centre := widget.NewSelect(append([]string{"すべて"}, centres...), nil)
 	centre.PlaceHolder = selectPlaceHolder
 	centre.SetSelectedIndex(0)
 	enc := widget.NewRadioGroup([]string{"CP932（Shift_JIS）", "UTF-8"}, nil)
@@ -53,7 +54,10 @@ func (w *Workbench) showExport() {
 			return
 		}
 		f := w.deps.Forms.Forms[formSel.SelectedIndex()]
-		flt := submission.Filter{Centre: max(centre.SelectedIndex(), 0)}
+		flt := submission.Filter{} // すべて: Centre 0
+		if i := centre.SelectedIndex(); i > 0 {
+			flt.Centre = codes[i-1]
+		}
 		var err error
 		if flt.From, flt.To, err = app.DateRange(strings.TrimSpace(from.Text), strings.TrimSpace(to.Text)); err != nil {
 			w.showError("日付を読めません", err)

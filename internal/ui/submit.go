@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,13 +17,18 @@ import (
 	"kenshin/internal/submission"
 )
 
-// centres are the 会場 choices, from common.json through the app layer.
-func (w *Workbench) centres() []string {
-	var out []string
+// centres are the 会場 choices, from common.json through the app layer,
+// with their codes (the list need not be numbered 1, 2, 3…).
+func (w *Workbench) centres() (labels []string, codes []int) {
 	for _, c := range w.deps.App.Centres() {
-		out = append(out, c.Code+" "+c.Label)
+		code, err := strconv.Atoi(strings.TrimSpace(c.Code))
+		if err != nil || code <= 0 {
+			continue // not a centre number: cannot be stored or filtered on
+		}
+		labels = append(labels, c.Code+" "+c.Label)
+		codes = append(codes, code)
 	}
-	return out
+	return labels, codes
 }
 
 // askSubmit asks for the health centre (and, with errors left, the
@@ -29,11 +36,11 @@ func (w *Workbench) centres() []string {
 func (w *Workbench) askSubmit(sh *sheet, done func(string, error)) {
 	ctx := context.Background()
 	s := sh.session
-	centres := w.centres()
+	centres, codes := w.centres()
 	sel := widget.NewSelect(centres, nil)
 	sel.PlaceHolder = selectPlaceHolder
-	if v := submission.MajorityVenue(s); v > 0 && v <= len(centres) {
-		sel.SetSelectedIndex(v - 1)
+	if i := slices.Index(codes, submission.MajorityVenue(s)); i >= 0 {
+		sel.SetSelectedIndex(i)
 	}
 	st := s.Stats()
 	info := widget.NewLabel(fmt.Sprintf("%s\n%d 行（修正 %d、確認 %d、警告 %d）を中央データに送信します。\n送信後、この端末の作業データは削除されます。",
@@ -55,7 +62,7 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, error)) {
 			done("", errors.New("保健センターを選んでください"))
 			return
 		}
-		req := app.SubmitRequest{Centre: sel.SelectedIndex() + 1}
+		req := app.SubmitRequest{Centre: codes[sel.SelectedIndex()]}
 		if st.Errors > 0 {
 			req.OverrideReason = strings.TrimSpace(reason.Text)
 			if req.OverrideReason == "" {
