@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -97,4 +98,30 @@ func (w *Workbench) Fatal(title, message string, then func()) {
 	l := widget.NewLabel(message)
 	l.Wrapping = fyne.TextWrapWord
 	showKeyDialog(w.win, title, "", "終了", l, nil, func(bool) { then() }).d.Resize(fyne.NewSize(640, 280))
+}
+
+// ErrNoPassword is a password prompt the clerk closed.
+var ErrNoPassword = errors.New("パスワードが入力されなかったため、中央データに接続しませんでした")
+
+// AskPassword asks for the central store's server password (the prompt of
+// storeaddr.Settings). It runs off the UI goroutine, while the store is
+// being opened, and waits for the answer.
+func (w *Workbench) AskPassword(location string) (string, error) {
+	ch := make(chan string, 1)
+	fyne.Do(func() {
+		e := widget.NewPasswordEntry()
+		l := widget.NewLabel(fmt.Sprintf("中央データのサーバーのパスワードを入力してください。\n%s", location))
+		l.Wrapping = fyne.TextWrapWord
+		showKeyDialog(w.win, "中央データのパスワード", "接続する", "やめる", container.NewVBox(l, e), e, func(ok bool) {
+			if ok {
+				ch <- e.Text
+			}
+			close(ch)
+		}).d.Resize(fyne.NewSize(560, 240))
+	})
+	pw, ok := <-ch
+	if !ok {
+		return "", ErrNoPassword
+	}
+	return pw, nil
 }

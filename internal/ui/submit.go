@@ -144,6 +144,10 @@ func submitError(err error, errorsLeft int) error {
 		return errors.New("エラーが残ったままの送信は、確認者が理由を付けた場合だけできます")
 	case errors.Is(err, submission.ErrDuplicate):
 		return errors.New("このバッチは同じ内容ですでに送信されています。二重には登録しません")
+	case errors.Is(err, app.ErrCheckPending):
+		// the GUI has no second-person check screen yet: say where it is done
+		return errors.New("ダブルチェックが終わっていないため送信できません。別の利用者（2 人目）が対象の項目を確認してから送信してください。\n" +
+			"確認はコマンドで行います: kenshinctl doublecheck ファイル名 --as 確認する利用者名")
 	}
 	return err
 }
