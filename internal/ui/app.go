@@ -68,6 +68,11 @@ type Workbench struct {
 	submitDlg *keyDialog   // the submit dialog on screen, for tests
 	errorList *widget.List // its list of remaining errors, for tests
 
+	outboxLabel   *widget.Label  // 「送信待ち N 件」 ("" none)
+	outboxN       int            // batches waiting in the outbox
+	retryStop     chan struct{}  // stops the 60 s retry; nil: no timer runs
+	sending       bool           // a send of the outbox is under way
+	runSync       bool           // tests: background work runs in place
 	suspicionItem *fyne.MenuItem // 「疑わしい順に進む」: checked by the active file's F8 order
 
 	formChoice       *widget.RadioGroup // the form chooser on screen, for tests
@@ -87,6 +92,9 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	}
 	w := &Workbench{app: fa, deps: deps, win: fa.NewWindow(AppTitle), terminal: hostname()}
 	w.counts = widget.NewLabel("")
+	w.outboxLabel = widget.NewLabel("")
+	w.outboxLabel.TextStyle.Bold = true
+	w.outboxLabel.Hide()
 	w.userLabel = widget.NewLabel("")
 	w.userLabel.TextStyle.Bold = true
 	w.gateMsg = widget.NewLabel("")
@@ -108,7 +116,7 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	help := widget.NewLabel(keyHelp)
 	help.Truncation = fyne.TextTruncateEllipsis
 	status := container.NewVBox(
-		container.NewBorder(nil, nil, container.NewHBox(w.userLabel, w.counts, w.position), container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message),
+		container.NewBorder(nil, nil, container.NewHBox(w.userLabel, w.outboxLabel, w.counts, w.position), container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message),
 		help,
 	)
 	w.main = container.NewBorder(toolbar, status, nil, nil, w.center)
@@ -118,6 +126,7 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	w.buildMenu()
 	w.win.Resize(fyne.NewSize(1400, 860))
 	w.refreshStatus()
+	w.refreshOutbox()
 	if startSmokeDump != nil {
 		startSmokeDump(w)
 	}
@@ -133,6 +142,7 @@ func (w *Workbench) UseApp(a *app.App, idleLock time.Duration) {
 	w.deps.App, w.deps.IdleLock = a, idleLock
 	w.buildMenu()
 	w.refreshStatus()
+	w.refreshOutbox()
 }
 
 // Window returns the main window.

@@ -373,7 +373,7 @@ func TestSubmitAndExportTranslate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var msg string
-	w.finishSubmit(ctx, sub, nil, func(m string, err error) {
+	w.finishSubmit(ctx, sub, nil, func(m string, _ bool, err error) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -382,7 +382,7 @@ func TestSubmitAndExportTranslate(t *testing.T) {
 	if !strings.Contains(msg, "登録 30 件") || !strings.Contains(msg, "操作記録の控え") {
 		t.Fatalf("msg %q", msg)
 	}
-	w.finishSubmit(ctx, sub, nil, func(_ string, err error) {
+	w.finishSubmit(ctx, sub, nil, func(_ string, _ bool, err error) {
 		if err == nil || !strings.Contains(err.Error(), "すでに送信") {
 			t.Fatalf("duplicate: %v", err)
 		}

@@ -2,13 +2,11 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -97,47 +95,33 @@ func TestCheckPendingSaysWhatToDo(t *testing.T) {
 	}
 }
 
-// TestAskPassword: the server password prompt waits for the dialog; やめる
-// is an error, not an empty password.
+// TestAskPassword: the server password prompt gives the typed password;
+// やめる is no answer, not an empty password.
 func TestAskPassword(t *testing.T) {
 	w, _ := newTestBench(t, nil)
 	for _, tc := range []struct {
 		ok   bool
 		want string
 	}{{true, "秘密のパスワード"}, {false, ""}} {
-		done := make(chan error, 1)
 		var got string
-		go func() {
-			var err error
-			got, err = w.AskPassword("db.example.lg.jp")
-			done <- err
-		}()
-		var e *widget.Entry
-		for i := 0; i < 200 && e == nil; i++ {
-			time.Sleep(10 * time.Millisecond)
-			fyne.DoAndWait(func() {
-				if top := w.win.Canvas().Overlays().Top(); top != nil && strings.Contains(allText(top), "db.example.lg.jp") {
-					e, _ = w.win.Canvas().Focused().(*widget.Entry)
-				}
-			})
+		answered, gotOK := false, false
+		w.askPassword("db.example.lg.jp", func(pw string, ok bool) { got, gotOK, answered = pw, ok, true })
+		top := w.win.Canvas().Overlays().Top()
+		if top == nil || !strings.Contains(allText(top), "db.example.lg.jp") {
+			t.Fatal("no password dialog naming the server")
 		}
-		if e == nil {
-			t.Fatal("no password dialog with a focused entry")
+		e, _ := w.win.Canvas().Focused().(*widget.Entry)
+		if e == nil || !e.Password {
+			t.Fatal("the password entry does not have the focus")
 		}
-		fyne.DoAndWait(func() {
-			if tc.ok {
-				test.Type(e, tc.want)
-				w.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
-			} else {
-				w.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
-			}
-		})
-		err := <-done
-		if tc.ok && (err != nil || got != tc.want) {
-			t.Errorf("got %q %v", got, err)
+		if tc.ok {
+			test.Type(e, tc.want)
+			w.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		} else {
+			w.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 		}
-		if !tc.ok && !errors.Is(err, ErrNoPassword) {
-			t.Errorf("cancel: %q %v", got, err)
+		if !answered || gotOK != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("answered %v ok %v %q, want ok %v %q", answered, gotOK, got, tc.ok, tc.want)
 		}
 	}
 }

@@ -51,6 +51,7 @@ func (w *Workbench) buildMenu() {
 		fyne.NewMenuItem("取り込みファイル出力…", w.guard(auth.ExportImport, w.showExport)),
 		fyne.NewMenuItemSeparator(), lock}
 	if w.deps.App != nil {
+		file = append(file[:4], append([]*fyne.MenuItem{fyne.NewMenuItem("送信待ちを送る", w.guard(auth.Submit, func() { w.sendOutbox(false) }))}, file[4:]...)...)
 		file = append(file, fyne.NewMenuItem("利用者の切り替え…", w.guard("", w.signOut)), fyne.NewMenuItem("ログアウト", w.guard("", w.signOut)))
 	}
 	menus := []*fyne.Menu{

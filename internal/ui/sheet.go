@@ -31,6 +31,9 @@ type sheet struct {
 	wb      *Workbench
 	session *review.Session
 	path    string
+	// queuedKey is the batch of this file waiting in the outbox ("" none):
+	// the tab closes once it is delivered.
+	queuedKey string
 
 	grid     *grid
 	editor   *editor

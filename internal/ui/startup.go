@@ -109,19 +109,27 @@ var ErrNoPassword = errors.New("パスワードが入力されなかったため
 func (w *Workbench) AskPassword(location string) (string, error) {
 	ch := make(chan string, 1)
 	fyne.Do(func() {
-		e := widget.NewPasswordEntry()
-		l := widget.NewLabel(fmt.Sprintf("中央データのサーバーのパスワードを入力してください。\n%s", location))
-		l.Wrapping = fyne.TextWrapWord
-		showKeyDialog(w.win, "中央データのパスワード", "接続する", "やめる", container.NewVBox(l, e), e, func(ok bool) {
+		w.askPassword(location, func(pw string, ok bool) {
 			if ok {
-				ch <- e.Text
+				ch <- pw
 			}
 			close(ch)
-		}).d.Resize(fyne.NewSize(560, 240))
+		})
 	})
 	pw, ok := <-ch
 	if !ok {
 		return "", ErrNoPassword
 	}
 	return pw, nil
+}
+
+// askPassword shows the password dialog; answer gets the password, or
+// ok false when the clerk closed it.
+func (w *Workbench) askPassword(location string, answer func(pw string, ok bool)) {
+	e := widget.NewPasswordEntry()
+	l := widget.NewLabel(fmt.Sprintf("中央データのサーバーのパスワードを入力してください。\n%s", location))
+	l.Wrapping = fyne.TextWrapWord
+	showKeyDialog(w.win, "中央データのパスワード", "接続する", "やめる", container.NewVBox(l, e), e, func(ok bool) {
+		answer(e.Text, ok)
+	}).d.Resize(fyne.NewSize(560, 240))
 }
