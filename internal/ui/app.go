@@ -64,9 +64,11 @@ type Workbench struct {
 	loginForm  *widget.Form  // the login, setup or unlock form on screen
 	gateMsg    *widget.Label // on the lock/login screen: why a command was refused
 
-	lastBatch int64        // the batch submitted last in this session: its report stays printable
-	submitDlg *keyDialog   // the submit dialog on screen, for tests
-	errorList *widget.List // its list of remaining errors, for tests
+	lastBatch  int64        // the batch submitted last in this session: its report stays printable
+	submitDlg  *keyDialog   // the submit dialog on screen, for tests
+	exportSave *savePrompt  // the export's 保存先 dialog, for tests
+	exportDlg  *keyDialog   // the export dialog on screen, for tests
+	errorList  *widget.List // its list of remaining errors, for tests
 
 	outboxLabel   *widget.Label  // 「送信待ち N 件」 ("" none)
 	outboxN       int            // batches waiting in the outbox
