@@ -77,3 +77,33 @@ func TestNoGapAfterFrozenColumnsOnResume(t *testing.T) {
 		w2.Window().Close()
 	}
 }
+
+// TestScrolledColumnsNotCutByFrozen: walking right with the cursor, no
+// scrolling column is drawn half behind 氏名カナ (it looked like an empty
+// column between 氏名カナ and the next one).
+func TestScrolledColumnsNotCutByFrozen(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 1400, Height: 860}, {Width: 1280, Height: 800}, {Width: 1600, Height: 1000}} {
+		w, sh, _ := openSample(t, "m4-exam.csv", size)
+		g := sh.grid
+		sticky := g.StickyColumnCount
+		kana := sh.fields()[sticky-1].Label
+		for c := 0; c < len(sh.fields()); c++ {
+			key(g, fyne.KeyRight)
+			hs := headerLabels(w, g)
+			end := float32(-1)
+			for _, h := range hs {
+				if h.text == kana {
+					end = h.x + h.w
+				}
+			}
+			for _, h := range hs {
+				if end < 0 || h.text == kana || h.x >= end-1 || h.x+h.w <= end {
+					continue
+				}
+				if i := sh.grid.cur.Col; h.text != sh.fields()[0].Label {
+					t.Errorf("%v, cursor on 「%s」: 「%s」 drawn from x=%.0f, half behind 「%s」 (ends %.0f)", size, sh.fields()[i].Label, h.text, h.x, kana, end)
+				}
+			}
+		}
+	}
+}
