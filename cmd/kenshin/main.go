@@ -17,6 +17,7 @@ import (
 	kapp "kenshin/internal/app"
 	"kenshin/internal/form"
 	"kenshin/internal/report"
+	"kenshin/internal/settings"
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
 	"kenshin/internal/ui"
@@ -67,50 +68,59 @@ func main() {
 	if ws != nil {
 		_ = ws.Close() // takes the closing snapshot; every change was committed as it was made
 	}
-	if central != nil {
-		_ = central.Close() // every write was committed
+	if opened != nil {
+		_ = opened.Close() // every write was committed
 	}
 }
 
-// central is the store in use, closed on the way out.
-var central *store.Store
+// opened is the store in use, closed on the way out.
+var opened kapp.Store
 
-// start builds the workbench over the working copy ws and the central
-// store, and starts the login (or the first-run question).
+// start builds the workbench over the working copy ws and starts opening
+// the central store in the background (a server may ask for a password);
+// until it is open and someone has logged in, the workbench refuses every
+// command (no file is shown without login and audit).
 func start(a fyne.App, forms *form.Set, ws *workspace.Store) *ui.Workbench {
-	deps := ui.Deps{Forms: forms, Workspace: workcopy.Adapter{Store: ws}, User: userName()}
-	sp, err := store.DefaultPath()
-	if err == nil {
-		central, err = store.Open(context.Background(), sp, store.Options{})
-	}
-	if central != nil {
-		deps.App, deps.IdleLock = newApp(central, forms), idleLock(a)
-	}
-	wb := ui.New(a, deps)
+	wb := ui.New(a, ui.Deps{Forms: forms, Workspace: workcopy.Adapter{Store: ws}, User: userName()})
+	go func() {
+		c, err := openCentral(context.Background(), wb.AskPassword)
+		fyne.Do(func() { connect(a, wb, forms, c, err) })
+	}()
+	return wb
+}
+
+// connect puts the opened store under the workbench, or offers to create
+// it on a first run, or refuses to go on.
+func connect(a fyne.App, wb *ui.Workbench, forms *form.Set, c central, err error) {
 	switch {
 	case err == nil:
+		opened = c.store
+		wb.UseApp(newApp(c.store, forms, c.doubleCheck), idleLock(a))
 		wb.Start(os.Args[1:])
-	case errors.Is(err, sqlitedb.ErrMissing) && notThere(sp):
+	case c.canCreate:
 		// First run: the store is created only when the user says so, after
-		// seeing where (a mistyped KENSHIN_STORE must not become a private store).
-		ui.AskCreateStore(wb, filepath.FromSlash(sp), func(ok bool) {
+		// seeing where.
+		ui.AskCreateStore(wb, filepath.FromSlash(c.addr), func(ok bool) {
 			if !ok {
 				a.Quit()
 				return
 			}
-			created, err := store.Create(context.Background(), sp)
+			created, err := store.Create(context.Background(), c.addr)
 			if err != nil {
 				fail(a, wb, err)
 				return
 			}
-			central = created
-			wb.UseApp(newApp(created, forms), idleLock(a))
+			opened = created
+			wb.UseApp(newApp(created, forms, c.doubleCheck), idleLock(a))
 			wb.Start(os.Args[1:])
 		})
+	case errors.Is(err, sqlitedb.ErrMissing):
+		wb.Fatal("起動できません", fmt.Sprintf("設定された中央データがありません。新しく作ることはしません。\n%s\n\n"+
+			"環境変数 KENSHIN_STORE か端末共通設定（%s）の [store] path が正しい場所を指しているか、システム担当者に確認してください。",
+			ui.ErrorText(err), filepath.FromSlash(settings.DefaultPath())), a.Quit)
 	default:
 		fail(a, wb, err)
 	}
-	return wb
 }
 
 // fail refuses to work without the store: there would be no login and no
@@ -124,9 +134,10 @@ func notThere(path string) bool {
 	return errors.Is(err, os.ErrNotExist)
 }
 
-func newApp(st *store.Store, forms *form.Set) *kapp.App {
+func newApp(st kapp.Store, forms *form.Set, doubleCheck *bool) *kapp.App {
 	a := kapp.New(st, forms)
 	a.Reports = report.ForApp
+	a.DoubleCheckOff = doubleCheckOff(doubleCheck)
 	return a
 }
 

@@ -29,10 +29,13 @@ type Deps struct {
 	Now       func() time.Time
 	// App is the application layer over the central store: login, opening
 	// with the audit, submit, export and report all go through it. nil: no
-	// login and no store (a demo, the widget tests); 送信 and the outputs
-	// stay unavailable.
+	// store yet (or none could be opened): every command is refused until
+	// UseApp, unless Demo.
 	App      *app.App
 	IdleLock time.Duration // 0: never lock
+	// Demo lets the workbench work without App (no login, no audit): for
+	// the widget tests and a demo build only, never the desktop app.
+	Demo bool
 }
 
 // Workbench is the main window.
@@ -61,9 +64,18 @@ type Workbench struct {
 	loginForm  *widget.Form  // the login, setup or unlock form on screen
 	gateMsg    *widget.Label // on the lock/login screen: why a command was refused
 
-	lastBatch int64        // the batch submitted last in this session: its report stays printable
-	submitDlg *keyDialog   // the submit dialog on screen, for tests
-	errorList *widget.List // its list of remaining errors, for tests
+	lastBatch  int64        // the batch submitted last in this session: its report stays printable
+	submitDlg  *keyDialog   // the submit dialog on screen, for tests
+	exportSave *savePrompt  // the export's 保存先 dialog, for tests
+	exportDlg  *keyDialog   // the export dialog on screen, for tests
+	errorList  *widget.List // its list of remaining errors, for tests
+
+	outboxLabel   *widget.Label  // 「送信待ち N 件」 ("" none)
+	outboxN       int            // batches waiting in the outbox
+	retryStop     chan struct{}  // stops the 60 s retry; nil: no timer runs
+	sending       bool           // a send of the outbox is under way
+	runSync       bool           // tests: background work runs in place
+	suspicionItem *fyne.MenuItem // 「疑わしい順に進む」: checked by the active file's F8 order
 
 	formChoice       *widget.RadioGroup // the form chooser on screen, for tests
 	formChoiceDialog *keyDialog
@@ -82,6 +94,9 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	}
 	w := &Workbench{app: fa, deps: deps, win: fa.NewWindow(AppTitle), terminal: hostname()}
 	w.counts = widget.NewLabel("")
+	w.outboxLabel = widget.NewLabel("")
+	w.outboxLabel.TextStyle.Bold = true
+	w.outboxLabel.Hide()
 	w.userLabel = widget.NewLabel("")
 	w.userLabel.TextStyle.Bold = true
 	w.gateMsg = widget.NewLabel("")
@@ -103,7 +118,7 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	help := widget.NewLabel(keyHelp)
 	help.Truncation = fyne.TextTruncateEllipsis
 	status := container.NewVBox(
-		container.NewBorder(nil, nil, container.NewHBox(w.userLabel, w.counts, w.position), container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message),
+		container.NewBorder(nil, nil, container.NewHBox(w.userLabel, w.outboxLabel, w.counts, w.position), container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message),
 		help,
 	)
 	w.main = container.NewBorder(toolbar, status, nil, nil, w.center)
@@ -113,6 +128,7 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	w.buildMenu()
 	w.win.Resize(fyne.NewSize(1400, 860))
 	w.refreshStatus()
+	w.refreshOutbox()
 	if startSmokeDump != nil {
 		startSmokeDump(w)
 	}
@@ -128,6 +144,7 @@ func (w *Workbench) UseApp(a *app.App, idleLock time.Duration) {
 	w.deps.App, w.deps.IdleLock = a, idleLock
 	w.buildMenu()
 	w.refreshStatus()
+	w.refreshOutbox()
 }
 
 // Window returns the main window.

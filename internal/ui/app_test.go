@@ -36,7 +36,7 @@ func newTestBench(t *testing.T, ws app.Workspace) (*Workbench, *clock) {
 		t.Fatal(err)
 	}
 	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
-	w := New(a, Deps{Forms: forms, Workspace: ws, User: "clerk1", Now: c.now})
+	w := New(a, Deps{Forms: forms, Workspace: ws, User: "clerk1", Now: c.now, Demo: true})
 	w.Window().Resize(fyne.NewSize(1400, 860))
 	t.Cleanup(w.Window().Close)
 	return w, c
@@ -373,7 +373,7 @@ func TestSubmitAndExportTranslate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var msg string
-	w.finishSubmit(ctx, sub, nil, func(m string, err error) {
+	w.finishSubmit(ctx, sub, nil, func(m string, _ bool, err error) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -382,7 +382,7 @@ func TestSubmitAndExportTranslate(t *testing.T) {
 	if !strings.Contains(msg, "登録 30 件") || !strings.Contains(msg, "操作記録の控え") {
 		t.Fatalf("msg %q", msg)
 	}
-	w.finishSubmit(ctx, sub, nil, func(_ string, err error) {
+	w.finishSubmit(ctx, sub, nil, func(_ string, _ bool, err error) {
 		if err == nil || !strings.Contains(err.Error(), "すでに送信") {
 			t.Fatalf("duplicate: %v", err)
 		}

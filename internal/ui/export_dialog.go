@@ -3,12 +3,9 @@ package ui
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
@@ -39,7 +36,8 @@ func (w *Workbench) showExport() {
 	from, to := widget.NewEntry(), widget.NewEntry()
 	from.SetPlaceHolder("例 R7.4.1（空欄: 指定なし）")
 	to.SetPlaceHolder("例 R7.4.30")
-	centre := widget.NewSelect(append([]string{"すべて"}, w.centres()...), nil)
+	centres, codes := w.centres()
+	centre := widget.NewSelect(append([]string{"すべて"}, centres...), nil)
 	centre.PlaceHolder = selectPlaceHolder
 	centre.SetSelectedIndex(0)
 	enc := widget.NewRadioGroup([]string{"CP932（Shift_JIS）", "UTF-8"}, nil)
@@ -53,7 +51,10 @@ func (w *Workbench) showExport() {
 			return
 		}
 		f := w.deps.Forms.Forms[formSel.SelectedIndex()]
-		flt := submission.Filter{Centre: max(centre.SelectedIndex(), 0)}
+		flt := submission.Filter{} // すべて: Centre 0
+		if i := centre.SelectedIndex(); i > 0 {
+			flt.Centre = codes[i-1]
+		}
 		var err error
 		if flt.From, flt.To, err = app.DateRange(strings.TrimSpace(from.Text), strings.TrimSpace(to.Text)); err != nil {
 			w.showError("日付を読めません", err)
@@ -63,24 +64,20 @@ func (w *Workbench) showExport() {
 		if enc.Selected == "UTF-8" {
 			encoding = "utf8"
 		}
-		save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-			if err != nil || wc == nil {
+		w.exportSave = w.askSavePath("取り込みファイル出力", f.ID+"_import.csv", ".csv", func(path string) {
+			if !w.allow(auth.ExportImport) { // the lock may have come meanwhile
 				return
 			}
-			path := wc.URI().Path()
-			_ = wc.Close() // only the path is used: the file is written through safefile
 			n, err := w.exportTo(f, flt, encoding, path)
 			if err != nil {
 				w.showError("取り込みファイルを出力できませんでした", err)
 				return
 			}
-			w.setMessage(fmt.Sprintf("取り込みファイルを出力しました: %s（%d 件）", filepath.Clean(path), n))
-		}, w.win)
-		save.SetFileName(f.ID + "_import.csv")
-		save.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-		save.Show()
+			w.setMessage(fmt.Sprintf("取り込みファイルを出力しました: %s（%d 件）", path, n))
+		})
 	})
 	k.d.Resize(fyne.NewSize(560, 380))
+	w.exportDlg = k
 }
 
 // exportTo writes the file (through a temporary name) and then marks the

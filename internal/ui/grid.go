@@ -317,8 +317,9 @@ func (g *grid) size() (rows, cols int) { return len(g.s.visible), len(g.s.fields
 // (and the scroller's clamping) assume, and the cursor cell can end up
 // partly or wholly out of view. This models what Fyne draws, picks the
 // offset nearest the current one that shows the cell whole, and sets it
-// through ScrollToOffset, which moves header and data together. The blank
-// last column gives the room the right edge needs.
+// through ScrollToOffset, which moves header and data together; offsets on
+// a column boundary come first, so no column is drawn half behind the
+// sticky ones. The blank last column gives the room the right edge needs.
 func (g *grid) scrollTo(id widget.TableCellID) {
 	size := g.Size()
 	rows, cols := g.size()
@@ -350,7 +351,21 @@ func (g *grid) scrollTo(id widget.TableCellID) {
 	off := g.off
 	if id.Col >= sticky {
 		best, found := float32(0), false
-		for m := 0; m+sticky <= id.Col; m++ {
+		// First try offsets on a column boundary: any other offset draws
+		// the first scrolling column partly hidden behind the sticky ones,
+		// which looks like an empty column after 氏名カナ.
+		for m := 0; m+sticky <= id.Col && sticky > 0; m++ {
+			o := colOff[m]
+			x := colOff[id.Col] - colOff[m+sticky] // where the cell is drawn, from the sticky edge
+			if (x > 0 && x+widths[id.Col] > viewW) || o > maxX || colOff[id.Col] >= o+size.Width {
+				continue // cut at the right (a cell wider than the view shows its start), or out of reach
+			}
+			if !found || abs32(o-off.X) < abs32(best-off.X) {
+				best, found = o, true
+			}
+		}
+		aligned := found
+		for m := 0; m+sticky <= id.Col && !aligned; m++ {
 			lo, hi := float32(0), colOff[m+1]-0.01 // first column drawn is m for o in [lo, hi]
 			if m > 0 {
 				lo = colOff[m]

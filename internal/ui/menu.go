@@ -39,6 +39,10 @@ func (w *Workbench) buildMenu() {
 	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	lock := fyne.NewMenuItem("画面をロック", w.guard("", w.lock))
 	lock.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	// both hooks pass withActive's gate themselves
+	group := fyne.NewMenuItem("列ごとの一括確認（Ctrl+G）", w.showGroupView)
+	group.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyG, Modifier: fyne.KeyModifierShortcutDefault}
+	w.suspicionItem = fyne.NewMenuItem("疑わしい順に進む", w.toggleSuspicionOrder)
 	advance := w.AdvanceMenuItem()
 	advance.Action = w.guard("", advance.Action)
 	file := []*fyne.MenuItem{open, recent, fyne.NewMenuItemSeparator(),
@@ -47,6 +51,7 @@ func (w *Workbench) buildMenu() {
 		fyne.NewMenuItem("取り込みファイル出力…", w.guard(auth.ExportImport, w.showExport)),
 		fyne.NewMenuItemSeparator(), lock}
 	if w.deps.App != nil {
+		file = append(file[:4], append([]*fyne.MenuItem{fyne.NewMenuItem("送信待ちを送る", w.guard(auth.Submit, func() { w.sendOutbox(false) }))}, file[4:]...)...)
 		file = append(file, fyne.NewMenuItem("利用者の切り替え…", w.guard("", w.signOut)), fyne.NewMenuItem("ログアウト", w.guard("", w.signOut)))
 	}
 	menus := []*fyne.Menu{
@@ -61,7 +66,7 @@ func (w *Workbench) buildMenu() {
 			fyne.NewMenuItem("次の指摘（F8）", w.withActive(func(sh *sheet) { sh.nextFinding(1) })),
 			fyne.NewMenuItem("前の指摘（Shift+F8）", w.withActive(func(sh *sheet) { sh.nextFinding(-1) })),
 			fyne.NewMenuItem("用紙全体（F9）", w.withActive((*sheet).showSheet)),
-			find, fyne.NewMenuItemSeparator(), advance),
+			find, fyne.NewMenuItemSeparator(), group, w.suspicionItem, advance),
 		fyne.NewMenu("ヘルプ", fyne.NewMenuItem("キー操作", w.guard("", func() {
 			t := widget.NewLabel(keyHelpFull)
 			showKeyDialog(w.win, "キー操作", "", "閉じる", t, nil, func(bool) {}).d.Resize(fyne.NewSize(760, 520))
@@ -71,4 +76,22 @@ func (w *Workbench) buildMenu() {
 		menus = append(menus[:2], append([]*fyne.Menu{fyne.NewMenu("管理", fyne.NewMenuItem("利用者の管理…", w.guard(auth.ManageUsers, w.manageUsers)))}, menus[2:]...)...)
 	}
 	w.win.SetMainMenu(fyne.NewMainMenu(menus...))
+	w.syncSuspicionItem()
+}
+
+// syncSuspicionItem shows the active file's F8 order on 「疑わしい順に進む」
+// (the order is per file, so a tab switch changes the check mark).
+func (w *Workbench) syncSuspicionItem() {
+	if w.suspicionItem == nil {
+		return
+	}
+	sh := w.active()
+	on := sh != nil && sh.suspicionOrder()
+	if w.suspicionItem.Checked == on {
+		return
+	}
+	w.suspicionItem.Checked = on
+	if m := w.win.MainMenu(); m != nil {
+		m.Refresh()
+	}
 }

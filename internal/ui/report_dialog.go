@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
@@ -33,22 +31,11 @@ func (w *Workbench) showReportDialog(src app.ReportSource, name string) {
 			w.showInfo("修正レポート出力", "パスワードが一致しません。")
 			return
 		}
-		save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-			if err != nil || wc == nil {
-				return
-			}
-			path := wc.URI().Path()
-			_ = wc.Close() // only the path is used: the file is written through safefile
-			if !strings.HasSuffix(strings.ToLower(path), ".xlsx") {
-				path += ".xlsx"
-			}
+		w.askSavePath("修正レポート出力", name, ".xlsx", func(path string) {
 			if err := w.writeReport(src, path, pw.Text); err != nil {
 				w.showError("レポートを書き出せませんでした", err)
 			}
-		}, w.win)
-		save.SetFileName(name)
-		save.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-		save.Show()
+		})
 	})
 	k.d.Resize(fyne.NewSize(460, 220))
 }

@@ -31,6 +31,9 @@ type sheet struct {
 	wb      *Workbench
 	session *review.Session
 	path    string
+	// queuedKey is the batch of this file waiting in the outbox ("" none):
+	// the tab closes once it is delivered.
+	queuedKey string
 
 	grid     *grid
 	editor   *editor
@@ -409,6 +412,7 @@ func (sh *sheet) toggleSuspicionOrder() {
 	} else {
 		sh.say("F8 は表の順に進みます")
 	}
+	sh.wb.syncSuspicionItem()
 	sh.wb.refreshStatus()
 }
 

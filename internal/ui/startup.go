@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -97,4 +98,38 @@ func (w *Workbench) Fatal(title, message string, then func()) {
 	l := widget.NewLabel(message)
 	l.Wrapping = fyne.TextWrapWord
 	showKeyDialog(w.win, title, "", "終了", l, nil, func(bool) { then() }).d.Resize(fyne.NewSize(640, 280))
+}
+
+// ErrNoPassword is a password prompt the clerk closed.
+var ErrNoPassword = errors.New("パスワードが入力されなかったため、中央データに接続しませんでした")
+
+// AskPassword asks for the central store's server password (the prompt of
+// storeaddr.Settings). It runs off the UI goroutine, while the store is
+// being opened, and waits for the answer.
+func (w *Workbench) AskPassword(location string) (string, error) {
+	ch := make(chan string, 1)
+	fyne.Do(func() {
+		w.askPassword(location, func(pw string, ok bool) {
+			if ok {
+				ch <- pw
+			}
+			close(ch)
+		})
+	})
+	pw, ok := <-ch
+	if !ok {
+		return "", ErrNoPassword
+	}
+	return pw, nil
+}
+
+// askPassword shows the password dialog; answer gets the password, or
+// ok false when the clerk closed it.
+func (w *Workbench) askPassword(location string, answer func(pw string, ok bool)) {
+	e := widget.NewPasswordEntry()
+	l := widget.NewLabel(fmt.Sprintf("中央データのサーバーのパスワードを入力してください。\n%s", location))
+	l.Wrapping = fyne.TextWrapWord
+	showKeyDialog(w.win, "中央データのパスワード", "接続する", "やめる", container.NewVBox(l, e), e, func(ok bool) {
+		answer(e.Text, ok)
+	}).d.Resize(fyne.NewSize(560, 240))
 }

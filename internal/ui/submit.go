@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,25 +17,30 @@ import (
 	"kenshin/internal/submission"
 )
 
-// centres are the 会場 choices, from common.json through the app layer.
-func (w *Workbench) centres() []string {
-	var out []string
+// centres are the 会場 choices, from common.json through the app layer,
+// with their codes (the list need not be numbered 1, 2, 3…).
+func (w *Workbench) centres() (labels []string, codes []int) {
 	for _, c := range w.deps.App.Centres() {
-		out = append(out, c.Code+" "+c.Label)
+		code, err := strconv.Atoi(strings.TrimSpace(c.Code))
+		if err != nil || code <= 0 {
+			continue // not a centre number: cannot be stored or filtered on
+		}
+		labels = append(labels, c.Code+" "+c.Label)
+		codes = append(codes, code)
 	}
-	return out
+	return labels, codes
 }
 
 // askSubmit asks for the health centre (and, with errors left, the
 // supervisor's reason), then submits through the application layer.
-func (w *Workbench) askSubmit(sh *sheet, done func(string, error)) {
+func (w *Workbench) askSubmit(sh *sheet, done func(string, bool, error)) {
 	ctx := context.Background()
 	s := sh.session
-	centres := w.centres()
+	centres, codes := w.centres()
 	sel := widget.NewSelect(centres, nil)
 	sel.PlaceHolder = selectPlaceHolder
-	if v := submission.MajorityVenue(s); v > 0 && v <= len(centres) {
-		sel.SetSelectedIndex(v - 1)
+	if i := slices.Index(codes, submission.MajorityVenue(s)); i >= 0 {
+		sel.SetSelectedIndex(i)
 	}
 	st := s.Stats()
 	info := widget.NewLabel(fmt.Sprintf("%s\n%d 行（修正 %d、確認 %d、警告 %d）を中央データに送信します。\n送信後、この端末の作業データは削除されます。",
@@ -52,21 +59,28 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, error)) {
 			return
 		}
 		if sel.SelectedIndex() < 0 {
-			done("", errors.New("保健センターを選んでください"))
+			done("", false, errors.New("保健センターを選んでください"))
 			return
 		}
-		req := app.SubmitRequest{Centre: sel.SelectedIndex() + 1}
+		req := app.SubmitRequest{Centre: codes[sel.SelectedIndex()]}
 		if st.Errors > 0 {
 			req.OverrideReason = strings.TrimSpace(reason.Text)
 			if req.OverrideReason == "" {
-				done("", errors.New("エラーを残したまま送信するには理由を入力してください"))
+				done("", false, errors.New("エラーを残したまま送信するには理由を入力してください"))
 				return
 			}
 		}
-		sub, err := w.deps.App.PrepareSubmit(ctx, w.session, s, req)
+		// offline: the batch is still prepared (its conflicts are checked when it is sent)
+		sub, err := w.deps.App.PrepareSubmitOffline(ctx, w.session, s, req)
 		if err != nil {
-			done("", submitError(err, st.Errors))
+			done("", false, submitError(err, st.Errors))
 			return
+		}
+		done := func(msg string, queued bool, err error) {
+			if queued {
+				sh.queuedKey = sub.Batch.Key
+			}
+			done(msg, queued, err)
 		}
 		if len(sub.Conflicts) == 0 {
 			w.finishSubmit(ctx, sub, nil, done)
@@ -80,7 +94,7 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, error)) {
 
 const skipChoice = "登録済みの記録を残し、この行はスキップする"
 
-func (w *Workbench) askConflicts(ctx context.Context, sub *app.Submission, done func(string, error)) {
+func (w *Workbench) askConflicts(ctx context.Context, sub *app.Submission, done func(string, bool, error)) {
 	cs := sub.Conflicts
 	lines := make([]string, 0, len(cs))
 	for _, c := range cs {
@@ -100,7 +114,7 @@ func (w *Workbench) askConflicts(ctx context.Context, sub *app.Submission, done 
 		}
 		replace := choice.Selected != skipChoice
 		if replace && strings.TrimSpace(reason.Text) == "" {
-			done("", errors.New("置き換えるには理由を入力してください"))
+			done("", false, errors.New("置き換えるには理由を入力してください"))
 			return
 		}
 		dec := map[int]submission.Decision{}
@@ -112,12 +126,18 @@ func (w *Workbench) askConflicts(ctx context.Context, sub *app.Submission, done 
 	k.d.Resize(fyne.NewSize(760, 460))
 }
 
-func (w *Workbench) finishSubmit(ctx context.Context, sub *app.Submission, dec map[int]submission.Decision, done func(string, error)) {
-	res, err := w.deps.App.Submit(ctx, w.session, sub, dec, w.deps.Workspace)
+func (w *Workbench) finishSubmit(ctx context.Context, sub *app.Submission, dec map[int]submission.Decision, done func(string, bool, error)) {
+	d, err := w.deps.App.SubmitOrQueue(ctx, w.session, sub, dec, w.deps.Workspace, w.outbox())
 	if err != nil {
-		done("", submitError(err, 0))
+		done("", false, submitError(err, 0))
 		return
 	}
+	if d.Queued { // kept on this PC, sent later: the file stays open
+		w.refreshOutbox()
+		done(app.QueuedMessage+"。つながったら自動で送信します（ファイル → 送信待ちを送る）。", true, nil)
+		return
+	}
+	res := d.SubmitResult
 	w.lastBatch = res.BatchID
 	msg := fmt.Sprintf("送信しました（バッチ番号 %d: 登録 %d 件、スキップ %d 件、置き換え %d 件）。", res.BatchID, res.Stored, res.Skipped, res.Replaced)
 	if res.ForgetErr != nil {
@@ -125,7 +145,7 @@ func (w *Workbench) finishSubmit(ctx context.Context, sub *app.Submission, dec m
 	} else if w.deps.Workspace != nil {
 		msg += "この端末の作業データは削除しました。"
 	}
-	done(msg+"（操作記録の控え "+res.Head.String()+"）", nil)
+	done(msg+"（操作記録の控え "+res.Head.String()+"）", false, nil)
 }
 
 // submitError turns the submission rules' errors into Japanese.
@@ -137,6 +157,10 @@ func submitError(err error, errorsLeft int) error {
 		return errors.New("エラーが残ったままの送信は、確認者が理由を付けた場合だけできます")
 	case errors.Is(err, submission.ErrDuplicate):
 		return errors.New("このバッチは同じ内容ですでに送信されています。二重には登録しません")
+	case errors.Is(err, app.ErrCheckPending):
+		// the GUI has no second-person check screen yet: say where it is done
+		return errors.New("ダブルチェックが終わっていないため送信できません。別の利用者（2 人目）が対象の項目を確認してから送信してください。\n" +
+			"確認はコマンドで行います: kenshinctl doublecheck ファイル名 --as 確認する利用者名")
 	}
 	return err
 }
@@ -157,9 +181,14 @@ func (w *Workbench) submit() {
 		w.showInfo("送信", fmt.Sprintf("エラーが %d 件残っています。修正するか、読み取りどおりと確認してから送信してください（確認者は理由を付けて送信できます）。", st.Errors))
 		return
 	}
-	w.askSubmit(sh, func(msg string, err error) {
+	w.askSubmit(sh, func(msg string, queued bool, err error) {
 		if err != nil {
 			w.showError("送信できませんでした", err)
+			return
+		}
+		if queued {
+			w.setMessage(msg)
+			w.showInfo("送信待ち", msg)
 			return
 		}
 		// the working copy is gone: close the file so nothing more is done to it

@@ -29,6 +29,7 @@ func (w *Workbench) closeTab(t *container.TabItem) {
 }
 
 func (w *Workbench) activated() {
+	w.syncSuspicionItem()
 	sh := w.active()
 	if sh == nil {
 		w.win.SetTitle(AppTitle)
@@ -78,7 +79,7 @@ func (w *Workbench) refreshStatus() {
 		return
 	}
 	st := sh.session.Stats()
-	w.counts.SetText(fmt.Sprintf("エラー %d　警告 %d　修正 %d　確認 %d　完了 %d / %d 行", st.Errors, st.Warnings, st.Corrected, st.Confirmed, st.RowsDone, st.Rows))
+	w.counts.SetText(fmt.Sprintf("エラー %d　警告 %d　参考 %d　修正 %d　確認 %d　完了 %d / %d 行", st.Errors, st.Warnings, st.Infos, st.Corrected, st.Confirmed, st.RowsDone, st.Rows))
 	pos := ""
 	if row, field, ok := sh.pos(); ok {
 		pos = fmt.Sprintf("｜ %d 件目「%s」", row+1, sh.fields()[field].Label)
