@@ -345,19 +345,23 @@ func TestReport(t *testing.T) {
 	var head audit.Head
 	a.Reports = func(path string, b *submission.Batch, f *form.Form, opt app.ReportOptions) error {
 		wrote, head = path, opt.Head
-		return nil
+		return os.WriteFile(path, []byte("report"), 0o600)
 	}
 	s := fixture.Session(t, fixture.File{Form: "m4-exam", Rows: 4, Seed: 9, ErrorRate: 0.1})
-	res, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, "r.xlsx", "")
-	if err != nil || wrote != "r.xlsx" || res.Rows != 4 || head != res.Head || head.Count == 0 {
+	out := filepath.Join(t.TempDir(), "r.xlsx")
+	res, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, out, "")
+	if err != nil || filepath.Base(wrote) != "r.xlsx" || res.Rows != 4 || head != res.Head || head.Count == 0 {
 		t.Fatalf("%+v %v %q, head given to the writer %v", res, err, wrote, head)
+	}
+	if got, err := os.ReadFile(out); err != nil || string(got) != "report" {
+		t.Fatalf("report file %q, %v", got, err)
 	}
 	if n := len(events(t, st, audit.ReportWritten)); n != 1 {
 		t.Fatalf("%d report entries", n)
 	}
 	// the writer fails: no entry remains
 	a.Reports = func(string, *submission.Batch, *form.Form, app.ReportOptions) error { return errors.New("disk full") }
-	if _, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, "r.xlsx", ""); err == nil {
+	if _, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, out, ""); err == nil {
 		t.Fatal("no error")
 	}
 	if n := len(events(t, st, audit.ReportWritten)); n != 1 {
