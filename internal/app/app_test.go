@@ -416,9 +416,18 @@ func TestUserAdmin(t *testing.T) {
 func TestAuditVerifyAndHead(t *testing.T) {
 	a, st := newApp(t)
 	u := fixture.SetUp(t, a)
+	before := events(t, st, "")
 	v, err := a.AuditVerify(ctx, u.Admin, nil)
 	if err != nil || !v.OK() || v.Count == 0 {
 		t.Fatalf("%+v %v", v, err)
+	}
+	// the log is verified as found, then the verification is logged
+	after := events(t, st, "")
+	if v.Count != len(before) || v.Head.Count != before[len(before)-1].Seq || v.Head.Hash != before[len(before)-1].Hash {
+		t.Errorf("verified %d entries up to %v; the log held %d before the verification", v.Count, v.Head, len(before))
+	}
+	if len(after) != len(before)+1 || after[len(after)-1].Kind != audit.AuditRead {
+		t.Errorf("the verification's own entry: %d entries after, last %+v", len(after), after[len(after)-1])
 	}
 	earlier := v.Head
 	if _, _, err := a.AuditList(ctx, u.Admin, audit.Filter{}); err != nil {
@@ -435,7 +444,6 @@ func TestAuditVerifyAndHead(t *testing.T) {
 	if err != nil || !c.OK() || c.Counts["users"] != 3 || c.Head.Count == 0 {
 		t.Fatalf("check %+v %v", c, err)
 	}
-	_ = st
 }
 
 func TestRangesAndCentres(t *testing.T) {
