@@ -97,6 +97,52 @@ func TestConcurrentWrongLoginsLockAfterFive(t *testing.T) {
 	if n := len(events(t, st, audit.LoginFailed)); n != 21 {
 		t.Fatalf("%d failed logins logged, want 21", n)
 	}
+	// the fifth failure locked the account: one lockout entry, right after
+	// the failure that caused it (same transaction)
+	lock := events(t, st, audit.Lockout)
+	if len(lock) != 1 || lock[0].User != "target" || !strings.Contains(lock[0].Detail, "until=") {
+		t.Fatalf("lockout entries %+v, want one for target", lock)
+	}
+	var prev audit.Event
+	for _, e := range events(t, st, "") {
+		if e.Seq == lock[0].Seq-1 {
+			prev = e
+		}
+	}
+	if prev.Kind != audit.LoginFailed || prev.User != "target" {
+		t.Errorf("the entry before the lockout is %+v, want the failed login that caused it", prev)
+	}
+}
+
+// TestUnknownLoginNameIsNotLogged: a name no user has (often a password
+// typed into the name field) never reaches the append-only log; a keyed
+// hash tells repeated attempts apart.
+func TestUnknownLoginNameIsNotLogged(t *testing.T) {
+	a, st := newApp(t)
+	fixture.SetUp(t, a)
+	const typed = "Secret-Passw0rd!"
+	for _, name := range []string{typed, typed, "someone-else"} {
+		if _, err := a.Login(ctx, "T1", name, "x"); !errors.Is(err, auth.ErrBadLogin) {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	failed := events(t, st, audit.LoginFailed)
+	if len(failed) != 3 {
+		t.Fatalf("%d failed logins logged, want 3", len(failed))
+	}
+	for _, e := range events(t, st, "") {
+		if strings.Contains(e.User+e.Object+e.Detail, typed) || strings.Contains(e.User+e.Object+e.Detail, "someone-else") {
+			t.Fatalf("entry %d holds the typed name: %+v", e.Seq, e)
+		}
+	}
+	for _, e := range failed {
+		if !strings.HasPrefix(e.User, app.UnknownUser+" ") || len(e.User) != len(app.UnknownUser)+1+12 || e.Object != "user "+e.User {
+			t.Errorf("unknown name logged as %q / %q", e.User, e.Object)
+		}
+	}
+	if failed[0].User != failed[1].User || failed[0].User == failed[2].User {
+		t.Errorf("hashes %q %q %q: equal names must match, others differ", failed[0].User, failed[1].User, failed[2].User)
+	}
 }
 
 func TestSetupCreatesOneAdminOnce(t *testing.T) {
