@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -221,6 +222,19 @@ func (f failingAudit) Update(ctx context.Context, fn func(app.Tx) error) error {
 
 func (failingTx) AppendAudit(context.Context, audit.Event) error { return errLogFull }
 
+// switchableAudit is a store whose audit log fails from when fail is set.
+type switchableAudit struct {
+	app.Store
+	fail atomic.Bool
+}
+
+func (f *switchableAudit) Update(ctx context.Context, fn func(app.Tx) error) error {
+	if f.fail.Load() {
+		return failingAudit{f.Store}.Update(ctx, fn)
+	}
+	return f.Store.Update(ctx, fn)
+}
+
 func TestSubmitIsAuditedInTheSameTransaction(t *testing.T) {
 	a, st := newApp(t)
 	u := fixture.SetUp(t, a)
@@ -336,13 +350,25 @@ func TestOpenReviewLogsIdentifiersOnly(t *testing.T) {
 			t.Fatalf("entry %d holds the name: %+v", e.Seq, e)
 		}
 	}
-	// a change that cannot be logged is not made
-	broken := over(a, failingAudit{st})
-	rv2, err := a.OpenReview(ctx, u.Clerk, nil, csv, "")
+	// a change that cannot be logged is not made: the review is opened
+	// while the log works, then the log fails
+	sw := &switchableAudit{Store: st}
+	rv2, err := over(a, sw).OpenReview(ctx, u.Clerk, nil, csv, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = rv2
+	before := rv2.Value(2, kana.Index)
+	sw.fail.Store(true)
+	if err := rv2.Edit(ctx, 2, kana.Index, "ワタナベハナコテスト", ""); !errors.Is(err, errLogFull) {
+		t.Fatalf("edit without its log entry: %v; want errLogFull", err)
+	}
+	if got := rv2.Value(2, kana.Index); got != before || rv2.Edited(2, kana.Index) {
+		t.Fatalf("the value changed to %q (was %q) though its entry was not written", got, before)
+	}
+	if n := len(events(t, st, audit.CellChanged)); n != 1 {
+		t.Fatalf("%d change entries, want still 1", n)
+	}
+	broken := over(a, failingAudit{st})
 	rv3, err := broken.OpenReview(ctx, u.Clerk, nil, csv, "")
 	if err == nil || rv3 != nil {
 		t.Fatalf("opened without its log entry: %v", err)
