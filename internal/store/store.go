@@ -38,6 +38,10 @@ var _ app.Store = (*Store)(nil)
 // Options for Open.
 type Options struct {
 	BusyTimeoutMS int
+	// ReadOnly opens the file read-only: no migration, no change of any
+	// kind (check-store, which promises to write nothing). An older schema
+	// is refused instead of updated.
+	ReadOnly bool
 }
 
 // DefaultPath is the store in the user's local data folder
@@ -113,7 +117,7 @@ const what = "中央データ"
 // submission, so a committed batch must survive a power cut), and the file
 // checked before anything is written to it.
 func dbOptions(opt Options) sqlitedb.Options {
-	return sqlitedb.Options{What: what, BusyTimeoutMS: opt.BusyTimeoutMS, MustExist: true, Synchronous: "FULL", Check: true}
+	return sqlitedb.Options{What: what, BusyTimeoutMS: opt.BusyTimeoutMS, MustExist: true, Synchronous: "FULL", Check: true, ReadOnly: opt.ReadOnly}
 }
 
 // Open opens an existing store. A missing, empty, foreign or damaged file
