@@ -108,6 +108,12 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 	mode := ""
 	if opt.ReadOnly {
 		mode = "&mode=ro"
+		if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
+			// No program has the file open and all of it is in the main
+			// file: read it as immutable, so that not even the -wal/-shm a
+			// read-only connection would leave behind are created.
+			mode += "&immutable=1"
+		}
 	}
 	sync := "NORMAL"
 	if opt.Synchronous != "" {
