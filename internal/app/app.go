@@ -191,10 +191,17 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 		fresh, err = tx.User(ctx, u.Name)
 		return err
 	}); err != nil {
-		if errors.Is(err, ErrNotFound) {
+		switch {
+		case errors.Is(err, ErrNotFound):
 			return auth.ErrDisabled
+		case IsUnreachable(err):
+			// Offline: the roles read at login decide what may be prepared
+			// here; whatever reaches the server later passes this gate
+			// again with the current ones (SendOutbox submits anew).
+			fresh = u
+		default:
+			return err
 		}
-		return err
 	}
 	if fresh.Disabled {
 		return auth.ErrDisabled
