@@ -35,6 +35,7 @@ func (c *crashOnce) OutboxDone(ctx context.Context, key string) error {
 func clerkApp(t *testing.T, ctx context.Context, st app.Store) (*app.App, *app.Session) {
 	t.Helper()
 	a := app.New(st, nil)
+	a.DoubleCheckOff = true // no forms here: the outbox, not the second-person check
 	if err := a.Setup(ctx, "PC-01", "kanri", "kanri-password-1"); err != nil {
 		t.Fatal(err)
 	}
