@@ -195,11 +195,13 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 		case errors.Is(err, ErrNotFound):
 			return auth.ErrDisabled
 		case IsUnreachable(err):
-			// offline (the server is down): review and queueing go on with
-			// the roles of the login; the server checks again when it is back
-			return auth.Check(u, act)
+			// Offline: the roles read at login decide what may be prepared
+			// here; whatever reaches the server later passes this gate
+			// again with the current ones (SendOutbox submits anew).
+			fresh = u
+		default:
+			return err
 		}
-		return err
 	}
 	if fresh.Disabled {
 		return auth.ErrDisabled

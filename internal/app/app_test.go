@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -97,6 +98,52 @@ func TestConcurrentWrongLoginsLockAfterFive(t *testing.T) {
 	if n := len(events(t, st, audit.LoginFailed)); n != 21 {
 		t.Fatalf("%d failed logins logged, want 21", n)
 	}
+	// the fifth failure locked the account: one lockout entry, right after
+	// the failure that caused it (same transaction)
+	lock := events(t, st, audit.Lockout)
+	if len(lock) != 1 || lock[0].User != "target" || !strings.Contains(lock[0].Detail, "until=") {
+		t.Fatalf("lockout entries %+v, want one for target", lock)
+	}
+	var prev audit.Event
+	for _, e := range events(t, st, "") {
+		if e.Seq == lock[0].Seq-1 {
+			prev = e
+		}
+	}
+	if prev.Kind != audit.LoginFailed || prev.User != "target" {
+		t.Errorf("the entry before the lockout is %+v, want the failed login that caused it", prev)
+	}
+}
+
+// TestUnknownLoginNameIsNotLogged: a name no user has (often a password
+// typed into the name field) never reaches the append-only log; a keyed
+// hash tells repeated attempts apart.
+func TestUnknownLoginNameIsNotLogged(t *testing.T) {
+	a, st := newApp(t)
+	fixture.SetUp(t, a)
+	const typed = "Secret-Passw0rd!"
+	for _, name := range []string{typed, typed, "someone-else"} {
+		if _, err := a.Login(ctx, "T1", name, "x"); !errors.Is(err, auth.ErrBadLogin) {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	failed := events(t, st, audit.LoginFailed)
+	if len(failed) != 3 {
+		t.Fatalf("%d failed logins logged, want 3", len(failed))
+	}
+	for _, e := range events(t, st, "") {
+		if strings.Contains(e.User+e.Object+e.Detail, typed) || strings.Contains(e.User+e.Object+e.Detail, "someone-else") {
+			t.Fatalf("entry %d holds the typed name: %+v", e.Seq, e)
+		}
+	}
+	for _, e := range failed {
+		if !strings.HasPrefix(e.User, app.UnknownUser+" ") || len(e.User) != len(app.UnknownUser)+1+12 || e.Object != "user "+e.User {
+			t.Errorf("unknown name logged as %q / %q", e.User, e.Object)
+		}
+	}
+	if failed[0].User != failed[1].User || failed[0].User == failed[2].User {
+		t.Errorf("hashes %q %q %q: equal names must match, others differ", failed[0].User, failed[1].User, failed[2].User)
+	}
 }
 
 func TestSetupCreatesOneAdminOnce(t *testing.T) {
@@ -174,6 +221,19 @@ func (f failingAudit) Update(ctx context.Context, fn func(app.Tx) error) error {
 }
 
 func (failingTx) AppendAudit(context.Context, audit.Event) error { return errLogFull }
+
+// switchableAudit is a store whose audit log fails from when fail is set.
+type switchableAudit struct {
+	app.Store
+	fail atomic.Bool
+}
+
+func (f *switchableAudit) Update(ctx context.Context, fn func(app.Tx) error) error {
+	if f.fail.Load() {
+		return failingAudit{f.Store}.Update(ctx, fn)
+	}
+	return f.Store.Update(ctx, fn)
+}
 
 func TestSubmitIsAuditedInTheSameTransaction(t *testing.T) {
 	a, st := newApp(t)
@@ -290,13 +350,25 @@ func TestOpenReviewLogsIdentifiersOnly(t *testing.T) {
 			t.Fatalf("entry %d holds the name: %+v", e.Seq, e)
 		}
 	}
-	// a change that cannot be logged is not made
-	broken := over(a, failingAudit{st})
-	rv2, err := a.OpenReview(ctx, u.Clerk, nil, csv, "")
+	// a change that cannot be logged is not made: the review is opened
+	// while the log works, then the log fails
+	sw := &switchableAudit{Store: st}
+	rv2, err := over(a, sw).OpenReview(ctx, u.Clerk, nil, csv, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = rv2
+	before := rv2.Value(2, kana.Index)
+	sw.fail.Store(true)
+	if err := rv2.Edit(ctx, 2, kana.Index, "ワタナベハナコテスト", ""); !errors.Is(err, errLogFull) {
+		t.Fatalf("edit without its log entry: %v; want errLogFull", err)
+	}
+	if got := rv2.Value(2, kana.Index); got != before || rv2.Edited(2, kana.Index) {
+		t.Fatalf("the value changed to %q (was %q) though its entry was not written", got, before)
+	}
+	if n := len(events(t, st, audit.CellChanged)); n != 1 {
+		t.Fatalf("%d change entries, want still 1", n)
+	}
+	broken := over(a, failingAudit{st})
 	rv3, err := broken.OpenReview(ctx, u.Clerk, nil, csv, "")
 	if err == nil || rv3 != nil {
 		t.Fatalf("opened without its log entry: %v", err)
@@ -345,19 +417,23 @@ func TestReport(t *testing.T) {
 	var head audit.Head
 	a.Reports = func(path string, b *submission.Batch, f *form.Form, opt app.ReportOptions) error {
 		wrote, head = path, opt.Head
-		return nil
+		return os.WriteFile(path, []byte("report"), 0o600)
 	}
 	s := fixture.Session(t, fixture.File{Form: "m4-exam", Rows: 4, Seed: 9, ErrorRate: 0.1})
-	res, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, "r.xlsx", "")
-	if err != nil || wrote != "r.xlsx" || res.Rows != 4 || head != res.Head || head.Count == 0 {
+	out := filepath.Join(t.TempDir(), "r.xlsx")
+	res, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, out, "")
+	if err != nil || filepath.Base(wrote) != "r.xlsx" || res.Rows != 4 || head != res.Head || head.Count == 0 {
 		t.Fatalf("%+v %v %q, head given to the writer %v", res, err, wrote, head)
+	}
+	if got, err := os.ReadFile(out); err != nil || string(got) != "report" {
+		t.Fatalf("report file %q, %v", got, err)
 	}
 	if n := len(events(t, st, audit.ReportWritten)); n != 1 {
 		t.Fatalf("%d report entries", n)
 	}
 	// the writer fails: no entry remains
 	a.Reports = func(string, *submission.Batch, *form.Form, app.ReportOptions) error { return errors.New("disk full") }
-	if _, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, "r.xlsx", ""); err == nil {
+	if _, err := a.Report(ctx, u.Clerk, app.ReportSource{Review: s}, out, ""); err == nil {
 		t.Fatal("no error")
 	}
 	if n := len(events(t, st, audit.ReportWritten)); n != 1 {
@@ -412,9 +488,18 @@ func TestUserAdmin(t *testing.T) {
 func TestAuditVerifyAndHead(t *testing.T) {
 	a, st := newApp(t)
 	u := fixture.SetUp(t, a)
+	before := events(t, st, "")
 	v, err := a.AuditVerify(ctx, u.Admin, nil)
 	if err != nil || !v.OK() || v.Count == 0 {
 		t.Fatalf("%+v %v", v, err)
+	}
+	// the log is verified as found, then the verification is logged
+	after := events(t, st, "")
+	if v.Count != len(before) || v.Head.Count != before[len(before)-1].Seq || v.Head.Hash != before[len(before)-1].Hash {
+		t.Errorf("verified %d entries up to %v; the log held %d before the verification", v.Count, v.Head, len(before))
+	}
+	if len(after) != len(before)+1 || after[len(after)-1].Kind != audit.AuditRead {
+		t.Errorf("the verification's own entry: %d entries after, last %+v", len(after), after[len(after)-1])
 	}
 	earlier := v.Head
 	if _, _, err := a.AuditList(ctx, u.Admin, audit.Filter{}); err != nil {
@@ -431,7 +516,6 @@ func TestAuditVerifyAndHead(t *testing.T) {
 	if err != nil || !c.OK() || c.Counts["users"] != 3 || c.Head.Count == 0 {
 		t.Fatalf("check %+v %v", c, err)
 	}
-	_ = st
 }
 
 func TestRangesAndCentres(t *testing.T) {

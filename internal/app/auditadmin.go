@@ -64,21 +64,24 @@ func (a *App) AuditVerify(ctx context.Context, s *Session, expect *audit.Head) (
 		return v, err
 	}
 	err = a.update(ctx, func(tx Tx) error {
-		if _, err := a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.AuditRead, "verify", ""}); err != nil {
-			return err
-		}
+		v = Verification{}
+		// The log is verified as found, before this verification's own
+		// entry is sealed onto it: an entry appended first would re-link a
+		// truncated tail and change the count the check reports.
 		all, err := tx.Audit(ctx, audit.Filter{})
 		if err != nil {
 			return err
 		}
 		v.Count, v.Problem = len(all), audit.Verify(key, all)
+		v.Head = audit.HeadOf(nil)
 		if len(all) > 0 {
 			v.Head = audit.HeadOf(&all[len(all)-1])
 		}
 		if expect != nil {
 			v.Expect = audit.Contains(all, *expect)
 		}
-		return nil
+		_, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.AuditRead, "verify", ""})
+		return err
 	})
 	return v, err
 }

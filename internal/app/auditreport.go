@@ -10,6 +10,7 @@ import (
 	"kenshin/internal/audit"
 	"kenshin/internal/auditreport"
 	"kenshin/internal/auth"
+	"kenshin/internal/safefile"
 )
 
 // AuditReportResult is the analysis of the log for one period.
@@ -38,7 +39,11 @@ func (a *App) AuditReport(ctx context.Context, s *Session, p Period, out, passwo
 		return nil, err
 	}
 	res := &AuditReportResult{}
+	var prep *safefile.Prepared
 	err = a.update(ctx, func(tx Tx) error {
+		prep.Abort() // a store that re-runs fn starts afresh
+		prep = nil
+		*res = AuditReportResult{}
 		all, err := tx.Audit(ctx, audit.Filter{})
 		if err != nil {
 			return err
@@ -65,12 +70,15 @@ func (a *App) AuditReport(ctx context.Context, s *Session, p Period, out, passwo
 		if out == "" {
 			return nil
 		}
-		if err := auditreport.Write(out, res.Report, auditreport.WriteOptions{Now: a.now(), By: s.name(), Password: password}); err != nil {
+		prep, err = safefile.PrepareWith(out, func(stage string) error {
+			return auditreport.Write(stage, res.Report, auditreport.WriteOptions{Now: a.now(), By: s.name(), Password: password})
+		})
+		if err != nil {
 			return fmt.Errorf("操作記録の分析レポート %s を書けません（記録していません）: %w", out, err)
 		}
 		return nil
 	})
-	if err != nil {
+	if err := commitFile(prep, err); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"kenshin/internal/audit"
@@ -24,8 +23,9 @@ type ExportResult struct {
 
 // ExportImportFile writes the import file of a form to path (through
 // safefile: whole or absent, 0600), marks the batches exported and logs
-// it, all in one transaction: if the log or the mark cannot be written the
-// file is removed again.
+// it, all in one transaction: the file is prepared inside it and named
+// only once it committed, so a failed commit leaves no file and an earlier
+// one of the same name untouched.
 func (a *App) ExportImportFile(ctx context.Context, s *Session, formID string, flt submission.Filter, encoding, path string) (ExportResult, error) {
 	var out ExportResult
 	if err := a.allow(ctx, s, auth.ExportImport); err != nil {
@@ -35,12 +35,20 @@ func (a *App) ExportImportFile(ctx context.Context, s *Session, formID string, f
 	if f == nil {
 		return out, fmt.Errorf("帳票「%s」はありません（%v）", formID, a.Forms.IDs())
 	}
-	r, err := importfile.New(f, encoding)
-	if err != nil {
-		return out, err
+	if _, err := importfile.New(f, encoding); err != nil {
+		return out, err // a bad encoding is refused before the transaction
 	}
-	written := false
-	err = a.update(ctx, func(tx Tx) error {
+	var prep *safefile.Prepared
+	err := a.update(ctx, func(tx Tx) error {
+		// The PostgreSQL store may run fn again after a serialization
+		// failure: everything it accumulates starts afresh here.
+		prep.Abort()
+		prep = nil
+		out = ExportResult{}
+		r, err := importfile.New(f, encoding)
+		if err != nil {
+			return err
+		}
 		seen := map[int64]bool{}
 		if err := tx.ExportRecords(ctx, f.ID, flt, func(rec submission.Stored) error {
 			r.Add(rec.Atena, rec.Values)
@@ -63,16 +71,13 @@ func (a *App) ExportImportFile(ctx context.Context, s *Session, formID string, f
 		if out.Head, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.ImportWritten, f.ID + " " + name, fmt.Sprintf("records=%d filter=%s", r.Records, flt)}); err != nil {
 			return err
 		}
-		if err := safefile.Write(path, func(w io.Writer) error { _, err := r.WriteTo(w); return err }); err != nil {
-			return err
-		}
-		written = true
-		return nil
+		prep, err = safefile.Prepare(path, func(w io.Writer) error { _, err := r.WriteTo(w); return err })
+		return err
 	})
-	if err != nil && written {
-		_ = os.Remove(path) // the commit failed: no file without its log entry
+	if err != nil {
+		out = ExportResult{}
 	}
-	return out, err
+	return out, commitFile(prep, err)
 }
 
 // IsUnencodable lists the cells CP932 cannot hold, from an export error.

@@ -15,6 +15,7 @@ import (
 	"kenshin/internal/audit"
 	"kenshin/internal/auth"
 	"kenshin/internal/deletion"
+	"kenshin/internal/safefile"
 	"kenshin/internal/submission"
 )
 
@@ -77,8 +78,9 @@ type PurgeResult struct {
 // marked imported before req.ExportedBefore, keeps the audit log and the
 // batch rows, and writes the deletion record. The record is written inside
 // the transaction, after the deletion's audit entry (its chain head is in
-// the record): if it cannot be written, nothing is deleted; if the commit
-// fails, the record is removed again.
+// the record): if it cannot be written, nothing is deleted; it gets its
+// name only after the commit, so a failed commit leaves no record (and an
+// earlier file of the same name untouched).
 func (a *App) Purge(ctx context.Context, s *Session, req PurgeRequest) (*PurgeResult, error) {
 	if err := a.allow(ctx, s, auth.Purge); err != nil {
 		return nil, err
@@ -88,8 +90,11 @@ func (a *App) Purge(ctx context.Context, s *Session, req PurgeRequest) (*PurgeRe
 	}
 	before := req.ExportedBefore
 	res := &PurgeResult{}
-	written := false
+	var prep *safefile.Prepared
 	err := a.update(ctx, func(tx Tx) error {
+		prep.Abort() // a store that re-runs fn starts afresh
+		prep = nil
+		*res = PurgeResult{}
 		list, err := tx.Batches(ctx)
 		if err != nil {
 			return err
@@ -148,17 +153,14 @@ func (a *App) Purge(ctx context.Context, s *Session, req PurgeRequest) (*PurgeRe
 			return err
 		}
 		res.Head, rec.ChainHead = h, h.String()
-		if err := deletion.Write(req.Out, rec, req.Password); err != nil {
+		prep, err = safefile.PrepareWith(req.Out, func(stage string) error { return deletion.Write(stage, rec, req.Password) })
+		if err != nil {
 			return fmt.Errorf("削除記録 %s を書けないため、削除は行いませんでした: %w", req.Out, err)
 		}
-		written = true
 		res.Record = rec
 		return nil
 	})
-	if err != nil {
-		if written {
-			_ = os.Remove(req.Out) // the deletion did not commit: its record must not stand
-		}
+	if err := commitFile(prep, err); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -223,8 +225,10 @@ func (a *App) WorkingCopyDeleted(ctx context.Context, s *Session, b *submission.
 	path := filepath.Join(dir, fmt.Sprintf("削除記録_作業データ_%s_%d.xlsx", at.Format("20060102-150405"), batchID))
 	rec := &deletion.Record{Reason: deletion.ReasonWorkingCopy, At: at, By: s.name(), Terminal: s.terminal(),
 		Criterion: fmt.Sprintf("バッチ %d として送信済みの作業データ", batchID), Batches: []deletion.Batch{db}}
-	written := false
+	var prep *safefile.Prepared
 	err := a.update(ctx, func(tx Tx) error {
+		prep.Abort() // a store that re-runs fn starts afresh
+		prep = nil
 		h, err := a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), KindWorkCopyDeleted, "file " + short(b.FileHash),
 			fmt.Sprintf("batch=%d records=%d cells=%d hash=%s", batchID, db.Records, db.Cells, db.Hash)})
 		if err != nil {
@@ -234,16 +238,13 @@ func (a *App) WorkingCopyDeleted(ctx context.Context, s *Session, b *submission.
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return fmt.Errorf("削除記録のフォルダ %s を作れません: %w", dir, err)
 		}
-		if err := deletion.Write(path, rec, password); err != nil {
+		prep, err = safefile.PrepareWith(path, func(stage string) error { return deletion.Write(stage, rec, password) })
+		if err != nil {
 			return fmt.Errorf("作業データの削除記録 %s を書けません: %w", path, err)
 		}
-		written = true
 		return nil
 	})
-	if err != nil {
-		if written {
-			_ = os.Remove(path) // not logged: the record must not stand alone
-		}
+	if err := commitFile(prep, err); err != nil {
 		return "", err
 	}
 	return path, nil

@@ -9,6 +9,7 @@ import (
 	"kenshin/internal/audit"
 	"kenshin/internal/auth"
 	"kenshin/internal/review"
+	"kenshin/internal/safefile"
 	"kenshin/internal/submission"
 )
 
@@ -25,9 +26,10 @@ type ReportResult struct {
 	Head        audit.Head
 }
 
-// Report writes the correction report and logs it in one transaction: if
-// the entry cannot be written the transaction fails and no entry-less
-// report is claimed (the writer itself goes through safefile).
+// Report writes the correction report and logs it in one transaction: the
+// report is prepared under a temporary name inside the transaction and
+// named only after the commit, so a failed commit leaves neither an
+// entry-less report nor a damaged earlier one.
 func (a *App) Report(ctx context.Context, s *Session, src ReportSource, path, password string) (ReportResult, error) {
 	var out ReportResult
 	if err := a.allow(ctx, s, auth.ExportReport); err != nil {
@@ -59,15 +61,22 @@ func (a *App) Report(ctx context.Context, s *Session, src ReportSource, path, pa
 	if f == nil {
 		return out, fmt.Errorf("帳票「%s」の定義がありません", b.Form)
 	}
+	var prep *safefile.Prepared
 	err := a.update(ctx, func(tx Tx) error {
+		prep.Abort() // a store that re-runs fn: the earlier attempt's file goes
+		prep = nil
 		var err error
 		out.Head, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.ReportWritten,
 			fmt.Sprintf("batch %d file %s %s", b.ID, short(b.FileHash), filepath.Base(path)), fmt.Sprintf("password=%v", password != "")})
 		if err != nil {
 			return err
 		}
-		return a.Reports(path, b, f, ReportOptions{Password: password, Now: a.now(), Head: out.Head})
+		head := out.Head
+		prep, err = safefile.PrepareWith(path, func(stage string) error {
+			return a.Reports(stage, b, f, ReportOptions{Password: password, Now: a.now(), Head: head})
+		})
+		return err
 	})
 	out.Rows, out.Trail = len(b.Records), len(b.Trail)
-	return out, err
+	return out, commitFile(prep, err)
 }

@@ -9,6 +9,7 @@ import (
 	"kenshin/internal/audit"
 	"kenshin/internal/auth"
 	"kenshin/internal/ocrstats"
+	"kenshin/internal/safefile"
 	"kenshin/internal/submission"
 )
 
@@ -75,7 +76,11 @@ func (a *App) OCRStats(ctx context.Context, s *Session, p Period, out, password 
 		return nil, err
 	}
 	res := &StatsResult{}
+	var prep *safefile.Prepared
 	err := a.update(ctx, func(tx Tx) error {
+		prep.Abort() // a store that re-runs fn starts afresh
+		prep = nil
+		*res = StatsResult{}
 		list, err := tx.Batches(ctx)
 		if err != nil {
 			return err
@@ -105,12 +110,15 @@ func (a *App) OCRStats(ctx context.Context, s *Session, p Period, out, password 
 		if out == "" {
 			return nil
 		}
-		if err := ocrstats.Write(out, res.Stats, ocrstats.WriteOptions{Labels: a.Labels(), Period: p.String(), Now: a.now(), Password: password}); err != nil {
+		prep, err = safefile.PrepareWith(out, func(stage string) error {
+			return ocrstats.Write(stage, res.Stats, ocrstats.WriteOptions{Labels: a.Labels(), Period: p.String(), Now: a.now(), Password: password})
+		})
+		if err != nil {
 			return fmt.Errorf("統計ファイル %s を書けません（記録していません）: %w", out, err)
 		}
 		return nil
 	})
-	if err != nil {
+	if err := commitFile(prep, err); err != nil {
 		return nil, err
 	}
 	return res, nil

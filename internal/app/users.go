@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -126,6 +129,10 @@ func (a *App) login(ctx context.Context, terminal, name, password, kind string) 
 		if u != nil && before != nil && u.Hash != before.Hash {
 			ok = false // the password changed meanwhile
 		}
+		var lockedBefore time.Time
+		if u != nil {
+			lockedBefore = u.LockedUntil
+		}
 		aerr = a.Policy.Apply(u, ok, a.now())
 		if u != nil {
 			if err := tx.UpdateUser(ctx, u, a.now()); err != nil {
@@ -136,8 +143,25 @@ func (a *App) login(ctx context.Context, terminal, name, password, kind string) 
 		if aerr != nil {
 			k, detail = audit.LoginFailed, aerr.Error()
 		}
-		if _, err := a.appendAudit(ctx, tx, entry{name, terminal, k, "user " + name, detail}); err != nil {
+		// A name no user has may be a password typed into the name field:
+		// the append-only log keeps only a keyed hash of it, which still
+		// lets repeated attempts with the same name be told apart.
+		who := name
+		if u == nil {
+			if who, err = a.unknownUser(ctx, name); err != nil {
+				return err
+			}
+		}
+		if _, err := a.appendAudit(ctx, tx, entry{who, terminal, k, "user " + who, detail}); err != nil {
 			return err
+		}
+		if u != nil && !u.LockedUntil.Equal(lockedBefore) && u.LockedUntil.After(a.now()) {
+			// this failure locked the account: its own entry, in the same
+			// transaction, so reports need not read it from message text
+			if _, err := a.appendAudit(ctx, tx, entry{who, terminal, audit.Lockout, "user " + who,
+				"until=" + u.LockedUntil.Format(time.RFC3339)}); err != nil {
+				return err
+			}
 		}
 		user = u
 		return nil
@@ -149,6 +173,22 @@ func (a *App) login(ctx context.Context, terminal, name, password, kind string) 
 		return nil, aerr
 	}
 	return &Session{User: user, Terminal: terminal}, nil
+}
+
+// UnknownUser is how the log names a login with a name no user has.
+const UnknownUser = "（不明な利用者）"
+
+// unknownUser names an unknown login name in the log: UnknownUser and the
+// first 12 hex digits of its HMAC under the chain key (not reversible
+// without the key, equal for equal names).
+func (a *App) unknownUser(ctx context.Context, name string) (string, error) {
+	key, err := a.chainKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte("unknown-user\x00" + name))
+	return UnknownUser + " " + hex.EncodeToString(h.Sum(nil))[:12], nil
 }
 
 // Unlock re-checks the password of a locked session's user.

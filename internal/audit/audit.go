@@ -7,6 +7,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -47,6 +48,9 @@ const (
 	SampleDrawn     = "audit_sample_drawn"
 	Backup          = "store_backup"
 	Restored        = "store_restored"
+	// Lockout is written with the failed login that locked a user out, in
+	// the same transaction, so reports need not read it from message text.
+	Lockout = "lockout"
 )
 
 // Label is the Japanese name of an event kind.
@@ -58,7 +62,7 @@ func Label(kind string) string {
 		UserAdded: "利用者を追加", UserPassword: "パスワード変更", UserDisabled: "利用者を無効化", Denied: "権限のない操作", AuditRead: "操作記録の閲覧",
 		StatsExported: "OCR 誤り統計の出力", Imported: "取込済みの記録", Purged: "記録の削除", WorkCopyDeleted: "作業データの削除",
 		AuditReport: "操作記録の分析出力", CheckStarted: "ダブルチェック開始", CheckField: "ダブルチェック", CheckDecided: "ダブルチェックの判断",
-		SampleDrawn: "抜き取り確認", Backup: "バックアップ", Restored: "復元",
+		SampleDrawn: "抜き取り確認", Backup: "バックアップ", Restored: "復元", Lockout: "ロックアウト",
 	}[kind]; ok {
 		return l
 	}
@@ -87,9 +91,14 @@ var Genesis = strings.Repeat("0", 64)
 // the log's rows cannot compute a valid hash for an edited entry.
 func (e *Event) Digest(key []byte) string {
 	h := hmac.New(sha256.New, key)
+	var n [8]byte
 	for _, f := range []string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.User, e.Terminal, e.Kind, e.Object, e.Detail, e.Prev} {
+		// Each field is preceded by its length, so no text inside a field
+		// (a separator byte included) can move bytes from one field into
+		// the next under the same hash.
+		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
+		h.Write(n[:])
 		h.Write([]byte(f))
-		h.Write([]byte{0x1f})
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -122,3 +122,30 @@ func TestEveryKindHasALabel(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestFieldBoundaries: moving bytes between adjacent fields changes
+// the hash, even when the moved bytes are the old separator 0x1f, so an
+// entry cannot be rewritten into another under the same seal.
+func TestDigestFieldBoundaries(t *testing.T) {
+	at := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	// base holds the old separator inside two fields, as typed text can.
+	base := Event{Seq: 3, At: at, User: "clerk1", Terminal: "PC\x1f01", Kind: CellChanged, Object: "row 2", Detail: "weight\x1f7.25", Prev: Genesis}
+	tests := []struct {
+		name string
+		edit func(e *Event)
+	}{
+		{"object/detail boundary moved", func(e *Event) { e.Object, e.Detail = "row 2\x1fweight", "7.25" }},
+		{"user/terminal boundary moved", func(e *Event) { e.User, e.Terminal = "clerk1\x1fPC", "01" }},
+		{"byte moved across", func(e *Event) { e.Object, e.Detail = "row ", "2weight\x1f7.25" }},
+	}
+	want := base.Digest(testKey)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := base
+			tt.edit(&e)
+			if e.Digest(testKey) == want {
+				t.Fatalf("%+v hashes like %+v", e, base)
+			}
+		})
+	}
+}

@@ -15,9 +15,9 @@ import (
 	"kenshin/internal/audit"
 )
 
-// KindLockout is the event kind for an account lockout, should the store
-// log one; until then a lockout is a failed login refused by the lock.
-const KindLockout = "lockout"
+// KindLockout is the event kind the application logs, with the failed
+// login that caused it, when an account is locked.
+const KindLockout = audit.Lockout
 
 // Options for Build.
 type Options struct {
@@ -25,7 +25,7 @@ type Options struct {
 	WorkStart   time.Duration  // from midnight; 0 and WorkEnd 0: 8:00–19:00
 	WorkEnd     time.Duration
 	BulkRecords int                    // an export of at least this many records is bulk; 0: 500
-	Lockout     func(audit.Event) bool // nil: IsLockout
+	Lockout     func(audit.Event) bool // nil: IsLockout, or IsLegacyLockout for a log without lockout entries
 	Chain       Chain
 }
 
@@ -53,8 +53,17 @@ func (c Chain) Text() string {
 // was refused because the account is locked.
 const lockedText = "ログインの失敗が続いたため"
 
-// IsLockout says whether an event records an account lockout.
+// IsLockout says whether an event records an account lockout: its own
+// kind. Logs written before that kind existed have none; for them
+// IsLegacyLockout reads the failed login refused by the lock, and Build
+// uses that only for a period without any lockout entry.
 func IsLockout(e audit.Event) bool {
+	return e.Kind == KindLockout
+}
+
+// IsLegacyLockout is the old reading: a failed login whose message says
+// the account is locked.
+func IsLegacyLockout(e audit.Event) bool {
 	return e.Kind == KindLockout || (e.Kind == audit.LoginFailed && strings.Contains(e.Detail, lockedText))
 }
 
@@ -110,7 +119,13 @@ func Build(events []audit.Event, from, to time.Time, opt Options) *Report {
 		opt.BulkRecords = 500
 	}
 	if opt.Lockout == nil {
-		opt.Lockout = IsLockout
+		opt.Lockout = IsLegacyLockout
+		for _, e := range events {
+			if e.Kind == KindLockout {
+				opt.Lockout = IsLockout // a log that names lockouts: no guessing
+				break
+			}
+		}
 	}
 	r := &Report{From: from, To: to, Location: opt.Location, WorkStart: opt.WorkStart, WorkEnd: opt.WorkEnd, Chain: opt.Chain}
 	logins := map[string]*UserHours{}

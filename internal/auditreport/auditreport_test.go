@@ -273,3 +273,20 @@ func BenchmarkBuild100k(b *testing.B) {
 
 // testKey seals the synthetic chain as a store's audit key would.
 var testKey = []byte("auditreport-test-key-0123456789ab")
+
+// TestLockoutKind: a log that carries lockout entries is read by kind
+// alone; the failed logins refused by the lock are not lockouts.
+func TestLockoutKind(t *testing.T) {
+	ev := []audit.Event{
+		{Seq: 1, At: at(2, 9, 0), User: "clerk3", Kind: audit.LoginFailed, Object: "user clerk3", Detail: "ログインの失敗が続いたため 09:17 まで利用できません"},
+		{Seq: 2, At: at(2, 9, 0), User: "clerk3", Kind: audit.Lockout, Object: "user clerk3", Detail: "until=2026-04-02T09:17:00+09:00"},
+		{Seq: 3, At: at(2, 9, 5), User: "clerk3", Kind: audit.LoginFailed, Object: "user clerk3", Detail: "ログインの失敗が続いたため 09:17 まで利用できません"},
+	}
+	r := Build(ev, from, to, Options{Location: jst})
+	if got := seqs(r.Lockouts); !slices.Equal(got, []int64{2}) {
+		t.Errorf("lockouts %v, want [2]", got)
+	}
+	if !IsLockout(ev[1]) || IsLockout(ev[0]) || !IsLegacyLockout(ev[0]) {
+		t.Error("IsLockout must read the kind; IsLegacyLockout the message")
+	}
+}

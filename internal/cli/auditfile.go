@@ -19,6 +19,21 @@ func auditRow(e audit.Event) []string {
 	return []string{fmt.Sprint(e.Seq), e.At.Local().Format("2006/01/02 15:04:05"), e.User, e.Terminal, audit.Label(e.Kind), e.Kind, e.Object, e.Detail}
 }
 
+// guardRow keeps a spreadsheet opening the CSV from running text that
+// looks like a formula (=, +, -, @, tab, CR at the start), as the report
+// does: a leading apostrophe, readable and never evaluated. The log's text
+// fields hold names and terminals someone typed.
+func guardRow(row []string) []string {
+	out := make([]string, len(row))
+	for i, s := range row {
+		if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+			s = "'" + s
+		}
+		out[i] = s
+	}
+	return out
+}
+
 // writeAudit prints the log or writes it (through safefile: whole or
 // absent, 0600) as CSV or xlsx.
 func writeAudit(m *Main, events []audit.Event, format, out string) error {
@@ -46,7 +61,7 @@ func writeAudit(m *Main, events []audit.Event, format, out string) error {
 			cw.UseCRLF = true
 			_ = cw.Write(auditHeader) // errors surface in cw.Error
 			for _, e := range events {
-				_ = cw.Write(auditRow(e))
+				_ = cw.Write(guardRow(auditRow(e)))
 			}
 			cw.Flush()
 			return cw.Error()

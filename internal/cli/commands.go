@@ -53,7 +53,7 @@ var cmdCheckStore = &command{
 	name: "check-store", summary: "中央データの全体検査（integrity_check・件数・操作記録のつながり）。読むだけで、何も書きません",
 	flags: func(fs *flag.FlagSet) any { return &initOpts{store: storeFlag(fs)} },
 	exec: func(m *Main, ctx context.Context, o any, _ []string) (int, error) {
-		a, closeFn, err := m.openApp(ctx, *o.(*initOpts).store)
+		a, closeFn, err := m.openAppReadOnly(ctx, *o.(*initOpts).store)
 		if errors.Is(err, sqlitedb.ErrDamaged) {
 			return ExitFindings, fmt.Errorf("判定: %v", err)
 		}

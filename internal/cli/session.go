@@ -13,6 +13,7 @@ import (
 	"kenshin/internal/auth"
 	"kenshin/internal/report"
 	"kenshin/internal/sqlitedb"
+	"kenshin/internal/store"
 	"kenshin/internal/storeaddr"
 	"kenshin/internal/submission"
 	"kenshin/internal/workspace"
@@ -67,6 +68,27 @@ func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), erro
 	a.Reports = report.ForApp
 	a.DoubleCheckOff = m.DoubleCheckOff
 	return a, func() { _ = st.Close() }, nil // read back by the next open
+}
+
+// openAppReadOnly is openApp for commands that promise to write nothing
+// (check-store): a store file is opened read-only, so it is neither
+// migrated nor touched; the PostgreSQL store never migrates on open, and
+// CheckStore only reads.
+func (m *Main) openAppReadOnly(ctx context.Context, path string) (*app.App, func(), error) {
+	s, err := storeaddr.Configured(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if storeaddr.KindOf(s.Addr) != storeaddr.SQLite {
+		return m.openApp(ctx, path)
+	}
+	st, err := store.Open(ctx, s.Addr, store.Options{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	a := app.New(st, m.Forms)
+	a.Now = m.Now
+	return a, func() { _ = st.Close() }, nil // read-only: nothing to lose
 }
 
 // login authenticates --as with the first line of standard input.

@@ -46,7 +46,16 @@ func TestAppLockoutOnServer(t *testing.T) {
 	}
 	var all []audit.Event
 	_ = a.Store.View(ctx, func(tx app.Tx) error { all, err = tx.Audit(ctx, audit.Filter{}); return err })
-	if p := audit.Verify(key, all); p != nil || len(all) != 10 {
-		t.Errorf("chain of %d entries: %v; want 10, intact", len(all), p)
+	if p := audit.Verify(key, all); p != nil || len(all) != 11 {
+		t.Errorf("chain of %d entries: %v; want 11 (setup, 9 failures, 1 lockout), intact", len(all), p)
+	}
+	lockouts := 0
+	for _, e := range all {
+		if e.Kind == audit.Lockout {
+			lockouts++
+		}
+	}
+	if lockouts != 1 {
+		t.Errorf("%d lockout entries, want 1", lockouts)
 	}
 }

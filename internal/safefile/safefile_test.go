@@ -144,3 +144,124 @@ func TestWriteUnwritableFolder(t *testing.T) {
 		t.Fatal("write into a read-only folder succeeded")
 	}
 }
+
+func TestPrepareCommitAbort(t *testing.T) {
+	tests := []struct {
+		name     string
+		existing []byte
+		commit   bool
+		want     []byte // nil: no file at path after
+	}{
+		{"commit over nothing", nil, true, []byte("new")},
+		{"commit over earlier", []byte("old"), true, []byte("new")},
+		{"abort keeps earlier", []byte("old"), false, []byte("old")},
+		{"abort leaves nothing", nil, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "report.xlsx")
+			if tt.existing != nil {
+				if err := os.WriteFile(path, tt.existing, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p, err := Prepare(path, func(w io.Writer) error {
+				_, err := w.Write([]byte("new"))
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Before Commit the real name must still hold the earlier state.
+			got, err := os.ReadFile(path)
+			if tt.existing == nil {
+				if !errors.Is(err, os.ErrNotExist) {
+					t.Fatalf("file visible before Commit: %q, %v", got, err)
+				}
+			} else if !bytes.Equal(got, tt.existing) {
+				t.Fatalf("before Commit: %q, want %q", got, tt.existing)
+			}
+			if tt.commit {
+				if err := p.Commit(); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				p.Abort()
+			}
+			p.Abort() // deferred Abort after Commit must do nothing
+			got, err = os.ReadFile(path)
+			switch {
+			case tt.want == nil && !errors.Is(err, os.ErrNotExist):
+				t.Fatalf("after: %q, %v; want no file", got, err)
+			case tt.want != nil && !bytes.Equal(got, tt.want):
+				t.Fatalf("after: %q, %v; want %q", got, err, tt.want)
+			}
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				if strings.HasSuffix(e.Name(), ".tmp") {
+					t.Errorf("temporary file left: %s", e.Name())
+				}
+			}
+		})
+	}
+}
+
+func TestPrepareWith(t *testing.T) {
+	tests := []struct {
+		name    string
+		write   func(stage string) error
+		commit  bool
+		want    []byte // at path after; nil: the earlier "old"
+		wantErr bool
+	}{
+		{"commit", func(p string) error { return WriteFile(p, []byte("new")) }, true, []byte("new"), false},
+		{"abort", func(p string) error { return WriteFile(p, []byte("new")) }, false, nil, false},
+		{"writer fails", func(p string) error { return errDiskFull }, true, nil, true},
+		{"writer creates nothing", func(string) error { return nil }, true, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "stats.xlsx")
+			if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p, err := PrepareWith(path, tt.write)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err %v, wantErr %v", err, tt.wantErr)
+			}
+			if err == nil {
+				if got, _ := os.ReadFile(path); string(got) != "old" {
+					t.Fatalf("before Commit: %q", got)
+				}
+				if tt.commit {
+					if err := p.Commit(); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					p.Abort()
+				}
+			}
+			want := tt.want
+			if want == nil {
+				want = []byte("old")
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, want) {
+				t.Fatalf("after: %q, want %q", got, want)
+			}
+			if runtime.GOOS != "windows" {
+				if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != FileMode {
+					t.Errorf("mode %v, %v", fi.Mode(), err)
+				}
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1 {
+				t.Errorf("left in the folder: %v", entries)
+			}
+		})
+	}
+}

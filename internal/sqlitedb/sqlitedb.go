@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -99,9 +100,20 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 	if err := checkHeader(opt.What, path); err != nil {
 		return nil, err
 	}
+	if !opt.ReadOnly {
+		if err := makePrivate(path); err != nil {
+			return nil, &Error{What: opt.What, Path: path, Msg: "権限を設定できません（所有者だけが読めるようにできません）", Err: err}
+		}
+	}
 	mode := ""
 	if opt.ReadOnly {
 		mode = "&mode=ro"
+		if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
+			// No program has the file open and all of it is in the main
+			// file: read it as immutable, so that not even the -wal/-shm a
+			// read-only connection would leave behind are created.
+			mode += "&immutable=1"
+		}
 	}
 	sync := "NORMAL"
 	if opt.Synchronous != "" {
@@ -127,6 +139,34 @@ func Open(ctx context.Context, path string, migrations fs.FS, opt Options) (*DB,
 		return nil, err
 	}
 	return d, nil
+}
+
+// FileMode is the permission of a database file and its -wal/-shm files
+// (Unix): they hold children's health data, and a folder that already
+// exists may be readable by others.
+const FileMode os.FileMode = 0o600
+
+// makePrivate creates a missing database file 0600 before SQLite opens it,
+// because SQLite gives the -wal and -shm files the mode of the database
+// file; an existing file (and its -wal/-shm) is narrowed to 0600, as older
+// versions created them 0644. Windows keeps the folder's ACL.
+func makePrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, FileMode) // #nosec G304 -- the database the user named
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, FileMode); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkHeader refuses a file that exists but is not an SQLite database,

@@ -38,6 +38,10 @@ var _ app.Store = (*Store)(nil)
 // Options for Open.
 type Options struct {
 	BusyTimeoutMS int
+	// ReadOnly opens the file read-only: no migration, no change of any
+	// kind (check-store, which promises to write nothing). An older schema
+	// is refused instead of updated.
+	ReadOnly bool
 }
 
 // DefaultPath is the store in the user's local data folder
@@ -45,7 +49,49 @@ type Options struct {
 // like the workspace; the configuration folder elsewhere); KENSHIN_STORE
 // overrides it.
 func DefaultPath() (string, error) {
-	return defaultPath(runtime.GOOS, os.Getenv, os.UserConfigDir, os.UserCacheDir)
+	p, err := defaultPath(runtime.GOOS, os.Getenv, os.UserConfigDir, os.UserCacheDir)
+	if err != nil || runtime.GOOS != "windows" || os.Getenv("KENSHIN_STORE") != "" {
+		return p, err
+	}
+	roaming, err := os.UserConfigDir()
+	if err != nil {
+		return p, nil
+	}
+	return fromRoaming(filepath.Join(roaming, "KenshinReview", "central.db"), p), nil
+}
+
+// fromRoaming carries a store of an earlier version, which kept it in the
+// roaming profile (oldPath), over to the local folder (newPath) with its
+// audit key and WAL files, so that the program never starts on a new,
+// empty store while the real one sits in the old place. The database file
+// moves last: a store under newPath is complete. It returns the path to
+// use: oldPath while the move cannot be made (another program has the
+// files open), with anything already moved put back.
+func fromRoaming(oldPath, newPath string) string {
+	if _, err := os.Stat(oldPath); err != nil {
+		return newPath // nothing there to move
+	}
+	if _, err := os.Stat(newPath); err == nil {
+		return newPath // moved already, or a store made here since
+	}
+	if err := os.MkdirAll(filepath.Dir(newPath), 0o700); err != nil {
+		return oldPath
+	}
+	var moved []string
+	for _, suffix := range []string{".auditkey", "-wal", "-shm", ""} {
+		from, to := oldPath+suffix, newPath+suffix
+		if _, err := os.Stat(from); err != nil {
+			continue
+		}
+		if err := os.Rename(from, to); err != nil {
+			for _, m := range moved {
+				_ = os.Rename(newPath+m, oldPath+m) // best effort: put back what moved
+			}
+			return oldPath
+		}
+		moved = append(moved, suffix)
+	}
+	return newPath
 }
 
 // defaultPath is DefaultPath for any GOOS, testable everywhere. On Windows
@@ -71,7 +117,7 @@ const what = "中央データ"
 // submission, so a committed batch must survive a power cut), and the file
 // checked before anything is written to it.
 func dbOptions(opt Options) sqlitedb.Options {
-	return sqlitedb.Options{What: what, BusyTimeoutMS: opt.BusyTimeoutMS, MustExist: true, Synchronous: "FULL", Check: true}
+	return sqlitedb.Options{What: what, BusyTimeoutMS: opt.BusyTimeoutMS, MustExist: true, Synchronous: "FULL", Check: true, ReadOnly: opt.ReadOnly}
 }
 
 // Open opens an existing store. A missing, empty, foreign or damaged file

@@ -388,7 +388,9 @@ func FuzzValues(f *testing.F) {
 func TestLoadBatchKeepsOCRText(t *testing.T) {
 	st := open(t)
 	rs := session(t, "m4-exam", 10, 31, 0.05)
-	rs.Edit(ctx, 0, rs.Batch.Form.Field("weight").Index, "6.61", "")
+	if err := rs.Edit(ctx, 0, rs.Batch.Form.Field("weight").Index, "6.61", ""); err != nil {
+		t.Fatal(err)
+	}
 	b, err := buildOverride(rs)
 	if err != nil {
 		t.Fatal(err)
@@ -401,7 +403,21 @@ func TestLoadBatchKeepsOCRText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(got.Records) != 10 || len(got.Records) != len(b.Records) {
+		t.Fatalf("%d records loaded, %d submitted; want 10", len(got.Records), len(b.Records))
+	}
+	// row 0 carries the edit: its final weight is the clerk's, its OCR text
+	// what was read, and they differ
+	if w := got.Records[0].Values["weight"]; w != "6.61" {
+		t.Errorf("row 0 final weight %q, want 6.61", w)
+	}
+	if o, ok := got.Records[0].OCR["weight"]; !ok || o == "6.61" {
+		t.Errorf("row 0 OCR weight %q (present %v): want the text read, not the edit", o, ok)
+	}
 	for i, r := range got.Records {
+		if len(r.OCR) != len(b.Records[i].OCR) {
+			t.Fatalf("row %d: %d OCR values loaded, %d submitted", r.Row, len(r.OCR), len(b.Records[i].OCR))
+		}
 		for k, v := range b.Records[i].OCR {
 			if r.OCR[k] != v || r.Values[k] != b.Records[i].Values[k] {
 				t.Fatalf("row %d %s: OCR %q/%q final %q/%q", r.Row, k, r.OCR[k], v, r.Values[k], b.Records[i].Values[k])
