@@ -116,7 +116,7 @@ func TestEveryKindHasALabel(t *testing.T) {
 	for _, k := range []string{Login, LoginFailed, Logout, Lock, Unlock, FileOpened, CellChanged, Confirmed, Unconfirmed,
 		ReportWritten, Submitted, ImportWritten, UserAdded, UserPassword, UserDisabled, Denied, AuditRead,
 		StatsExported, Imported, Purged, WorkCopyDeleted, AuditReport, CheckStarted, CheckField, CheckDecided,
-		SampleDrawn, Backup, Restored} {
+		SampleDrawn, Backup, Restored, Lockout} {
 		if l := Label(k); l == k || l == "" {
 			t.Errorf("kind %q has no Japanese label", k)
 		}
