@@ -23,6 +23,7 @@ type Tracker struct {
 	stop chan struct{}
 	wg   sync.WaitGroup
 	peak uint64
+	base uint64 // live heap when tracking started: what the benchmark already held
 }
 
 // Track starts sampling; call Report when the measured work is done.
@@ -33,6 +34,8 @@ func Track(b testing.TB) *Tracker {
 	resetPeakRSS()
 	t := &Tracker{b: b, stop: make(chan struct{})}
 	sample := []metrics.Sample{{Name: heapMetric}}
+	metrics.Read(sample)
+	t.base = sample[0].Value.Uint64()
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
@@ -63,12 +66,14 @@ func (t *Tracker) Peak() uint64 {
 	return t.peak
 }
 
-// Report stops sampling and reports peak-heap-MB and, on Linux,
-// peak-RSS-MB as benchmark metrics.
+// Report stops sampling and reports peak-heap-MB, base-heap-MB (the heap
+// the benchmark held before the measured work, e.g. its input batch: the
+// work's own peak is the difference) and, on Linux, peak-RSS-MB.
 func (t *Tracker) Report() {
 	peak := t.Peak()
 	if b, ok := t.b.(*testing.B); ok {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(t.base)/(1<<20), "base-heap-MB")
 		if rss := peakRSS(); rss > 0 {
 			b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
 		}
