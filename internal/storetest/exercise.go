@@ -32,6 +32,11 @@ func Exercise(t *testing.T, open func(t *testing.T) app.Store) {
 		{"Audit", testAudit},
 		{"ConcurrentLockout", testConcurrentLockout},
 		{"ConcurrentSubmits", testConcurrentSubmits},
+		{"Transactions", testTransactions},
+		{"PortUsers", testPortUsers},
+		{"AuditChain", testAuditChain},
+		{"PortBatches", testPortBatches},
+		{"Health", testHealth},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
 	}

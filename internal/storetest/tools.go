@@ -11,14 +11,6 @@ import (
 	"kenshin/internal/submission"
 )
 
-// Tools runs only the review-tool cases: for a backend whose test does not
-// run Exercise (the SQLite store runs internal/app/storetest's suite).
-func Tools(t *testing.T, open func(t *testing.T) app.Store) {
-	for _, c := range toolCases {
-		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
-	}
-}
-
 // toolCases are the contract of the review-tool methods (issue 13).
 var toolCases = []struct {
 	name string

@@ -1,8 +1,8 @@
-// Package storetest is the contract every central store backend must keep
-// (the shape of hashicorp/vault's ExerciseBackend): the SQLite store's test
-// runs it, and a PostgreSQL backend's test runs the same suite against a
-// real server. A behaviour only one backend has is a bug in the other.
 package storetest
+
+// The port cases: transactions, users, the keyed audit chain, batches and
+// store health, written with the application layer and run by Exercise on
+// every backend.
 
 import (
 	"context"
@@ -17,25 +17,16 @@ import (
 	"kenshin/internal/submission"
 )
 
-// Exercise runs the contract on fresh stores made by open (one per subtest).
-func Exercise(t *testing.T, open func(t *testing.T) app.Store) {
-	t.Run("transactions", func(t *testing.T) { transactions(t, open(t)) })
-	t.Run("users", func(t *testing.T) { users(t, open(t)) })
-	t.Run("audit", func(t *testing.T) { auditLog(t, open(t)) })
-	t.Run("batches", func(t *testing.T) { batches(t, open(t)) })
-	t.Run("health", func(t *testing.T) { health(t, open(t)) })
-}
+var ctx = context.Background() // the port cases run on a fresh store each, without a deadline
 
-var ctx = context.Background()
-
-func update(t *testing.T, st app.Store, fn func(tx app.Tx) error) {
+func mustUpdate(t *testing.T, st app.Store, fn func(tx app.Tx) error) {
 	t.Helper()
 	if err := st.Update(ctx, fn); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func count(t *testing.T, st app.Store) int {
+func userCount(t *testing.T, st app.Store) int {
 	t.Helper()
 	var n int
 	if err := st.View(ctx, func(tx app.Tx) error {
@@ -48,7 +39,7 @@ func count(t *testing.T, st app.Store) int {
 	return n
 }
 
-func transactions(t *testing.T, st app.Store) {
+func testTransactions(t *testing.T, st app.Store) {
 	boom := errors.New("boom")
 	err := st.Update(ctx, func(tx app.Tx) error {
 		if err := tx.InsertUser(ctx, &auth.User{Name: "a", Roles: []string{auth.Clerk}, Hash: "h"}, fixture.T0); err != nil {
@@ -56,26 +47,26 @@ func transactions(t *testing.T, st app.Store) {
 		}
 		return boom
 	})
-	if !errors.Is(err, boom) || count(t, st) != 0 {
-		t.Fatalf("a failed Update must leave nothing: %v, %d users", err, count(t, st))
+	if !errors.Is(err, boom) || userCount(t, st) != 0 {
+		t.Fatalf("a failed Update must leave nothing: %v, %d users", err, userCount(t, st))
 	}
-	update(t, st, func(tx app.Tx) error {
+	mustUpdate(t, st, func(tx app.Tx) error {
 		return tx.InsertUser(ctx, &auth.User{Name: "a", Roles: []string{auth.Clerk}, Hash: "h"}, fixture.T0)
 	})
-	if count(t, st) != 1 {
+	if userCount(t, st) != 1 {
 		t.Fatal("a committed Update must stay")
 	}
 }
 
-func users(t *testing.T, st app.Store) {
+func testPortUsers(t *testing.T, st app.Store) {
 	u := &auth.User{Name: "clerk1", Roles: []string{auth.Clerk, auth.Supervisor}, Hash: "$argon2id$x"}
-	update(t, st, func(tx app.Tx) error { return tx.InsertUser(ctx, u, fixture.T0) })
+	mustUpdate(t, st, func(tx app.Tx) error { return tx.InsertUser(ctx, u, fixture.T0) })
 	err := st.Update(ctx, func(tx app.Tx) error { return tx.InsertUser(ctx, u, fixture.T0) })
 	if !errors.Is(err, app.ErrExists) {
 		t.Fatalf("a taken name: %v", err)
 	}
 	lock := fixture.T0.Add(15 * time.Minute)
-	update(t, st, func(tx app.Tx) error {
+	mustUpdate(t, st, func(tx app.Tx) error {
 		got, err := tx.User(ctx, "clerk1")
 		if err != nil {
 			return err
@@ -83,7 +74,7 @@ func users(t *testing.T, st app.Store) {
 		got.Failures, got.LockedUntil, got.Disabled = 3, lock, true
 		return tx.UpdateUser(ctx, got, fixture.T0)
 	})
-	update(t, st, func(tx app.Tx) error {
+	mustUpdate(t, st, func(tx app.Tx) error {
 		got, err := tx.User(ctx, "clerk1")
 		if err != nil {
 			return err
@@ -105,7 +96,7 @@ func users(t *testing.T, st app.Store) {
 	})
 }
 
-func auditLog(t *testing.T, st app.Store) {
+func testAuditChain(t *testing.T, st app.Store) {
 	key, err := st.AuditKey(ctx)
 	if err != nil || len(key) < 16 {
 		t.Fatalf("key %d bytes, %v", len(key), err)
@@ -116,7 +107,7 @@ func auditLog(t *testing.T, st app.Store) {
 	}
 	kinds := []string{audit.Login, audit.FileOpened, audit.CellChanged, audit.Logout}
 	for i, k := range kinds {
-		update(t, st, func(tx app.Tx) error {
+		mustUpdate(t, st, func(tx app.Tx) error {
 			last, err := tx.LastAudit(ctx)
 			if err != nil {
 				return err
@@ -148,7 +139,7 @@ func auditLog(t *testing.T, st app.Store) {
 	}
 }
 
-func batches(t *testing.T, st app.Store) {
+func testPortBatches(t *testing.T, st app.Store) {
 	s := fixture.Session(t, fixture.File{Form: "y3-exam", Rows: 6, Seed: 2})
 	fixture.Clean(t, s)
 	b, err := submission.Build(s, submission.Options{Centre: 3, Submitter: "clerk1", Now: fixture.T0})
@@ -156,7 +147,7 @@ func batches(t *testing.T, st app.Store) {
 		t.Fatal(err)
 	}
 	var res submission.Result
-	update(t, st, func(tx app.Tx) error {
+	mustUpdate(t, st, func(tx app.Tx) error {
 		var err error
 		res, err = tx.InsertBatch(ctx, b, nil)
 		return err
@@ -191,14 +182,14 @@ func batches(t *testing.T, st app.Store) {
 	for i := 1; i <= 6; i++ {
 		dec[i] = submission.Decision{Replace: i%2 == 0, Reason: "読み直し"}
 	}
-	update(t, st, func(tx app.Tx) error {
+	mustUpdate(t, st, func(tx app.Tx) error {
 		r, err := tx.InsertBatch(ctx, b2, dec)
 		if err == nil && (r.Replaced != 3 || r.Skipped != 3) {
 			t.Fatalf("decisions %+v", r)
 		}
 		return err
 	})
-	update(t, st, func(tx app.Tx) error {
+	mustUpdate(t, st, func(tx app.Tx) error {
 		list, err := tx.Batches(ctx)
 		if err != nil || len(list) != 2 || list[0].ID <= list[1].ID {
 			t.Fatalf("batches %+v %v", list, err)
@@ -246,7 +237,7 @@ func batches(t *testing.T, st app.Store) {
 	})
 }
 
-func health(t *testing.T, st app.Store) {
+func testHealth(t *testing.T, st app.Store) {
 	for _, full := range []bool{false, true} {
 		if problems, err := st.Check(ctx, full); err != nil || len(problems) > 0 {
 			t.Fatalf("a new store: %v %v", problems, err)
