@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -363,26 +362,6 @@ func TestValuesRoundTrip(t *testing.T) {
 			t.Errorf("%s: %q / %q, want %q", k, got[k], std[k], v)
 		}
 	}
-}
-
-func FuzzValues(f *testing.F) {
-	f.Add("x", `a"b\c`)
-	f.Add("宛名", "\x01\u3000")
-	f.Fuzz(func(t *testing.T, k, v string) {
-		var sb strings.Builder
-		s := encodeValues(&sb, []string{k}, map[string]string{k: v})
-		var std map[string]string
-		if err := json.Unmarshal([]byte(s), &std); err != nil {
-			t.Fatalf("not JSON: %s", s)
-		}
-		got := map[string]string{}
-		if err := decodeValues(s, func(k, v string) { got[k] = v }); err != nil {
-			t.Fatal(err)
-		}
-		if !maps.Equal(got, std) {
-			t.Fatalf("%q: ours %q, encoding/json %q", s, got, std)
-		}
-	})
 }
 
 func TestLoadBatchKeepsOCRText(t *testing.T) {
