@@ -1,13 +1,9 @@
 package app_test
 
 import (
-	"bufio"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -56,11 +52,11 @@ func TestKillDuringSubmitKeepsBatchAndEntryTogether(t *testing.T) {
 		env := []string{"KENSHIN_KILL_STORE=" + path}
 		switch round {
 		case 0:
-			killAt(t, "TestKillHelper", env, "submitting") // before the commit
+			fixture.KillAfter(t, "TestKillHelper", env, "submitting", 0) // before the commit
 		case 1:
-			killAt(t, "TestKillHelper", env, "done") // after it
+			fixture.KillAfter(t, "TestKillHelper", env, "done", 0) // after it
 		default:
-			fixture.KillMidway(t, "TestKillHelper", env, time.Duration(r.IntN(300))*time.Millisecond)
+			fixture.KillAfter(t, "TestKillHelper", env, "submitting", time.Duration(r.IntN(300))*time.Millisecond)
 		}
 
 		st, err := store.Open(ctx, path, store.Options{})
@@ -92,42 +88,6 @@ func TestKillDuringSubmitKeepsBatchAndEntryTogether(t *testing.T) {
 	t.Logf("outcomes: %v", seen)
 	if seen["neither"] == 0 || seen["both"] == 0 {
 		t.Fatalf("outcomes %v: want kills both before and after the commit", seen)
-	}
-}
-
-// killAt runs the test helper as a subprocess with env added, waits until
-// it prints a line starting with line, and kills it with SIGKILL at once:
-// after "submitting" the kill lands before the commit, after "done" after
-// it, so both outcomes are tested every run, not left to chance.
-func killAt(t *testing.T, helper string, env []string, line string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+helper+"$") // #nosec G204 -- the test binary itself, a test name from the code
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
-	seen := false
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), line) {
-			seen = true
-			break
-		}
-	}
-	if !seen {
-		_ = cmd.Wait() // its failure is reported below
-		t.Fatalf("the helper ended before it printed %q", line)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatalf("the helper was gone before the kill: %v", err)
-	}
-	if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
-		t.Fatalf("the helper ended on its own (%v): the kill tested nothing", err)
 	}
 }
 

@@ -1,14 +1,10 @@
 package store
 
 import (
-	"bufio"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -33,11 +29,11 @@ func TestKillMidSubmit(t *testing.T) {
 		env := []string{"KENSHIN_SUBMITTER=" + path}
 		switch round {
 		case 0:
-			killAt(t, "TestHelperSubmitter", env, "submitting") // before the commit
+			fixture.KillAfter(t, "TestHelperSubmitter", env, "submitting", 0) // before the commit
 		case 1:
-			killAt(t, "TestHelperSubmitter", env, "done") // after it
+			fixture.KillAfter(t, "TestHelperSubmitter", env, "done", 0) // after it
 		default:
-			fixture.KillMidway(t, "TestHelperSubmitter", env, time.Duration(r.IntN(1200))*time.Millisecond) // the submission takes about 0.5 s
+			fixture.KillAfter(t, "TestHelperSubmitter", env, "submitting", time.Duration(r.IntN(1200))*time.Millisecond) // the submission takes about 0.5 s
 		}
 
 		st, err = Open(ctx, path, Options{})
@@ -59,42 +55,6 @@ func TestKillMidSubmit(t *testing.T) {
 	}
 	if !sawNone || !sawAll {
 		t.Fatalf("killed before commit seen: %v, after commit seen: %v; want both", sawNone, sawAll)
-	}
-}
-
-// killAt runs the test helper as a subprocess with env added, waits until
-// it prints a line starting with line, and kills it with SIGKILL at once:
-// after "submitting" the kill lands before the commit, after "done" after
-// it, so both outcomes are tested every run, not left to chance.
-func killAt(t *testing.T, helper string, env []string, line string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+helper+"$") // #nosec G204 -- the test binary itself, a test name from the code
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
-	seen := false
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), line) {
-			seen = true
-			break
-		}
-	}
-	if !seen {
-		_ = cmd.Wait() // its failure is reported below
-		t.Fatalf("the helper ended before it printed %q", line)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatalf("the helper was gone before the kill: %v", err)
-	}
-	if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
-		t.Fatalf("the helper ended on its own (%v): the kill tested nothing", err)
 	}
 }
 
