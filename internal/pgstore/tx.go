@@ -14,6 +14,7 @@ import (
 	"kenshin/internal/app"
 	"kenshin/internal/audit"
 	"kenshin/internal/auth"
+	"kenshin/internal/recordjson"
 	"kenshin/internal/submission"
 )
 
@@ -128,15 +129,9 @@ func (t *tx) UpdateUser(ctx context.Context, u *auth.User, at time.Time) error {
 
 // ---- batches
 
-// stored is a current record: its id, and what a conflict with it reports.
-type stored struct {
-	id       int64
-	conflict submission.Conflict
-}
-
 // current loads the current (not superseded) records of b's form that share
 // a 宛名番号 with one of b's records, keyed by 宛名番号 and 受診日.
-func (t *tx) current(ctx context.Context, b *submission.Batch) (map[[2]string]stored, error) {
+func (t *tx) current(ctx context.Context, b *submission.Batch) (map[[2]string]submission.Current, error) {
 	atenas := make([]string, 0, len(b.Records))
 	seen := make(map[string]bool, len(b.Records))
 	for _, r := range b.Records {
@@ -145,7 +140,7 @@ func (t *tx) current(ctx context.Context, b *submission.Batch) (map[[2]string]st
 			atenas = append(atenas, r.Atena)
 		}
 	}
-	out := map[[2]string]stored{}
+	out := map[[2]string]submission.Current{}
 	if len(atenas) == 0 {
 		return out, nil
 	}
@@ -157,10 +152,10 @@ func (t *tx) current(ctx context.Context, b *submission.Batch) (map[[2]string]st
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r stored
-		c := &r.conflict
+		var r submission.Current
+		c := &r.Conflict
 		var at string
-		if err := rows.Scan(&r.id, &c.Atena, &c.ExamDate, &c.BatchID, &c.File, &at, &c.SubmittedBy); err != nil {
+		if err := rows.Scan(&r.ID, &c.Atena, &c.ExamDate, &c.BatchID, &c.File, &at, &c.SubmittedBy); err != nil {
 			return nil, err
 		}
 		c.SubmittedAt = parseStamp(at)
@@ -169,26 +164,13 @@ func (t *tx) current(ctx context.Context, b *submission.Batch) (map[[2]string]st
 	return out, rows.Err()
 }
 
-func match(b *submission.Batch, existing map[[2]string]stored) (conflicts []submission.Conflict, recIDs map[int]int64) {
-	recIDs = map[int]int64{}
-	for _, r := range b.Records {
-		if s, ok := existing[[2]string{r.Atena, r.ExamDate}]; ok && r.Atena != "" {
-			recIDs[r.Row] = s.id
-			c := s.conflict
-			c.Row = r.Row
-			conflicts = append(conflicts, c)
-		}
-	}
-	return conflicts, recIDs
-}
-
 // Conflicts lists the records of b the store already holds.
 func (t *tx) Conflicts(ctx context.Context, b *submission.Batch) ([]submission.Conflict, error) {
 	existing, err := t.current(ctx, b)
 	if err != nil {
 		return nil, t.wrap("登録済みの記録を確認できません", err)
 	}
-	c, _ := match(b, existing)
+	c, _ := submission.Match(b, existing)
 	return c, nil
 }
 
@@ -209,7 +191,7 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 	if err != nil {
 		return res, t.wrap("登録済みの記録を確認できません", err)
 	}
-	conflicts, recIDs := match(b, existing)
+	conflicts, recIDs := submission.Match(b, existing)
 	var open []submission.Conflict
 	for _, c := range conflicts {
 		d, ok := decisions[c.Row]
@@ -472,17 +454,11 @@ func (t *tx) ExportRecords(ctx context.Context, formID string, flt submission.Fi
 	var r submission.Stored
 	var raw string
 	var bad error
-	// decoded as they are read, as the SQLite store does: no map per record
-	r.Values = func(yield func(k, v string) bool) {
-		stop := false
-		if err := decodeValues(raw, func(k, v string) {
-			if !stop && !yield(k, v) {
-				stop = true
-			}
-		}); err != nil && bad == nil {
+	r.Values = recordjson.Seq(&raw, func(err error) {
+		if bad == nil {
 			bad = fmt.Errorf("記録（宛名番号 %s）の値が壊れています: %w", r.Atena, err)
 		}
-	}
+	})
 	for rows.Next() {
 		if err := rows.Scan(&r.BatchID, &r.Atena, &raw); err != nil {
 			return t.wrap("記録を読めません", err)

@@ -6,6 +6,7 @@ package recordjson
 
 import (
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -139,4 +140,20 @@ func readString(s string) (string, int, error) {
 		}
 	}
 	return "", 0, fmt.Errorf("unterminated string")
+}
+
+// Seq yields the values of the text *raw holds when it is iterated, so one
+// Seq serves every row of a scan with no map per record (most of an
+// export's time would go there). A decoding error is passed to fail.
+func Seq(raw *string, fail func(error)) iter.Seq2[string, string] {
+	return func(yield func(k, v string) bool) {
+		stop := false
+		if err := Decode(*raw, func(k, v string) {
+			if !stop && !yield(k, v) {
+				stop = true
+			}
+		}); err != nil {
+			fail(err)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"kenshin/internal/recordjson"
 	"kenshin/internal/submission"
 )
 
@@ -37,18 +38,11 @@ func (t *tx) ExportRecords(ctx context.Context, formID string, flt submission.Fi
 	var r submission.Stored
 	var raw string
 	var bad error
-	// the values are decoded as they are read, straight from the row: no
-	// map per record (most of an export's time would go there)
-	r.Values = func(yield func(k, v string) bool) {
-		stop := false
-		if err := decodeValues(raw, func(k, v string) {
-			if !stop && !yield(k, v) {
-				stop = true
-			}
-		}); err != nil && bad == nil {
+	r.Values = recordjson.Seq(&raw, func(err error) {
+		if bad == nil {
 			bad = fmt.Errorf("記録（宛名番号 %s）の値が壊れています: %w", r.Atena, err)
 		}
-	}
+	})
 	for rows.Next() {
 		if err := rows.Scan(&r.BatchID, &r.Atena, &raw); err != nil {
 			return t.db.Wrap("記録を読めません", err)

@@ -226,13 +226,7 @@ type querier interface {
 
 // current loads the records of a form that are not superseded, keyed by
 // 宛名番号 and 受診日.
-// stored is a current record: its id, and what a conflict with it reports.
-type stored struct {
-	id       int64
-	conflict submission.Conflict
-}
-
-func current(ctx context.Context, q querier, form string) (map[[2]string]stored, error) {
+func current(ctx context.Context, q querier, form string) (map[[2]string]submission.Current, error) {
 	rows, err := q.QueryContext(ctx, `SELECT r.id, r.atena, r.exam_date, b.id, b.file, b.submitted_at, b.submitter
 		FROM records r JOIN batches b ON b.id = r.batch_id
 		WHERE r.form = ? AND r.superseded_by IS NULL`, form)
@@ -240,12 +234,12 @@ func current(ctx context.Context, q querier, form string) (map[[2]string]stored,
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[[2]string]stored{}
+	out := map[[2]string]submission.Current{}
 	for rows.Next() {
-		var r stored
-		c := &r.conflict
+		var r submission.Current
+		c := &r.Conflict
 		var at string
-		if err := rows.Scan(&r.id, &c.Atena, &c.ExamDate, &c.BatchID, &c.File, &at, &c.SubmittedBy); err != nil {
+		if err := rows.Scan(&r.ID, &c.Atena, &c.ExamDate, &c.BatchID, &c.File, &at, &c.SubmittedBy); err != nil {
 			return nil, err
 		}
 		c.SubmittedAt, _ = time.Parse(time.RFC3339Nano, at)
@@ -254,26 +248,13 @@ func current(ctx context.Context, q querier, form string) (map[[2]string]stored,
 	return out, rows.Err()
 }
 
-func match(b *submission.Batch, existing map[[2]string]stored) (conflicts []submission.Conflict, recIDs map[int]int64) {
-	recIDs = map[int]int64{}
-	for _, r := range b.Records {
-		if s, ok := existing[[2]string{r.Atena, r.ExamDate}]; ok && r.Atena != "" {
-			recIDs[r.Row] = s.id
-			c := s.conflict
-			c.Row = r.Row
-			conflicts = append(conflicts, c)
-		}
-	}
-	return conflicts, recIDs
-}
-
 // Conflicts lists the records of b the store already holds.
 func (t *tx) Conflicts(ctx context.Context, b *submission.Batch) ([]submission.Conflict, error) {
 	existing, err := current(ctx, t.tx, b.Form)
 	if err != nil {
 		return nil, t.db.Wrap("登録済みの記録を確認できません", err)
 	}
-	c, _ := match(b, existing)
+	c, _ := submission.Match(b, existing)
 	return c, nil
 }
 
@@ -292,7 +273,7 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 	if err != nil {
 		return res, s.db.Wrap("登録済みの記録を確認できません", err)
 	}
-	conflicts, recIDs := match(b, existing)
+	conflicts, recIDs := submission.Match(b, existing)
 	var open []submission.Conflict
 	for _, c := range conflicts {
 		d, ok := decisions[c.Row]

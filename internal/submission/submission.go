@@ -228,6 +228,29 @@ func trail(s *review.Session, i int, override bool, key interface{ Write([]byte)
 
 func confirmed(s *review.Session, i, f int) bool { _, ok := s.Confirmed(i, f); return ok }
 
+// Current is a record a store holds now (not superseded): its id, and what
+// a conflict with it reports. Stores key them by 宛名番号 and 受診日.
+type Current struct {
+	ID       int64
+	Conflict Conflict
+}
+
+// Match lists the records of b that a store already holds (cur, keyed by
+// 宛名番号 and 受診日) as conflicts, and the stored record's id by row. A
+// record without 宛名番号 matches nothing.
+func Match(b *Batch, cur map[[2]string]Current) (conflicts []Conflict, ids map[int]int64) {
+	ids = map[int]int64{}
+	for _, r := range b.Records {
+		if s, ok := cur[[2]string{r.Atena, r.ExamDate}]; ok && r.Atena != "" {
+			ids[r.Row] = s.ID
+			c := s.Conflict
+			c.Row = r.Row
+			conflicts = append(conflicts, c)
+		}
+	}
+	return conflicts, ids
+}
+
 // Conflict is a record of the batch that the store already holds: same
 // 宛名番号, same form, same 受診日.
 type Conflict struct {
