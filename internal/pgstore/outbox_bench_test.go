@@ -54,13 +54,7 @@ func BenchmarkOutbox4x25000(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		if op > 0 {
-			for g, bt := range batches {
-				bt.Key = fmt.Sprintf("key-obench-%d-%d", op, g)
-				for i := range bt.Records {
-					a := fmt.Sprintf("%08d", (op*terminals+g)*records+i)
-					bt.Records[i].Atena, bt.Records[i].Values["atena"], bt.Records[i].OCR["atena"] = a, a, a
-				}
-			}
+			renumber(batches, "obench", op, records)
 		}
 		b.StartTimer()
 		var wg sync.WaitGroup
