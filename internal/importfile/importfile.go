@@ -16,6 +16,7 @@ import (
 
 	"kenshin/internal/form"
 	"kenshin/internal/jpdate"
+	"kenshin/internal/normalize"
 	"kenshin/internal/ocrcsv"
 )
 
@@ -90,6 +91,12 @@ func (r *Renderer) Add(atena string, values iter.Seq2[string, string]) {
 	}
 	for i, c := range r.f.Export.Columns {
 		v := rec[i]
+		if normalize.IsUnreadable(v) {
+			// ● is the OCR's "could not read", not a value: one that reached
+			// the store (a supervisor let it through) is exported as blank,
+			// so the health management system never stores the mark.
+			v = ""
+		}
 		if fd := r.f.Field(c.Field); fd != nil && fd.Type == form.TypeDate {
 			v = formatDate(v, r.f.Export.DateFormat)
 		}
