@@ -1,0 +1,223 @@
+// Package toolsui holds the review tools' screens of the workbench: the
+// second-person check (ダブルチェック), the audit sample (抜き取り検査) and
+// the OCR error statistics (誤読統計). Each is a keyboard-first modal view
+// over the workbench window, driving the use cases of internal/app. It does
+// not import internal/ui (ui imports it): what it needs of the workbench
+// comes in an Env the caller fills.
+package toolsui
+
+import (
+	"errors"
+	"image/color"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"kenshin/internal/app"
+	"kenshin/internal/auth"
+)
+
+// Env is what a screen needs of the workbench.
+type Env struct {
+	App     *app.App
+	Session *app.Session // the user logged in now
+	Window  fyne.Window
+	// Allow is the workbench's one gate (lock, login, role); false: refused,
+	// and the gate has told the clerk why. Every action calls it first.
+	Allow func(auth.Action) bool
+	// Say puts a line in the status bar.
+	Say func(string)
+	// SavePath asks where to write a file (title, proposed name, extension
+	// with its dot) and calls then with the chosen path.
+	SavePath func(title, name, ext string, then func(path string))
+	// ShowError shows a failure in a dialog; nil: a plain Fyne dialog.
+	ShowError func(what string, err error)
+	// ErrorText makes an error readable in Japanese; nil: ErrorText.
+	ErrorText func(error) string
+	// Touch notes activity for the idle lock; nil: nothing.
+	Touch func()
+	// Done runs when a screen closes (give the keyboard back); nil: nothing.
+	Done func()
+	// Now is the clock (the statistics' periods); nil: time.Now.
+	Now func() time.Time
+}
+
+// ErrRefused is returned by a constructor when Env.Allow refused: the gate
+// has already said why, so the caller shows nothing more.
+var ErrRefused = errors.New("toolsui: refused by the gate")
+
+func (e Env) allow(a auth.Action) bool {
+	if e.Allow == nil {
+		return true
+	}
+	return e.Allow(a)
+}
+
+func (e Env) say(s string) {
+	if e.Say != nil {
+		e.Say(s)
+	}
+}
+
+func (e Env) touch() {
+	if e.Touch != nil {
+		e.Touch()
+	}
+}
+
+func (e Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e Env) text(err error) string {
+	if e.ErrorText != nil {
+		return e.ErrorText(err)
+	}
+	return ErrorText(err)
+}
+
+func (e Env) showError(what string, err error) {
+	if errors.Is(err, ErrRefused) {
+		return
+	}
+	if e.ShowError != nil {
+		e.ShowError(what, err)
+		return
+	}
+	if e.Window != nil {
+		dialog.ShowError(errors.New(what+"。\n"+e.text(err)), e.Window)
+	}
+}
+
+// ErrorText keeps the Japanese parts of an error: the app's messages are
+// Japanese with English causes wrapped after ": " (「…: auth: not
+// allowed」); the clerk reads the Japanese only. An error with no Japanese
+// part is returned whole.
+func ErrorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	var keep []string
+	for part := range strings.SplitSeq(s, ": ") {
+		if hasWide(part) {
+			keep = append(keep, part)
+		}
+	}
+	if len(keep) == 0 {
+		return s
+	}
+	return strings.Join(keep, "：")
+}
+
+func hasWide(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && r > 0x2000 {
+			return true
+		}
+	}
+	return false
+}
+
+// Colours of the screens (the workbench's palette).
+var (
+	colCursor = color.NRGBA{0x15, 0x65, 0xC0, 0xFF}
+	colBar    = color.NRGBA{0x15, 0x65, 0xC0, 0xCC}
+	colBar2   = color.NRGBA{0xB2, 0x5E, 0x00, 0xCC}
+	colOK     = color.NRGBA{0x2E, 0x7D, 0x32, 0xFF}
+	colBad    = color.NRGBA{0xC6, 0x28, 0x28, 0xFF}
+	colWarnBg = color.NRGBA{0xFF, 0xE8, 0xC2, 0xFF}
+)
+
+// frame is a screen shown as a modal pop-up over the window.
+type frame struct {
+	env Env
+	pop *widget.PopUp
+}
+
+// show opens content over the window at 90 % of its size and focuses f.
+func (fr *frame) show(content fyne.CanvasObject, f fyne.Focusable) {
+	c := fr.env.Window.Canvas()
+	fr.pop = widget.NewModalPopUp(content, c)
+	size := c.Size()
+	fr.pop.Resize(fyne.NewSize(max(size.Width*0.9, 640), max(size.Height*0.9, 440)))
+	fr.pop.Show()
+	fr.focus(f)
+}
+
+func (fr *frame) focus(f fyne.Focusable) {
+	if fr.env.Window != nil && f != nil {
+		fr.env.Window.Canvas().Focus(f)
+	}
+}
+
+// close hides the pop-up and gives the keyboard back.
+func (fr *frame) close() {
+	if fr.pop == nil {
+		return
+	}
+	if c := fr.env.Window.Canvas(); c != nil {
+		c.Unfocus() // an entry inside would keep its cursor blinking
+	}
+	fr.pop.Hide()
+	fr.pop = nil
+	if fr.env.Done != nil {
+		fr.env.Done()
+	}
+}
+
+// keyEntry is a one-line field whose screen keys (Enter, Esc, moves) go
+// to its screen: a Fyne entry keeps them to itself.
+type keyEntry struct {
+	widget.Entry
+	keys map[fyne.KeyName]func()
+}
+
+func newKeyEntry(placeholder string) *keyEntry {
+	e := &keyEntry{keys: map[fyne.KeyName]func(){}}
+	e.ExtendBaseWidget(e)
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+// on binds f to the keys.
+func (e *keyEntry) on(f func(), keys ...fyne.KeyName) {
+	for _, k := range keys {
+		e.keys[k] = f
+	}
+}
+
+// TypedKey runs a bound key, else edits.
+func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
+	if f := e.keys[k.Name]; f != nil {
+		f()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+func bold(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle.Bold = true
+	return l
+}
+
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func quote(s string) string {
+	if s == "" {
+		return "（空欄）"
+	}
+	return "「" + s + "」"
+}
