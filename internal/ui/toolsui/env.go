@@ -126,14 +126,10 @@ func hasWide(s string) bool {
 	return false
 }
 
-// Colours of the screens (the workbench's palette).
+// Bar colours of the charts (the workbench's cursor blue and warning amber).
 var (
-	colCursor = color.NRGBA{0x15, 0x65, 0xC0, 0xFF}
-	colBar    = color.NRGBA{0x15, 0x65, 0xC0, 0xCC}
-	colBar2   = color.NRGBA{0xB2, 0x5E, 0x00, 0xCC}
-	colOK     = color.NRGBA{0x2E, 0x7D, 0x32, 0xFF}
-	colBad    = color.NRGBA{0xC6, 0x28, 0x28, 0xFF}
-	colWarnBg = color.NRGBA{0xFF, 0xE8, 0xC2, 0xFF}
+	colBar  = color.NRGBA{0x15, 0x65, 0xC0, 0xCC}
+	colBar2 = color.NRGBA{0xB2, 0x5E, 0x00, 0xCC}
 )
 
 // frame is a screen shown as a modal pop-up over the window.
