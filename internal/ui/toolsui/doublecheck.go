@@ -364,7 +364,7 @@ func (dc *DoubleCheck) rekey() {
 	if match {
 		dc.note(fmt.Sprintf("%d 件目「%s」: 一致しました", it.Row, dc.label(it.Key)))
 	} else {
-		dc.note(fmt.Sprintf("%d 件目「%s」: 一致しません。確認者（監督者）の判断を待ちます", it.Row, dc.label(it.Key)))
+		dc.note(fmt.Sprintf("%d 件目「%s」: 一致しません。確認者の判断を待ちます", it.Row, dc.label(it.Key)))
 	}
 	dc.advance()
 }
@@ -554,9 +554,9 @@ func (dc *DoubleCheck) startBody(add func(...fyne.CanvasObject)) string {
 	if who == "" {
 		who = "—"
 	}
-	add(widget.NewLabel(fmt.Sprintf("確認した人: %s　ダブルチェックする人: %s", who, dc.env.Session.User.Name)))
+	add(widget.NewLabel(fmt.Sprintf("1 人目: %s　2 人目（ダブルチェックする人）: %s", who, dc.env.Session.User.Name)))
 	if dc.other != "" {
-		add(wrapped(fmt.Sprintf("このバッチは「%s」が %s でダブルチェック中です。続きはその人が行います。確認者（監督者）は F3 で不一致を判断できます。", dc.other, modeLabel(dc.mode))))
+		add(wrapped(fmt.Sprintf("このバッチは「%s」が %s でダブルチェック中です。続きはその人が行います。確認者は F3 で不一致を判断できます。", dc.other, modeLabel(dc.mode))))
 		return "F3 不一致の判断（確認者）　Esc 閉じる"
 	}
 	for _, m := range []doublecheck.Mode{doublecheck.Confirm, doublecheck.Blind} {
@@ -614,7 +614,7 @@ func (dc *DoubleCheck) doneBody(add func(...fyne.CanvasObject)) string {
 		add(wrapped(fmt.Sprintf("確認していない項目が %d あります。Enter で最初の未確認の項目へ戻ります。", pending)))
 	}
 	if v.Open > 0 {
-		add(wrapped(fmt.Sprintf("不一致が %d あります。確認者（監督者）が用紙を見て判断するまで送信できません（F3）。", v.Open)))
+		add(wrapped(fmt.Sprintf("不一致が %d あります。確認者が用紙を見て判断するまで送信できません（F3）。", v.Open)))
 	}
 	if pending > 0 {
 		return "Enter 未確認の項目へ　F3 不一致の判断（確認者）　Esc 戻る"
