@@ -3,6 +3,7 @@ package toolsui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -45,6 +46,7 @@ type DoubleCheck struct {
 	frame
 	rv     *review.Session
 	sub    *app.Submission
+	dir    string            // the CSV's folder: the crops' paths are relative to it
 	labels map[string]string // field key → label
 	total  int               // fields the check covers
 
@@ -52,7 +54,10 @@ type DoubleCheck struct {
 	mode  doublecheck.Mode
 	view  *app.CheckView // nil: not started by this user
 	other string         // the check in progress is someone else's: their name
-	cur   int            // item shown (stageCheck)
+	// stored is the progress of the check in the store when this screen
+	// has not started it (a supervisor's view of someone else's check)
+	stored *[3]int
+	cur    int // item shown (stageCheck)
 	// blankAsked: Enter was pressed on an empty re-key field once
 	blankAsked bool
 
@@ -89,7 +94,7 @@ func NewDoubleCheck(env Env, rv *review.Session) (*DoubleCheck, error) {
 	if err != nil {
 		return nil, err
 	}
-	dc := &DoubleCheck{frame: frame{env: env}, rv: rv, sub: sub, labels: map[string]string{}}
+	dc := &DoubleCheck{frame: frame{env: env}, rv: rv, sub: sub, dir: filepath.Dir(rv.Batch.File), labels: map[string]string{}}
 	dc.ExtendBaseWidget(dc)
 	f := rv.Batch.Form
 	for _, fd := range f.Fields {
@@ -101,6 +106,7 @@ func NewDoubleCheck(env Env, rv *review.Session) (*DoubleCheck, error) {
 		return nil, err
 	} else if st != nil {
 		dc.mode = st.Mode // resuming: the mode it started with
+		dc.keepProgress(st)
 		if st.Checker != env.Session.User.Name {
 			dc.other = st.Checker
 		}
@@ -445,6 +451,9 @@ func (dc *DoubleCheck) decide() {
 		return
 	}
 	dc.mism, dc.mcur = mm, min(dc.mcur, max(len(mm)-1, 0))
+	if st, err := dc.env.App.DoubleCheckState(ctx, dc.sub); err == nil && st != nil {
+		dc.keepProgress(st)
+	}
 	dc.value.SetText("")
 	dc.reason.SetText("")
 	if len(mm) == 0 {
@@ -452,6 +461,11 @@ func (dc *DoubleCheck) decide() {
 	}
 	dc.render()
 	dc.focus(dc)
+}
+
+func (dc *DoubleCheck) keepProgress(st *doublecheck.Session) {
+	settled, open, total := st.Progress()
+	dc.stored = &[3]int{settled, open, total}
 }
 
 // State is the check as this screen last read it (nil: not started here).
@@ -517,10 +531,7 @@ func (dc *DoubleCheck) render() {
 	case stageDecide:
 		help = dc.decideBody(add)
 	}
-	h := widget.NewLabel(help)
-	h.Wrapping = fyne.TextWrapWord
-	h.Importance = widget.LowImportance
-	add(widget.NewSeparator(), h)
+	add(widget.NewSeparator(), helpLine(help))
 	dc.body.Objects = objs
 	dc.body.Refresh()
 	if dc.pop != nil {
@@ -530,6 +541,13 @@ func (dc *DoubleCheck) render() {
 
 func (dc *DoubleCheck) progressText() string {
 	if dc.view == nil {
+		if p := dc.stored; p != nil {
+			text := fmt.Sprintf("%d / %d", p[0], p[2])
+			if p[1] > 0 {
+				text += fmt.Sprintf("　不一致 %d（判断待ち）", p[1])
+			}
+			return text + "　方式: " + modeLabel(dc.mode)
+		}
 		return fmt.Sprintf("対象 %d 項目", dc.total)
 	}
 	v := dc.view
@@ -577,17 +595,13 @@ func (dc *DoubleCheck) startBody(add func(...fyne.CanvasObject)) string {
 
 func (dc *DoubleCheck) checkBody(add func(...fyne.CanvasObject)) string {
 	it := dc.view.Items[dc.cur]
-	where := fmt.Sprintf("%d 件目（CSV %d 行目）", it.Row, dc.line(it.Row))
-	if !dc.hidesAtena(it.Row) && it.Atena != "" {
-		where += "　宛名番号 " + it.Atena
-	}
-	if kana := dc.kana(it.Row); kana != "" {
-		where += "　" + kana
-	}
-	add(widget.NewLabel(where))
+	add(widget.NewLabel(where(dc.rv, it.Row, !dc.hidesAtena(it.Row), !dc.hidesKana())))
 	field := bold(fmt.Sprintf("「%s」", dc.label(it.Key)))
 	field.SizeName = theme.SizeNameHeadingText
 	add(field)
+	if img := dc.image(it.Row, it.Key); img != "" {
+		add(cropView(dc.dir, img))
+	}
 	state := widget.NewLabel("状態: " + stateLabel(it.State))
 	if dc.mode == doublecheck.Confirm {
 		v := widget.NewLabel(quote(it.First))
@@ -623,6 +637,10 @@ func (dc *DoubleCheck) doneBody(add func(...fyne.CanvasObject)) string {
 }
 
 func (dc *DoubleCheck) decideBody(add func(...fyne.CanvasObject)) string {
+	if len(dc.mism) == 0 {
+		add(bold("判断を待つ不一致はありません。"))
+		return "Esc 戻る"
+	}
 	add(bold(fmt.Sprintf("不一致の判断　%d / %d", dc.mcur+1, len(dc.mism))))
 	for i, it := range dc.mism {
 		mark := "　"
@@ -634,32 +652,33 @@ func (dc *DoubleCheck) decideBody(add func(...fyne.CanvasObject)) string {
 		l.TextStyle.Bold = i == dc.mcur
 		add(l)
 	}
+	if it := dc.mism[dc.mcur]; dc.image(it.Row, it.Key) != "" {
+		add(cropView(dc.dir, dc.image(it.Row, it.Key)))
+	}
 	add(widget.NewSeparator(),
 		container.NewBorder(nil, nil, widget.NewLabel("送信する値"), nil, dc.value),
 		container.NewBorder(nil, nil, widget.NewLabel("理由　　　"), nil, dc.reason))
 	return "↑↓ 選ぶ　1 1 人目の値　2 再入力の値　3 別の値を入力　→ 理由を入力して Enter で決定　Esc 戻る"
 }
 
-func (dc *DoubleCheck) line(row int) int {
-	if row < 1 || row > dc.rv.Len() {
-		return 0
+// hidesKana: the 氏名カナ is not shown while it is itself re-keyed blind.
+func (dc *DoubleCheck) hidesKana() bool {
+	if dc.mode != doublecheck.Blind {
+		return false
 	}
-	return dc.rv.Line(row - 1)
+	for _, k := range app.CheckKeys(dc.rv.Batch.Form) {
+		if k == form.KeyKana {
+			return true
+		}
+	}
+	return false
 }
 
-// kana is the record's 氏名カナ, to find the paper form, unless it is a
-// field being re-keyed blind.
-func (dc *DoubleCheck) kana(row int) string {
-	f := dc.rv.Batch.Form.Field(form.KeyKana)
+// image is the crop of a 1-based row's field, "" without one.
+func (dc *DoubleCheck) image(row int, key string) string {
+	f := dc.rv.Batch.Form.Field(key)
 	if f == nil || row < 1 || row > dc.rv.Len() {
 		return ""
 	}
-	if dc.mode == doublecheck.Blind {
-		for _, k := range app.CheckKeys(dc.rv.Batch.Form) {
-			if k == form.KeyKana {
-				return ""
-			}
-		}
-	}
-	return dc.rv.Value(row-1, f.Index)
+	return dc.rv.Batch.Image(row-1, f.Index)
 }

@@ -125,6 +125,9 @@ func TestDoubleCheckBlind(t *testing.T) {
 	if boss.other != "clerk2" {
 		t.Errorf("boss sees the check as %q's", boss.other)
 	}
+	if !strings.Contains(boss.progress.Text, "11 / 12") || !strings.Contains(boss.progress.Text, "不一致 1") {
+		t.Errorf("boss's progress %q; want clerk2's 11 / 12 with 1 mismatch", boss.progress.Text)
+	}
 	b.press(t, fyne.KeyF3)
 	if boss.stage != stageDecide || len(boss.mism) != 1 {
 		t.Fatalf("F3: stage %d, %d mismatches", boss.stage, len(boss.mism))
@@ -144,6 +147,9 @@ func TestDoubleCheckBlind(t *testing.T) {
 	b.press(t, fyne.KeyReturn)
 	if len(boss.mism) != 0 || !strings.Contains(boss.msg.Text, "すべて判断しました") {
 		t.Fatalf("after the decision: %d left, %q", len(boss.mism), boss.msg.Text)
+	}
+	if !strings.HasPrefix(boss.progress.Text, "12 / 12") {
+		t.Errorf("progress after the decision %q", boss.progress.Text)
 	}
 	if ds, _ = b.a.DoubleCheckState(ctx, sub); !ds.Complete() {
 		t.Fatal("the check is not complete after the decision")

@@ -8,17 +8,24 @@ package toolsui
 
 import (
 	"errors"
+	"fmt"
 	"image/color"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
 	"kenshin/internal/auth"
+	"kenshin/internal/form"
+	"kenshin/internal/review"
 )
 
 // Env is what a screen needs of the workbench.
@@ -148,8 +155,9 @@ func (fr *frame) show(content fyne.CanvasObject, f fyne.Focusable) {
 	fr.focus(f)
 }
 
+// focus gives f the keyboard once the screen is shown.
 func (fr *frame) focus(f fyne.Focusable) {
-	if fr.env.Window != nil && f != nil {
+	if fr.pop != nil && f != nil {
 		fr.env.Window.Canvas().Focus(f)
 	}
 }
@@ -197,6 +205,48 @@ func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// cropView is a field's crop from the OCR service (rel: as the CSV names
+// it, relative to the CSV's folder dir), large enough to read.
+func cropView(dir, rel string) fyne.CanvasObject {
+	p := rel
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, rel)
+	}
+	if _, err := os.Stat(p); err != nil {
+		return widget.NewLabel("画像が見つかりません: " + rel)
+	}
+	img := canvas.NewImageFromFile(p)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(560, 140)) // the crop is 4:1
+	return container.NewVBox(bold("用紙の画像"), img)
+}
+
+// where tells the clerk which paper form a 1-based row is: its number,
+// its CSV line and, unless withheld, its 宛名番号 and 氏名カナ.
+func where(rv *review.Session, row int, atena, kana bool) string {
+	if row < 1 || row > rv.Len() {
+		return fmt.Sprintf("%d 件目", row)
+	}
+	out := fmt.Sprintf("%d 件目（CSV %d 行目）", row, rv.Line(row-1))
+	f := rv.Batch.Form
+	if fd := f.Field(form.KeyAtena); atena && fd != nil {
+		if v := rv.Value(row-1, fd.Index); v != "" {
+			out += "　宛名番号 " + v
+		}
+	}
+	if fd := f.Field(form.KeyKana); kana && fd != nil {
+		out += "　" + rv.Value(row-1, fd.Index)
+	}
+	return out
+}
+
+// helpLine is the keys of a screen, at the bottom.
+func helpLine(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 func bold(s string) *widget.Label {

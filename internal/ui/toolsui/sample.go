@@ -3,7 +3,6 @@ package toolsui
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"weak"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -270,13 +268,13 @@ func (sv *Sample) cellBody() []fyne.CanvasObject {
 		label = f.Label
 		value = sv.rv.Value(i, f.Index)
 	}
-	objs = append(objs, widget.NewLabel(fmt.Sprintf("%d 件目（CSV %d 行目）", c.Row, sv.rv.Line(i))))
+	objs = append(objs, widget.NewLabel(where(sv.rv, c.Row, true, true)))
 	head := bold(fmt.Sprintf("「%s」", label))
 	head.SizeName = theme.SizeNameHeadingText
 	objs = append(objs, head)
 	if f != nil {
 		if img := sv.rv.Batch.Image(i, f.Index); img != "" {
-			objs = append(objs, sv.crop(img))
+			objs = append(objs, cropView(sv.dir, img))
 		}
 	}
 	v := bold(quote(value))
@@ -296,21 +294,6 @@ func (sv *Sample) cellBody() []fyne.CanvasObject {
 	objs = append(objs, st, widget.NewSeparator(),
 		wrapped("用紙と見比べてください。1 または Enter 正しい　2 誤り（用紙と違う）　Backspace 前のセル（付け直し）　↑↓ 移動　Esc 閉じる（付けた判定はこのファイルに残ります）"))
 	return objs
-}
-
-// crop is the field's image from the OCR service, large enough to read.
-func (sv *Sample) crop(rel string) fyne.CanvasObject {
-	p := rel
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(sv.dir, rel)
-	}
-	if _, err := os.Stat(p); err != nil {
-		return widget.NewLabel("画像が見つかりません: " + rel)
-	}
-	img := canvas.NewImageFromFile(p)
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(560, 140)) // the crop is 4:1
-	return container.NewVBox(bold("用紙の画像"), img)
 }
 
 func (sv *Sample) resultBody() []fyne.CanvasObject {

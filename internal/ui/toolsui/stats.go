@@ -109,12 +109,11 @@ func NewStats(env Env) (*Stats, error) {
 	st.choice.SetSelectedIndex(st.sel)
 	export := widget.NewButton("Excel に出力（E）", st.export)
 	top := container.NewVBox(st.title,
-		container.NewHBox(widget.NewLabel("期間"), st.choice, export),
+		container.NewHBox(widget.NewLabel("期間"), container.NewGridWrap(fyne.NewSize(280, st.choice.MinSize().Height), st.choice), export),
 		st.summary, widget.NewSeparator())
 	st.charts = container.NewVBox()
 	st.tabs = container.NewAppTabs()
-	help := widget.NewLabel("1〜6 期間　←→ 表の切り替え　E（Ctrl+E）Excel に出力　F5 再集計　Esc 閉じる")
-	help.Importance = widget.LowImportance
+	help := helpLine("1〜6 期間　←→ 表の切り替え　E（Ctrl+E）Excel に出力　F5 再集計　Esc 閉じる")
 	split := container.NewHSplit(container.NewVScroll(st.charts), st.tabs)
 	split.Offset = 0.5
 	st.content = container.NewBorder(top, container.NewVBox(st.msg, help), nil, nil, split)
@@ -418,8 +417,9 @@ const (
 func (l *barLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	label, rect, value := objs[0], objs[1], objs[2]
 	h := label.MinSize().Height
-	label.Move(fyne.NewPos(0, (s.Height-h)/2))
-	label.Resize(fyne.NewSize(barLabelWidth-8, h))
+	pad := theme.InnerPadding() // in line with the chart's title
+	label.Move(fyne.NewPos(pad, (s.Height-h)/2))
+	label.Resize(fyne.NewSize(barLabelWidth-pad-8, h))
 	room := max(s.Width-barLabelWidth-barTextWidth, 20)
 	w := max(room*l.frac, 2)
 	rect.Move(fyne.NewPos(barLabelWidth, 3))
