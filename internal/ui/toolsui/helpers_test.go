@@ -55,6 +55,11 @@ func newBench(t *testing.T) *bench {
 	b.win.SetContent(widget.NewLabel(""))
 	b.win.Resize(fyne.NewSize(1400, 860))
 	t.Cleanup(b.win.Close)
+	t.Cleanup(func() { // samples are kept per file for the process
+		samples.Lock()
+		clear(samples.m)
+		samples.Unlock()
+	})
 	return b
 }
 

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
-	"weak"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -20,34 +18,35 @@ import (
 	"kenshin/internal/sampling"
 )
 
-// samples keeps the audit sample drawn for each open review until it is
-// submitted: one sample a file (drawing again until the figures look
-// better would defeat the sample), found again when the screen is
-// reopened, and attached by the submit flow (AttachSample). The review is
-// held weakly: a closed file's entry goes with it.
+// samples keeps the audit sample drawn for each file (by the hash of its
+// bytes) until the process ends or ForgetSample: one sample a file
+// (drawing again until the figures look better would defeat the sample),
+// found again when the screen is reopened, also after the tab was closed
+// for a user switch (the second person's check comes between), and
+// attached by the submit flow (AttachSample). It holds cell places only,
+// no values.
 var samples = struct {
 	sync.Mutex
-	m map[weak.Pointer[review.Session]]*sampling.Sample
-}{m: map[weak.Pointer[review.Session]]*sampling.Sample{}}
+	m map[string]*sampling.Sample
+}{m: map[string]*sampling.Sample{}}
 
 func sampleOf(rv *review.Session) *sampling.Sample {
 	samples.Lock()
 	defer samples.Unlock()
-	return samples.m[weak.Make(rv)]
+	return samples.m[rv.Batch.Hash]
 }
 
 func keepSample(rv *review.Session, sm *sampling.Sample) {
-	k := weak.Make(rv)
 	samples.Lock()
 	defer samples.Unlock()
-	if _, ok := samples.m[k]; !ok {
-		runtime.AddCleanup(rv, func(k weak.Pointer[review.Session]) {
-			samples.Lock()
-			defer samples.Unlock()
-			delete(samples.m, k)
-		}, k)
-	}
-	samples.m[k] = sm
+	samples.m[rv.Batch.Hash] = sm
+}
+
+// ForgetSample drops the sample of rv's file, once its batch is stored.
+func ForgetSample(rv *review.Session) {
+	samples.Lock()
+	defer samples.Unlock()
+	delete(samples.m, rv.Batch.Hash)
 }
 
 // FinishedSample is the fully marked audit sample of rv, nil when none

@@ -3,13 +3,10 @@ package toolsui
 import (
 	"errors"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-	"weak"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -165,33 +162,33 @@ func findImage(o fyne.CanvasObject) *canvas.Image {
 	return nil
 }
 
-// TestSampleRefusedAndForgotten: the gate refuses a user without the edit
-// right; a review's sample goes once the review is gone.
-func TestSampleRefusedAndForgotten(t *testing.T) {
+// TestSampleRefusedKeptForgotten: the gate refuses a user without the
+// edit right; the sample of a file outlives its review (the tab closed
+// for a user switch) until ForgetSample.
+func TestSampleRefusedKeptForgotten(t *testing.T) {
 	b := newBench(t)
 	s := reviewed(t, 30, 62)
 	if _, err := NewSample(b.env(b.u.Admin), s); !errors.Is(err, ErrRefused) || !slices.Contains(b.gated, auth.EditCell) {
 		t.Errorf("admin1: %v, gate %v", err, b.gated)
 	}
-	key := func() weak.Pointer[review.Session] {
-		other := reviewed(t, 30, 63)
-		if _, err := NewSample(b.env(b.u.Clerk), other); err != nil {
-			t.Fatal(err)
-		}
-		if sampleOf(other) == nil {
-			t.Fatal("the sample is not kept")
-		}
-		return weak.Make(other)
-	}()
-	for range 50 {
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond) // cleanups run on their own goroutine
-		samples.Lock()
-		_, kept := samples.m[key]
-		samples.Unlock()
-		if !kept {
-			return
-		}
+	sv, err := NewSample(b.env(b.u.Clerk), s)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Error("the sample of a review no longer referenced is still kept")
+	reopened := reviewed(t, 30, 62) // the same file opened again
+	again, err := NewSample(b.env(b.u.Clerk), reopened)
+	if err != nil || again.Drawn() != sv.Drawn() {
+		t.Fatalf("reopened file: %v, same sample %v", err, again.Drawn() == sv.Drawn())
+	}
+	ForgetSample(reopened)
+	if sampleOf(s) != nil {
+		t.Error("ForgetSample kept the sample")
+	}
+	other := reviewed(t, 30, 63)
+	if fresh, err := NewSample(b.env(b.u.Clerk), other); err != nil || fresh.Drawn() == sv.Drawn() {
+		t.Errorf("another file: %v, shares the sample", err)
+	}
+	if ev := b.events(t, app.KindSampleDrawn); len(ev) != 2 {
+		t.Errorf("%d draws logged; want 2 (two files)", len(ev))
+	}
 }
