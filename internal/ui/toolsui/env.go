@@ -267,3 +267,9 @@ func quote(s string) string {
 	}
 	return "「" + s + "」"
 }
+
+// KeyHelp is the keys of the tools' screens, for the workbench's
+// 「ヘルプ → キー操作」.
+const KeyHelp = `ツール → ダブルチェック: 1 見て確認／2 見ずに再入力　Enter 始める・確認（入力）して次へ　↑↓ 前後の項目　F3 不一致の判断（確認者）　Esc 戻る
+ツール → 抜き取り検査: 1・Enter 正しい　2 誤り　Backspace 前のセル（付け直し）　↑↓ 移動　Esc 閉じる
+ツール → 誤読統計: 1〜6 期間　←→ 表の切り替え　E（Ctrl+E）Excel に出力　F5 再集計　Esc 閉じる`
