@@ -64,23 +64,14 @@ type DoubleCheck struct {
 	mism []doublecheck.Item // stageDecide
 	mcur int
 
-	title, progress, msg *widget.Label
-	body                 *fyne.Container
-	typed                *keyEntry // blind re-key
-	value, reason        *keyEntry // a supervisor's decision
-	content              fyne.CanvasObject
+	typed         *keyEntry // blind re-key
+	value, reason *keyEntry // a supervisor's decision
 }
 
 // OpenDoubleCheck opens ダブルチェック on rv for the user logged in, or
 // says why it cannot.
 func OpenDoubleCheck(env Env, rv *review.Session) *DoubleCheck {
-	dc, err := NewDoubleCheck(env, rv)
-	if err != nil {
-		env.showError("ダブルチェックを開けません", err)
-		return nil
-	}
-	dc.Show()
-	return dc
+	return open(env, "ダブルチェックを開けません", func() (*DoubleCheck, error) { return NewDoubleCheck(env, rv) })
 }
 
 // NewDoubleCheck builds the screen for rv: the gate, then the batch the
@@ -111,10 +102,7 @@ func NewDoubleCheck(env Env, rv *review.Session) (*DoubleCheck, error) {
 			dc.other = st.Checker
 		}
 	}
-	dc.title = bold("")
-	dc.progress = widget.NewLabel("")
-	dc.msg = widget.NewLabel("")
-	dc.msg.Wrapping = fyne.TextWrapWord
+	dc.page()
 	dc.typed = newKeyEntry("用紙に書かれた値を入力")
 	dc.typed.on(dc.rekey, fyne.KeyReturn, fyne.KeyEnter)
 	dc.typed.on(dc.back, fyne.KeyEscape)
@@ -126,8 +114,6 @@ func NewDoubleCheck(env Env, rv *review.Session) (*DoubleCheck, error) {
 	dc.reason = newKeyEntry("判断の理由（必須。例: 用紙を確認した）")
 	dc.reason.on(dc.decide, fyne.KeyReturn, fyne.KeyEnter)
 	dc.reason.on(func() { dc.focus(dc) }, fyne.KeyEscape)
-	dc.body = container.NewVBox()
-	dc.content = container.NewBorder(container.NewVBox(dc.title, dc.progress, widget.NewSeparator()), dc.msg, nil, nil, container.NewVScroll(dc.body))
 	dc.render()
 	return dc, nil
 }

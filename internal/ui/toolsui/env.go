@@ -139,10 +139,38 @@ var (
 	colBar2 = color.NRGBA{0xB2, 0x5E, 0x00, 0xCC}
 )
 
-// frame is a screen shown as a modal pop-up over the window.
+// frame is a screen shown as a modal pop-up over the window: a title and
+// a progress line on top, a body that scrolls, a message line below.
 type frame struct {
 	env Env
 	pop *widget.PopUp
+
+	title, progress, msg *widget.Label
+	body                 *fyne.Container
+	content              fyne.CanvasObject
+}
+
+// page builds the frame's scaffold.
+func (fr *frame) page() {
+	fr.title = bold("")
+	fr.progress = widget.NewLabel("")
+	fr.msg = widget.NewLabel("")
+	fr.msg.Wrapping = fyne.TextWrapWord
+	fr.body = container.NewVBox()
+	fr.content = container.NewBorder(container.NewVBox(fr.title, fr.progress, widget.NewSeparator()), fr.msg, nil, nil, container.NewVScroll(fr.body))
+}
+
+// open builds a screen and shows it, or says why it cannot (what:
+// 「…を開けません」) and returns nil.
+func open[S interface{ Show() }](env Env, what string, build func() (S, error)) S {
+	sc, err := build()
+	if err != nil {
+		env.showError(what, err)
+		var none S
+		return none
+	}
+	sc.Show()
+	return sc
 }
 
 // show opens content over the window at 90 % of its size and focuses f.

@@ -89,21 +89,11 @@ type Sample struct {
 	dir string // the CSV's folder: the crops' paths are relative to it
 	sm  *sampling.Sample
 	cur int
-
-	title, progress, msg *widget.Label
-	body                 *fyne.Container
-	content              fyne.CanvasObject
 }
 
 // OpenSample opens 抜き取り検査 on rv, or says why it cannot.
 func OpenSample(env Env, rv *review.Session) *Sample {
-	sv, err := NewSample(env, rv)
-	if err != nil {
-		env.showError("抜き取り検査を始められません", err)
-		return nil
-	}
-	sv.Show()
-	return sv
+	return open(env, "抜き取り検査を始められません", func() (*Sample, error) { return NewSample(env, rv) })
 }
 
 // NewSample builds the screen: the sample already drawn for rv, or a new
@@ -127,12 +117,7 @@ func NewSample(env Env, rv *review.Session) (*Sample, error) {
 	sv := &Sample{frame: frame{env: env}, rv: rv, dir: filepath.Dir(rv.Batch.File), sm: sm}
 	sv.ExtendBaseWidget(sv)
 	sv.cur = sv.firstUnmarked()
-	sv.title = bold("")
-	sv.progress = widget.NewLabel("")
-	sv.msg = widget.NewLabel("")
-	sv.msg.Wrapping = fyne.TextWrapWord
-	sv.body = container.NewVBox()
-	sv.content = container.NewBorder(container.NewVBox(sv.title, sv.progress, widget.NewSeparator()), sv.msg, nil, nil, container.NewVScroll(sv.body))
+	sv.page()
 	sv.render()
 	return sv, nil
 }

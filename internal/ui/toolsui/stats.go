@@ -65,22 +65,15 @@ type Stats struct {
 	res     *app.StatsResult
 	labels  map[string]string
 
-	title, summary, msg *widget.Label
-	choice              *widget.Select
-	charts              *fyne.Container
-	tabs                *container.AppTabs
-	content             fyne.CanvasObject
+	summary *widget.Label
+	choice  *widget.Select
+	charts  *fyne.Container
+	tabs    *container.AppTabs
 }
 
 // OpenStats opens 誤読統計, or says why it cannot.
 func OpenStats(env Env) *Stats {
-	st, err := NewStats(env)
-	if err != nil {
-		env.showError("誤読統計を表示できません", err)
-		return nil
-	}
-	st.Show()
-	return st
+	return open(env, "誤読統計を表示できません", func() (*Stats, error) { return NewStats(env) })
 }
 
 // NewStats builds the screen on the fiscal year so far, the period a
