@@ -26,21 +26,12 @@ func TestForAppPrintsHeadOwnerOnly(t *testing.T) {
 	if err := ForApp(path, b, f, app.ReportOptions{Now: now, Head: head}); err != nil {
 		t.Fatal(err)
 	}
-	x, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = x.Close() }() // read-only
-	rows, err := x.GetRows(SheetSummary)
-	if err != nil {
-		t.Fatal(err)
-	}
 	found := false
-	for _, r := range rows {
-		if len(r) >= 2 && r[0] == "操作記録の末尾（件数:ハッシュ）" {
-			found = r[1] == head.String()
+	for _, kv := range summaryRows(t, path) {
+		if kv[0] == "操作記録の末尾（件数:ハッシュ）" {
+			found = kv[1] == head.String()
 			if !found {
-				t.Errorf("head printed as %q, want %q", r[1], head.String())
+				t.Errorf("head printed as %q, want %q", kv[1], head.String())
 			}
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"kenshin/internal/submission"
 )
 
-var look = flag.String("look", "", "write a sample reviewed report (corrections, confirmations, an override) to this path, to view in LibreOffice (.ci/report-pdf)")
+var look = flag.String("look", "", "write a sample reviewed report (corrections, confirmations, an override, an audit sample, a second-person check) to this path, to view in LibreOffice (.ci/report-pdf)")
 
 func TestWriteSampleToLookAt(t *testing.T) {
 	if *look == "" {
@@ -32,6 +32,7 @@ func TestWriteSampleToLookAt(t *testing.T) {
 	b.ID = 7
 	b.Submitter = "super1"
 	b.Override = &submission.Override{User: "super1", Reason: "保護者に電話で確認済み"}
+	b.Sample, b.DoubleCheck = toolSample(t), toolCheck()
 	if err := Write(*look, b, f, Options{Now: now}); err != nil {
 		t.Fatal(err)
 	}

@@ -177,6 +177,7 @@ func summary(x *excelize.File, st *styles, b *submission.Batch, f *form.Form, op
 		{"未解決・上書きの指摘があるセル", len(open)}, {"上書きで送信したセル", overrides}, {"上書きの理由", ov},
 		{"操作記録の末尾（件数:ハッシュ）", orDash(opt.AuditHead)},
 	}
+	info = append(info, toolRows(b, f)...)
 	for i, kv := range info {
 		r := i + 3
 		cw.set(fmt.Sprintf("A%d", r), kv[0])
