@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"kenshin/internal/fixture"
 	"kenshin/internal/form"
 	"kenshin/internal/ocrcsv"
 	"kenshin/internal/review"
@@ -161,9 +162,7 @@ func TestSubmitUsesTheReviewInTheWorkspace(t *testing.T) {
 	b, _ := ocrcsv.ReadFile(sample, set, ocrcsv.Options{})
 	_, saved, _ := ws.Resume(ctx, workspace.File{Hash: b.Hash, Path: sample, Form: b.Form.ID, Rows: len(b.Rows)}, "clerk7")
 	s, _ := review.Open(b, review.Options{User: "clerk7", Journal: ws.Journal(b.Hash), Growth: set.Growth}, saved)
-	for _, p := range s.OpenCells() {
-		s.Confirm(ctx, p.Row, p.Field, "用紙と一致")
-	}
+	fixture.Clean(t, s)
 	ws.Close()
 	code, out, stderr := runIn(t, dir, clerkPW, "submit", "--store", filepath.Join(dir, "central.db"), "--as", "clerk1", "--centre", "2", sample)
 	if code != ExitOK {

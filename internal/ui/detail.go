@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -100,10 +99,9 @@ func (sh *sheet) showDetail(row, field int) {
 	}
 
 	// one decision a line: the pane keeps its width whatever is offered
-	unreadable := strings.Contains(s.Value(row, field), normalize.Unreadable)
 	confirm := widget.NewButton("読み取りどおりと確認 (F6)", func() { sh.confirm(reasonMatchesPaper) })
-	if unreadable {
-		confirm.Disable() // ● is no value to confirm
+	if normalize.IsUnreadable(s.Value(row, field)) || s.HasOpenError(row, field) {
+		confirm.Disable() // ● is no value to confirm; 用紙と一致 does not close an error
 	}
 	add(confirm,
 		widget.NewButton("判読不能（空欄にする） (F7)", sh.markUnreadable),

@@ -304,11 +304,14 @@ func (gv *groupView) confirmGroup() {
 		return
 	}
 	ctx := context.Background()
-	done := 0
+	done, refused := 0, 0
 	for _, t := range gv.view.Confirm(gv.cur) {
 		err := gv.sh.session.Confirm(ctx, t.Row-1, gv.field, reasonMatchesPaper)
 		switch {
 		case errors.Is(err, review.ErrNothing):
+			continue
+		case errors.Is(err, review.ErrNotConfirmable):
+			refused++ // an open error: the clerk fixes it or gives a reason in the table
 			continue
 		case err != nil:
 			gv.sh.wb.showError(fmt.Sprintf("確認を保存できませんでした（%d 件目で中断、それまでの %d 件は確認済み）", t.Row, done), err)
@@ -318,11 +321,19 @@ func (gv *groupView) confirmGroup() {
 		done++
 	}
 	gv.afterConfirm()
+	left := ""
+	if refused > 0 {
+		left = fmt.Sprintf("。エラーのある %d 件は「用紙と一致」では確認できません（表で修正するか、Shift+F6 で理由を付けて確認してください）", refused)
+	}
 	if done == 0 {
+		if refused > 0 {
+			gv.say(fmt.Sprintf("%s の %d 件は確認していません%s", quoteValue(g.Value), g.Count, left))
+			return
+		}
 		gv.say(fmt.Sprintf("%s の %d 件はすでに確認済みです", quoteValue(g.Value), g.Count))
 		return
 	}
-	gv.say(fmt.Sprintf("%s の %d 件を確認しました（%s）", quoteValue(g.Value), done, reasonMatchesPaper))
+	gv.say(fmt.Sprintf("%s の %d 件を確認しました（%s）%s", quoteValue(g.Value), done, reasonMatchesPaper, left))
 }
 
 // say shows a message in the view and in the status bar.

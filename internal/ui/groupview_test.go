@@ -311,3 +311,35 @@ func TestGroupViewCodeField(t *testing.T) {
 		t.Errorf("title %q", gv.title.Text)
 	}
 }
+
+// Item A: the group confirm follows the core. An error (65 kg: outside the
+// hard limits) is not closed by 「用紙と一致」; the view says how many were
+// left and why, and nothing is journaled for them.
+func TestGroupViewLeavesErrorsOpen(t *testing.T) {
+	_, sh, _, wf := openGroupOnWeight(t, fyne.NewSize(1400, 860))
+	gv := sh.group
+	at := -1
+	for i, g := range gv.view.Groups {
+		if g.Value == "65" {
+			at = i
+		}
+	}
+	if at < 0 {
+		t.Fatal("no group of 65")
+	}
+	if !sh.session.HasOpenError(7, wf) {
+		t.Fatal("65 kg should be an open error")
+	}
+	gv.moveTo(at)
+	before := len(sh.session.Changes())
+	gkey(gv, fyne.KeyF6)
+	if _, ok := sh.session.Confirmed(7, wf); ok {
+		t.Fatal("the group confirm closed an error with 用紙と一致")
+	}
+	if n := len(sh.session.Changes()) - before; n != 0 {
+		t.Errorf("%d changes journaled for a refused confirm", n)
+	}
+	if msg := gv.msg.Text; !strings.Contains(msg, "エラーのある 1 件") || !strings.Contains(msg, "Shift+F6") {
+		t.Errorf("message %q should say that the error was left and what to do", msg)
+	}
+}
