@@ -76,6 +76,8 @@ type Workbench struct {
 	sending       bool           // a send of the outbox is under way
 	runSync       bool           // tests: background work runs in place
 	suspicionItem *fyne.MenuItem // 「疑わしい順に進む」: checked by the active file's F8 order
+	submitItem    *fyne.MenuItem // 「送信…」 in the menu, enabled as submitBtn
+	reportItem    *fyne.MenuItem // 「修正レポート出力…」 in the menu, enabled as reportBtn
 
 	formChoice       *widget.RadioGroup // the form chooser on screen, for tests
 	formChoiceDialog *keyDialog

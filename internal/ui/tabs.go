@@ -65,6 +65,7 @@ func (w *Workbench) saveCursor(sh *sheet, row, field int) {
 
 // refreshStatus shows the counts of the active file.
 func (w *Workbench) refreshStatus() {
+	defer w.syncMenuState()
 	sh := w.active()
 	if sh == nil {
 		w.counts.SetText("")
