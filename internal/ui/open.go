@@ -47,6 +47,7 @@ func (w *Workbench) showOpen() {
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".CSV"}))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
+	japanesePlaces(w.win)
 }
 
 // loaded is a file read and its review opened, ready to show.

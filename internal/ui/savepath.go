@@ -45,6 +45,7 @@ func (w *Workbench) askSavePath(title, name, ext string, then func(path string))
 			p.path.SetText(filepath.Join(u.Path(), filepath.Base(strings.TrimSpace(p.path.Text))))
 		}, w.win)
 		d.Show()
+		japanesePlaces(w.win)
 	})
 	content := container.NewBorder(nil, nil, nil, pick, p.path)
 	p.k = showKeyDialog(w.win, title+" — 保存先", "保存する", "やめる", container.NewVBox(widget.NewLabel("保存するファイル（フォルダーとファイル名）"), content), p.path, func(ok bool) {
