@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
@@ -46,10 +47,33 @@ func showKeyDialog(win fyne.Window, title, ok, cancel string, content fyne.Canva
 	if e, ok := first.(*dialogEntry); ok {
 		e.owner = k
 	}
+	submitOnEnter(content, k)
 	if first != nil {
 		win.Canvas().Focus(first)
 	}
 	return k
+}
+
+// submitOnEnter makes Enter in every one-line text field of content take
+// the dialog's default action: a focused field gets the keys, not the
+// canvas, so typedKey never sees them (the password and 保存先 fields).
+func submitOnEnter(content fyne.CanvasObject, k *keyDialog) {
+	switch v := content.(type) {
+	case *widget.Entry:
+		if !v.MultiLine && v.OnSubmitted == nil {
+			v.OnSubmitted = func(string) { k.Confirm() }
+		}
+	case *widget.Form:
+		for _, it := range v.Items {
+			submitOnEnter(it.Widget, k)
+		}
+	case *fyne.Container:
+		for _, o := range v.Objects {
+			submitOnEnter(o, k)
+		}
+	case *container.Scroll:
+		submitOnEnter(v.Content, k)
+	}
 }
 
 // Confirm answers the dialog with its default action.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,10 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"kenshin/internal/app"
+	"kenshin/internal/form"
+	"kenshin/internal/submission"
 )
 
 // Items found in the new clerk's walkthrough (brief H2: B–P).
@@ -95,5 +100,58 @@ func TestFileDialogPlacesAreJapanese(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// E, L: Enter works in the report's password dialog (first field → second
+// → 保存先) and in the 保存先 dialog (saves); the dialog says the password
+// is the Excel file's, not the login's.
+func TestReportDialogAnswersEnter(t *testing.T) {
+	w, _, _ := authBench(t)
+	var wrote []string
+	w.deps.App.Reports = func(path string, _ *submission.Batch, _ *form.Form, opt app.ReportOptions) error {
+		wrote = append(wrote, path+"|"+opt.Password)
+		return nil
+	}
+	loginAs(t, w, "boss")
+	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
+		t.Fatal(err)
+	}
+	w.report()
+	top := w.win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(allText(top), "Excel") || !strings.Contains(allText(top), "ログインのパスワードではありません") {
+		t.Fatalf("the password is not explained: %q", allText(top))
+	}
+	enter := func() {
+		f := w.win.Canvas().Focused()
+		if f == nil {
+			t.Fatal("nothing focused")
+		}
+		f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+	pw := w.win.Canvas().Focused()
+	for _, r := range "secret-1" {
+		pw.TypedRune(r)
+	}
+	enter()
+	if w.win.Canvas().Focused() == pw {
+		t.Fatal("Enter in the password field did not move on to the confirmation field")
+	}
+	for _, r := range "secret-1" {
+		w.win.Canvas().Focused().TypedRune(r)
+	}
+	enter()
+	top = w.win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(allText(top), "保存するファイル") {
+		t.Fatalf("Enter in the confirmation field did not go on to 保存先: %q", allText(top))
+	}
+	path, ok := w.win.Canvas().Focused().(*widget.Entry)
+	if !ok {
+		t.Fatalf("focus in the 保存先 dialog: %T", w.win.Canvas().Focused())
+	}
+	path.SetText(filepath.Join(t.TempDir(), "r.xlsx"))
+	enter()
+	if len(wrote) != 1 || !strings.HasSuffix(wrote[0], "r.xlsx|secret-1") {
+		t.Fatalf("Enter in 保存先 wrote %v", wrote)
 	}
 }
