@@ -181,9 +181,8 @@ func (w *Workbench) showError(what string, err error) {
 
 // showInfo is a message with one button that Enter and Esc both close.
 func (w *Workbench) showInfo(title, text string) {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	showKeyDialog(w.win, title, "", "閉じる", l, nil, func(bool) {})
+	// the dialog is 460 wide: break the lines for it before it lays out
+	showKeyDialog(w.win, title, "", "閉じる", wrapText(text, 420), nil, func(bool) {})
 }
 
 // setContent replaces the window's content. The focused widget is let go

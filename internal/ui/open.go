@@ -119,8 +119,7 @@ func (w *Workbench) askForm(path string, err error) bool {
 		labels = append(labels, id+" "+w.deps.Forms.Form(id).Title)
 	}
 	sel := widget.NewRadioGroup(labels, nil)
-	msg := widget.NewLabel(filepath.Base(path) + " の見出しは次の帳票のどれにも合います。帳票を選んでください。")
-	msg.Wrapping = fyne.TextWrapWord
+	msg := wrapText(filepath.Base(path)+" の見出しは次の帳票のどれにも合います。帳票を選んでください。", 420)
 	d := showKeyDialog(w.win, "帳票を選ぶ", "開く", "やめる", container.NewVBox(msg, sel), nil, func(ok bool) {
 		if !ok || sel.Selected == "" {
 			return

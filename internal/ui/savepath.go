@@ -59,8 +59,7 @@ func (w *Workbench) askSavePath(title, name, ext string, then func(path string))
 		}
 		w.app.Preferences().SetString(lastSaveDirKey, filepath.Dir(path))
 		if _, err := os.Stat(path); err == nil {
-			l := widget.NewLabel(fmt.Sprintf("「%s」はすでにあります。上書きしますか？\n（書き出しに失敗したときは、元のファイルがそのまま残ります）", path))
-			l.Wrapping = fyne.TextWrapWord
+			l := wrapText(fmt.Sprintf("「%s」はすでにあります。上書きしますか？\n（書き出しに失敗したときは、元のファイルがそのまま残ります）", path), 560)
 			p.overwrite = showKeyDialog(w.win, "上書きの確認", "上書きする", "やめる", l, nil, func(yes bool) {
 				if yes {
 					then(path)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
+	"kenshin/internal/auth"
 	"kenshin/internal/form"
 	"kenshin/internal/submission"
 )
@@ -153,5 +154,73 @@ func TestReportDialogAnswersEnter(t *testing.T) {
 	enter()
 	if len(wrote) != 1 || !strings.HasSuffix(wrote[0], "r.xlsx|secret-1") {
 		t.Fatalf("Enter in 保存先 wrote %v", wrote)
+	}
+}
+
+// kinsokuProblems lists what under o wraps the Fyne way (breaks Japanese
+// anywhere, 「、」 at a line start) or starts a line with a character that
+// may not begin one.
+func kinsokuProblems(o fyne.CanvasObject) []string {
+	var out []string
+	walk(o, fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position) {
+		switch v := o.(type) {
+		case *widget.Label:
+			if v.Wrapping != fyne.TextWrapOff {
+				out = append(out, "Fyne word wrap: "+v.Text)
+			}
+		case *jpText:
+			for _, line := range strings.Split(v.label.Text, "\n") {
+				if r := []rune(line); len(r) > 0 && strings.ContainsRune(noStart, r[0]) {
+					out = append(out, "line starts with "+string(r[0])+": "+line)
+				}
+			}
+		}
+	})
+	return out
+}
+
+// H, L: the lock screen breaks lines the Japanese way and names nobody,
+// not even after a wrong password.
+func TestLockScreenWrapsAndNamesNobody(t *testing.T) {
+	w, _, _ := authBench(t)
+	loginAs(t, w, "clerk1")
+	w.Window().Resize(fyne.NewSize(1280, 800))
+	w.lock()
+	pw, ok := w.win.Canvas().Focused().(*widget.Entry)
+	if !ok {
+		t.Fatalf("focus on the lock screen: %T", w.win.Canvas().Focused())
+	}
+	for _, r := range "wrong-password" {
+		pw.TypedRune(r)
+	}
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	content := w.win.Content()
+	text := allText(content)
+	if strings.Contains(text, "clerk1") {
+		t.Errorf("the lock screen names the user: %q", text)
+	}
+	if !strings.Contains(text, "パスワードが違います") || strings.Contains(text, "利用者名") {
+		t.Errorf("wrong password message: %q", text)
+	}
+	for _, p := range kinsokuProblems(content) {
+		t.Error(p)
+	}
+}
+
+// H: messages in dialogs (「送信しました」, 「権限がありません」 …) break lines
+// the Japanese way.
+func TestInfoDialogsWrapTheJapaneseWay(t *testing.T) {
+	w, _ := newTestBench(t, nil)
+	w.showInfo("送信しました", "送信しました（バッチ番号 12: 登録 150 件、スキップ 0 件、置き換え 0 件）。取り込みファイルは「ファイル」→「取り込みファイル出力」で、修正レポートは「修正レポート出力」で書き出せます。")
+	top := w.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog")
+	}
+	for _, p := range kinsokuProblems(top) {
+		t.Error(p)
+	}
+	w.showInfo("権限がありません", ErrorText(auth.Check(nil, auth.ExportReport)))
+	for _, p := range kinsokuProblems(w.win.Canvas().Overlays().Top()) {
+		t.Error(p)
 	}
 }
