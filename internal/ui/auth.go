@@ -264,6 +264,7 @@ func (w *Workbench) signOut() {
 
 // showUser keeps the logged-in user (name and role) in the status bar.
 func (w *Workbench) showUser() {
+	defer w.relayoutStatus()
 	if w.user == nil {
 		w.userLabel.SetText("")
 		return

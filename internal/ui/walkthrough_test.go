@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -222,5 +223,44 @@ func TestInfoDialogsWrapTheJapaneseWay(t *testing.T) {
 	w.showInfo("権限がありません", ErrorText(auth.Check(nil, auth.ExportReport)))
 	for _, p := range kinsokuProblems(w.win.Canvas().Overlays().Top()) {
 		t.Error(p)
+	}
+}
+
+// B: after 利用者の切り替え and opening a file, the status line's texts sit
+// side by side: the message starts after the counts, never on top of them.
+func TestStatusLineNeverOverdraws(t *testing.T) {
+	w, _, _ := authBench(t)
+	w.Window().Resize(fyne.NewSize(1600, 1000))
+	loginAs(t, w, "clerk1")
+	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
+		t.Fatal(err)
+	}
+	w.signOut() // 利用者の切り替え: the files close, the counts empty
+	loginAs(t, w, "boss")
+	w.remember(testdata("samples/m4-exam.csv"))
+	item := menuItems(w)
+	var recent *fyne.MenuItem
+	for name, it := range item {
+		if strings.HasPrefix(name, "ファイル > 最近使ったファイル > ") {
+			recent = it
+		}
+	}
+	if recent == nil {
+		t.Fatal("no recent file in the menu")
+	}
+	recent.Action()
+	for i := 0; i < 100 && w.active() == nil; i++ {
+		time.Sleep(50 * time.Millisecond) // openAsync reads in the background
+	}
+	if w.active() == nil {
+		t.Fatal("the recent file did not open")
+	}
+	if w.message.Text == "" || w.counts.Text == "" {
+		t.Fatalf("fixture: message %q counts %q", w.message.Text, w.counts.Text)
+	}
+	// what the counts need, not the size they were last given
+	left := w.statusLeft.Position().X + w.statusLeft.MinSize().Width
+	if w.message.Position().X < left {
+		t.Errorf("the message starts at x=%.0f, inside the counts (which end at x=%.0f)", w.message.Position().X, left)
 	}
 }
