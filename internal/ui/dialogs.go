@@ -139,6 +139,10 @@ func (e *searchEntry) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		e.s.toTable()
+		if len(e.s.visible) == 0 && e.Text != "" {
+			// an empty table takes the keys all the same: say how back
+			e.s.say("「" + e.Text + "」に当たる行はありません（Esc で検索を解除）")
+		}
 	case fyne.KeyEscape:
 		e.SetText("")
 		e.s.toTable()

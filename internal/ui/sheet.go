@@ -126,6 +126,17 @@ func (sh *sheet) toTable() {
 	}
 }
 
+// clearSearch is Esc in the table: an active search is cleared and every
+// row the other filters allow comes back.
+func (sh *sheet) clearSearch() {
+	if sh.search == nil || sh.search.Text == "" {
+		return
+	}
+	sh.search.SetText("") // OnChanged filters again
+	sh.toTable()
+	sh.say("検索を解除しました")
+}
+
 // say shows a message about the cursor cell; it goes when the cursor moves
 // on or the next key is pressed.
 func (sh *sheet) say(msg string) {

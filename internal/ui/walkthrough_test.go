@@ -264,3 +264,31 @@ func TestStatusLineNeverOverdraws(t *testing.T) {
 		t.Errorf("the message starts at x=%.0f, inside the counts (which end at x=%.0f)", w.message.Position().X, left)
 	}
 }
+
+// C: Ctrl+F with no hits, Enter: the keyboard is on the table (which says
+// why it is empty), and Esc there clears the search and shows every row.
+func TestSearchWithoutHitsKeepsTheKeyboard(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	all := len(sh.visible)
+	w.focus(sh.search)
+	for _, r := range "ZZZ999" {
+		sh.search.TypedRune(r)
+	}
+	if len(sh.visible) != 0 {
+		t.Fatalf("fixture: %d rows match ZZZ999", len(sh.visible))
+	}
+	sh.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := w.win.Canvas().Focused(); got != sh.grid {
+		t.Fatalf("focus after Enter with no hits: %T, want the table", got)
+	}
+	if !strings.Contains(w.message.Text, "Esc") {
+		t.Errorf("message %q should say that nothing matched and Esc clears the search", w.message.Text)
+	}
+	key(sh.grid, fyne.KeyEscape)
+	if sh.search.Text != "" || len(sh.visible) != all {
+		t.Fatalf("Esc in the table: search %q, %d of %d rows shown", sh.search.Text, len(sh.visible), all)
+	}
+	if got := w.win.Canvas().Focused(); got != sh.grid {
+		t.Errorf("focus after Esc: %T, want the table", got)
+	}
+}
