@@ -577,7 +577,8 @@ func (sh *sheet) confirmWithReason() {
 	case sh.session.HasOpenError(r, f):
 		reason.SetText(review.ReasonAskedWriter) // 用紙と一致 does not close an error
 	}
-	content := widget.NewForm(widget.NewFormItem("理由", reason))
+	content := container.NewVBox(widget.NewForm(widget.NewFormItem("理由", reason)),
+		wrapText("↓↑ または Space で理由を選ぶ（文字を打てば自由に書けます）。Enter で確認、Esc でやめる", 420))
 	sh.reasonIn = reason
 	sh.reasonDlg = showKeyDialog(sh.wb.win, "理由を付けて確認", "確認する (Enter)", "やめる (Esc)", content, reason, func(ok bool) {
 		sh.reasonDlg, sh.reasonIn = nil, nil

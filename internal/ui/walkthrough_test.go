@@ -15,6 +15,7 @@ import (
 	"kenshin/internal/app"
 	"kenshin/internal/auth"
 	"kenshin/internal/form"
+	"kenshin/internal/review"
 	"kenshin/internal/submission"
 )
 
@@ -290,5 +291,45 @@ func TestSearchWithoutHitsKeepsTheKeyboard(t *testing.T) {
 	}
 	if got := w.win.Canvas().Focused(); got != sh.grid {
 		t.Errorf("focus after Esc: %T, want the table", got)
+	}
+}
+
+// F: the reason is chosen from the keyboard: ↓ and Space step through the
+// reasons, ↑ back; Space in a reason typed by hand is a space.
+func TestReasonDialogChoosesFromTheKeyboard(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	w.app.Preferences().SetBool(prefAdvance, false)
+	p := firstOpenWithValue(t, sh)
+	sh.goTo(p.Row, p.Field)
+	shiftKey(sh.grid, fyne.KeyF6)
+	in := sh.reasonIn
+	if in == nil {
+		t.Fatal("no reason dialog")
+	}
+	in.SetText(review.ReasonMatchesPaper)
+	steps := []struct {
+		key  fyne.KeyName
+		rune rune
+		want string
+	}{
+		{fyne.KeyDown, 0, review.ReasonUnreadable},
+		{"", ' ', review.ReasonAskedWriter},
+		{fyne.KeyDown, 0, review.ReasonMatchesPaper}, // wraps
+		{fyne.KeyUp, 0, review.ReasonAskedWriter},
+	}
+	for i, s := range steps {
+		if s.key != "" {
+			in.TypedKey(&fyne.KeyEvent{Name: s.key})
+		} else {
+			in.TypedRune(s.rune)
+		}
+		if in.Text != s.want {
+			t.Fatalf("step %d: reason %q, want %q", i, in.Text, s.want)
+		}
+	}
+	in.SetText("保護者")
+	in.TypedRune(' ')
+	if in.Text != "保護者 " {
+		t.Errorf("Space in a typed reason: %q", in.Text)
 	}
 }
