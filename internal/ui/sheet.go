@@ -48,7 +48,8 @@ type sheet struct {
 	search       *searchEntry
 	split        *container.Split
 	detailScroll *container.Scroll
-	visible      []int // batch rows shown, in order
+	actions      *fyne.Container // the decision buttons, below the scrolling detail
+	visible      []int           // batch rows shown, in order
 	editing      bool
 	editRow      int
 	editField    int
@@ -105,7 +106,9 @@ func newSheet(wb *Workbench, s *review.Session, path string, curRow, curField in
 	// the pane's minimum width is fixed, so the split does not jump when
 	// the detail text changes
 	sh.detailScroll = container.NewVScroll(sh.detail)
-	sh.split = container.NewHSplit(sh.grid, container.New(&fixedWidth{width: detailMinWidth}, sh.detailScroll))
+	sh.actions = container.NewVBox()
+	pane := container.NewBorder(nil, sh.actions, nil, nil, sh.detailScroll)
+	sh.split = container.NewHSplit(sh.grid, container.New(&fixedWidth{width: detailMinWidth}, pane))
 	sh.split.Offset = 0.72
 	sh.content = container.NewBorder(top, nil, nil, nil, sh.split)
 	if curRow >= 0 && curRow < len(s.Batch.Rows) {

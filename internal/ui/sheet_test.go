@@ -412,7 +412,7 @@ func TestMatchesPaperDoesNotCloseAnError(t *testing.T) {
 	if !strings.Contains(w.message.Text, "Shift+F6") {
 		t.Errorf("message %q should point to Shift+F6 / a fix", w.message.Text)
 	}
-	if b := findButton(sh.detail, "読み取りどおりと確認 (F6)"); b == nil || !b.Disabled() {
+	if b := findButton(sh.actions, "読み取りどおりと確認 (F6)"); b == nil || !b.Disabled() {
 		t.Error("the detail pane's F6 button is enabled on an error")
 	}
 	shiftKey(sh.grid, fyne.KeyF6)

@@ -333,3 +333,52 @@ func TestReasonDialogChoosesFromTheKeyboard(t *testing.T) {
 		t.Errorf("Space in a typed reason: %q", in.Text)
 	}
 }
+
+// D: at 1280×800, a cell with its crop and two or more findings leaves
+// every decision button (F6, F7, Shift+F6) whole on the screen.
+func TestDecisionButtonsStayOnScreen(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam-images.csv", fyne.NewSize(1280, 800))
+	s := sh.session
+	var p review.Pos
+	found := false
+	for _, o := range s.OpenCells() {
+		if o.Field >= 0 && s.Batch.Image(o.Row, o.Field) != "" && len(s.CellFindings(o.Row, o.Field))+len(s.CellFindings(o.Row, -1)) >= 2 {
+			p, found = o, true
+			break
+		}
+	}
+	if !found {
+		t.Fatal("no cell with a crop and two findings in the sample")
+	}
+	sh.goTo(p.Row, p.Field)
+	w.Window().Content().Refresh()
+	// visible means inside the window and, for a button in the scrolling
+	// part of the pane, inside the scroll's viewport
+	size := w.Window().Canvas().Size()
+	var scrollTop, scrollBottom float32
+	walk(w.Window().Canvas().Content(), fyne.Position{}, func(o fyne.CanvasObject, at fyne.Position) {
+		if o == sh.detailScroll {
+			scrollTop, scrollBottom = at.Y, at.Y+sh.detailScroll.Size().Height
+		}
+	})
+	inScroll := map[fyne.CanvasObject]bool{}
+	walk(sh.detail, fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position) { inScroll[o] = true })
+	seen := 0
+	walk(w.Window().Canvas().Content(), fyne.Position{}, func(o fyne.CanvasObject, at fyne.Position) {
+		b, ok := o.(*widget.Button)
+		if !ok || !strings.Contains(b.Text, "(F6)") && !strings.Contains(b.Text, "(F7)") && !strings.Contains(b.Text, "(Shift+F6)") {
+			return
+		}
+		seen++
+		top, bottom := float32(0), size.Height
+		if inScroll[b] {
+			top, bottom = scrollTop, scrollBottom
+		}
+		if at.Y < top || at.Y+b.Size().Height > bottom || b.Size().Height < 10 {
+			t.Errorf("%s at y=%.0f..%.0f, visible only in %.0f..%.0f", b.Text, at.Y, at.Y+b.Size().Height, top, bottom)
+		}
+	})
+	if seen != 3 {
+		t.Errorf("%d decision buttons on screen, want 3", seen)
+	}
+}
