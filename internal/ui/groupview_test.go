@@ -69,7 +69,7 @@ func TestGroupViewListsAndFlags(t *testing.T) {
 		t.Errorf("65 outside the growth band in rows %v, want [8]", g.OutOfBand)
 	}
 	texts := gv.rowTexts(*last)
-	if texts[0] != "▲" || !strings.Contains(texts[6], "離れています") || !strings.Contains(texts[6], "8") {
+	if texts[0] != "▲" || !strings.Contains(texts[6], "離れています") || texts[7] != "8" {
 		t.Errorf("65 shown as %q", texts)
 	}
 	// a typical 6.x value does not stand out
@@ -342,4 +342,39 @@ func TestGroupViewLeavesErrorsOpen(t *testing.T) {
 	if msg := gv.msg.Text; !strings.Contains(msg, "エラーのある 1 件") || !strings.Contains(msg, "Shift+F6") {
 		t.Errorf("message %q should say that the error was left and what to do", msg)
 	}
+}
+
+// Item I: outside p3–p97 alone is not a misread (domain.md §5): such a
+// group is not marked ▲ and its note, 参考, stands in the 備考 column, not
+// among the rows.
+func TestGroupViewGrowthBandIsOnlyANote(t *testing.T) {
+	for _, v := range []string{"5.10", "5.00", "4.95", "7.95", "8.05"} {
+		w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+		wf := sh.session.Batch.Form.Field("weight").Index
+		if err := sh.session.Edit(context.Background(), 2, wf, v, ""); err != nil {
+			t.Fatal(err)
+		}
+		sh.changed()
+		sh.goTo(0, wf)
+		w.showGroupView()
+		gv := sh.group
+		for i := range gv.view.Groups {
+			g := &gv.view.Groups[i]
+			texts := gv.rowTexts(i)
+			if strings.Contains(texts[7], "p3") || strings.Contains(texts[7], "離れ") {
+				t.Errorf("%q: a note among the rows: %q", g.Value, texts[7])
+			}
+			if g.Value != v || len(g.OutOfBand) == 0 || g.Far {
+				continue
+			}
+			if texts[0] != "" {
+				t.Errorf("%q only outside p3–p97 is marked %q", g.Value, texts[0])
+			}
+			if !strings.Contains(texts[6], "参考") || !strings.Contains(texts[6], "p3〜p97") {
+				t.Errorf("%q: note %q", g.Value, texts[6])
+			}
+			return
+		}
+	}
+	t.Fatal("no value only outside p3–p97 among the candidates")
 }
