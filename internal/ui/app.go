@@ -135,7 +135,9 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	w.win.SetOnClosed(w.logout)
 	w.win.SetOnDropped(w.dropped)
 	w.buildMenu()
-	w.win.Resize(fyne.NewSize(1400, 860))
+	w.win.Resize(firstSize)
+	// the screen is known once GLFW runs: fit the window to it then
+	fa.Lifecycle().SetOnStarted(w.fitToScreen)
 	w.refreshStatus()
 	w.refreshOutbox()
 	if startSmokeDump != nil {

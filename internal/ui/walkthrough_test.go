@@ -382,3 +382,25 @@ func TestDecisionButtonsStayOnScreen(t *testing.T) {
 		t.Errorf("%d decision buttons on screen, want 3", seen)
 	}
 }
+
+// J: the first window size fits the screen: 1400×860 where there is room,
+// within a 1280×800 screen (title bar and taskbar left free) otherwise.
+func TestFirstSizeFitsTheScreen(t *testing.T) {
+	for _, tc := range []struct {
+		screen, want fyne.Size
+	}{
+		{fyne.NewSize(1920, 1080), fyne.NewSize(1400, 860)},
+		{fyne.NewSize(1600, 1000), fyne.NewSize(1400, 860)},
+		{fyne.NewSize(1280, 800), fyne.NewSize(1264, 720)},
+		{fyne.NewSize(1366, 768), fyne.NewSize(1350, 688)},
+		{fyne.Size{}, fyne.NewSize(1400, 860)}, // unknown screen
+	} {
+		got := fitSize(firstSize, tc.screen)
+		if got != tc.want {
+			t.Errorf("screen %v: window %v, want %v", tc.screen, got, tc.want)
+		}
+		if tc.screen.Width > 0 && (got.Width > tc.screen.Width || got.Height > tc.screen.Height) {
+			t.Errorf("screen %v: window %v is larger", tc.screen, got)
+		}
+	}
+}
