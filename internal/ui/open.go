@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -20,7 +22,38 @@ import (
 
 const recentKey = "recentFiles"
 
-func (w *Workbench) recent() []string { return w.app.Preferences().StringList(recentKey) }
+// recent lists the recently opened files that are still there and are not
+// temporary files (another session's or a test's, under os.TempDir): a
+// clerk picks from files of their own, never a stranger's leftovers.
+func (w *Workbench) recent() []string {
+	var out []string
+	for _, p := range w.app.Preferences().StringList(recentKey) {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && !isTemp(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// isTemp reports whether path lies in the system's temporary folder.
+func isTemp(path string) bool {
+	for _, dir := range tempDirs() {
+		if rel, err := filepath.Rel(dir, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+// tempDirs is os.TempDir as named and with its links resolved (macOS
+// names /var/folders/… and /private/var/folders/… for the same place).
+func tempDirs() []string {
+	dirs := []string{filepath.Clean(os.TempDir())}
+	if real, err := filepath.EvalSymlinks(dirs[0]); err == nil && real != dirs[0] {
+		dirs = append(dirs, real)
+	}
+	return dirs
+}
 
 func (w *Workbench) remember(path string) {
 	abs, err := filepath.Abs(path)

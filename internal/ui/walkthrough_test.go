@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -402,5 +403,34 @@ func TestFirstSizeFitsTheScreen(t *testing.T) {
 		if tc.screen.Width > 0 && (got.Width > tc.screen.Width || got.Height > tc.screen.Height) {
 			t.Errorf("screen %v: window %v is larger", tc.screen, got)
 		}
+	}
+}
+
+// P: 最近使ったファイル lists only files that are still there and are not
+// temporary files (another session's or a test's, under os.TempDir).
+func TestRecentFilesAreRealAndOwn(t *testing.T) {
+	w, _ := newTestBench(t, nil)
+	tmp := filepath.Join(t.TempDir(), "other-session.csv") // under os.TempDir
+	if err := os.WriteFile(tmp, []byte("宛名番号\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	own, err := filepath.Abs(testdata("samples/m4-exam.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if isTemp(own) {
+		t.Skip("the repository itself is under the temporary folder")
+	}
+	gone := filepath.Join(filepath.Dir(own), "removed-long-ago.csv")
+	w.app.Preferences().SetStringList(recentKey, []string{tmp, gone, own})
+	w.buildMenu()
+	var listed []string
+	for name := range menuItems(w) {
+		if p, ok := strings.CutPrefix(name, "ファイル > 最近使ったファイル > "); ok {
+			listed = append(listed, p)
+		}
+	}
+	if len(listed) != 1 || listed[0] != filepath.FromSlash(own) {
+		t.Errorf("最近使ったファイル lists %q, want only %q", listed, own)
 	}
 }
