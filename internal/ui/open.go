@@ -18,6 +18,7 @@ import (
 	"kenshin/internal/auth"
 	"kenshin/internal/ocrcsv"
 	"kenshin/internal/review"
+	"kenshin/internal/submission"
 )
 
 const recentKey = "recentFiles"
@@ -89,6 +90,32 @@ type loaded struct {
 	session  *review.Session
 	curRow   int
 	curField int
+	// submitted is the batch this file was submitted as before, if any
+	submitted *submission.Info
+}
+
+// submittedBefore finds the newest stored batch of this file: the same
+// file name, form and row count (the store's list keeps no content hash).
+// A store that cannot be asked gives no notice: opening does not need it.
+func (w *Workbench) submittedBefore(path string, s *review.Session) *submission.Info {
+	list, err := w.deps.App.Batches(context.Background(), w.session)
+	if err != nil {
+		return nil
+	}
+	name := filepath.Base(path)
+	for i := range list { // newest first
+		b := &list[i]
+		if b.File == name && b.Form == s.Batch.Form.ID && b.Rows == len(s.Batch.Rows) {
+			return b
+		}
+	}
+	return nil
+}
+
+// submittedNotice tells the clerk that the file was submitted before.
+func submittedNotice(b *submission.Info) string {
+	return fmt.Sprintf("このファイルは %s に送信済みです（バッチ %d、送信者 %s）。同じ内容をもう一度確認・送信する必要はありません。",
+		b.SubmittedAt.Local().Format("2006/01/02"), b.ID, b.Submitter)
 }
 
 // load reads a CSV and opens its review, resuming saved work. It touches no
@@ -107,7 +134,7 @@ func (w *Workbench) loadAs(path, formID string) (*loaded, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &loaded{path: path, session: rv.Session, curRow: rv.CurRow, curField: rv.CurField}, nil
+		return &loaded{path: path, session: rv.Session, curRow: rv.CurRow, curField: rv.CurField, submitted: w.submittedBefore(path, rv.Session)}, nil
 	}
 	b, err := ocrcsv.ReadFile(path, w.deps.Forms, ocrcsv.Options{FormID: formID})
 	if err != nil {
@@ -248,7 +275,11 @@ func (w *Workbench) add(l *loaded) {
 	w.tabs.SelectIndex(len(w.sheets) - 1)
 	w.syncPartners(sh)
 	w.remember(l.path)
-	if len(l.session.Batch.Notes) > 0 {
+	if l.submitted != nil {
+		msg := submittedNotice(l.submitted)
+		w.setMessage(msg)
+		w.showInfo("送信済みのファイル", msg)
+	} else if len(l.session.Batch.Notes) > 0 {
 		w.setMessage(l.session.Batch.Notes[0].Message)
 	} else if len(l.session.Changes()) > 0 {
 		w.setMessage(fmt.Sprintf("保存されていた作業（%d 件の操作）から再開しました", len(l.session.Changes())))

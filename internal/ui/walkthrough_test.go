@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 
 	"kenshin/internal/app"
 	"kenshin/internal/auth"
+	"kenshin/internal/fixture"
 	"kenshin/internal/form"
 	"kenshin/internal/review"
 	"kenshin/internal/submission"
@@ -432,5 +434,40 @@ func TestRecentFilesAreRealAndOwn(t *testing.T) {
 	}
 	if len(listed) != 1 || listed[0] != filepath.FromSlash(own) {
 		t.Errorf("最近使ったファイル lists %q, want only %q", listed, own)
+	}
+}
+
+// O: reopening a file that was submitted tells the clerk when (and as
+// which batch); a file never submitted says nothing of the kind.
+func TestReopeningASubmittedFileSaysSo(t *testing.T) {
+	w, _, _ := authBench(t)
+	loginAs(t, w, "boss")
+	path := testdata("samples/m18-dental-survey.csv")
+	if err := w.OpenPath(path); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(w.message.Text, "送信済み") {
+		t.Fatalf("a file never submitted: %q", w.message.Text)
+	}
+	fixture.Clean(t, w.active().session)
+	w.active().changed()
+	w.submit()
+	if w.submitDlg == nil {
+		t.Fatal("no submit dialog")
+	}
+	w.submitDlg.Confirm()
+	if len(w.sheets) != 0 || w.lastBatch == 0 {
+		t.Fatalf("submit did not go through: %q", w.message.Text)
+	}
+	w.closeDialogs()
+	if err := w.OpenPath(path); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("このファイルは %s に送信済みです（バッチ %d", w.now().Local().Format("2006/01/02"), w.lastBatch)
+	if !strings.Contains(w.message.Text, want) {
+		t.Errorf("message %q, want %q", w.message.Text, want)
+	}
+	if top := w.win.Canvas().Overlays().Top(); top == nil || !strings.Contains(strings.ReplaceAll(allText(top), "\n", ""), "送信済みです") {
+		t.Error("no notice dialog")
 	}
 }
