@@ -86,6 +86,7 @@ type Workbench struct {
 	submitItem    *fyne.MenuItem // 「送信…」 in the menu, enabled as submitBtn
 	reportItem    *fyne.MenuItem // 「修正レポート出力…」 in the menu, enabled as reportBtn
 
+	serverDlg        *serverSettings    // サーバーの設定 as last shown, for tests
 	formChoice       *widget.RadioGroup // the form chooser on screen, for tests
 	formChoiceDialog *keyDialog
 }

@@ -124,10 +124,12 @@ func (w *Workbench) showLogin(then func()) {
 	form := widget.NewForm(widget.NewFormItem("利用者名", name), widget.NewFormItem("パスワード", pw))
 	form.SubmitText = "ログイン"
 	form.OnSubmit = submit
-	box := container.NewVBox(title, form, msg, w.gateMsg)
+	// a wrong server address must be fixable before anyone can log in
+	server := widget.NewButton("サーバーの設定…", w.showServerSettings)
+	box := container.NewVBox(title, form, msg, w.gateMsg, container.NewHBox(server))
 	msg.relayout = box.Refresh
 	w.loginForm = form
-	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 260), box)))
+	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 300), box)))
 	w.focus(name)
 }
 

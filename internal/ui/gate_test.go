@@ -112,6 +112,9 @@ func TestLockedMeansLocked(t *testing.T) {
 			if it.Action == nil {
 				continue
 			}
+			if name == serverSettingsItem && state != "locked" {
+				continue // not data, and a wrong address must be fixable before login
+			}
 			it.Action()
 			if !ok() {
 				t.Errorf("%s: %s took the window out of its state", state, name)

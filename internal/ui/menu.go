@@ -70,6 +70,9 @@ func (w *Workbench) buildMenu() {
 			fyne.NewMenuItem("前の指摘（Shift+F8）", w.withActive(func(sh *sheet) { sh.nextFinding(-1) })),
 			fyne.NewMenuItem("用紙全体（F9）", w.withActive((*sheet).showSheet)),
 			find, fyne.NewMenuItemSeparator(), group, w.suspicionItem, advance),
+		// not data, so no login needed (a wrong address is fixed before
+		// login); showServerSettings refuses while locked
+		fyne.NewMenu("設定", fyne.NewMenuItem("サーバーの設定…", w.showServerSettings)),
 		fyne.NewMenu("ヘルプ", fyne.NewMenuItem("キー操作", w.guard("", func() {
 			t := widget.NewLabel(keyHelpFull)
 			showKeyDialog(w.win, "キー操作", "", "閉じる", t, nil, func(bool) {}).d.Resize(fyne.NewSize(760, 520))

@@ -88,6 +88,9 @@ func TestNoStoreNoFiles(t *testing.T) {
 	w.remember(path)
 	w.buildMenu()
 	for name, it := range menuItems(w) {
+		if name == serverSettingsItem {
+			continue // not data: reachable without a store, to fix its address
+		}
 		if it.Action != nil {
 			it.Action()
 		}

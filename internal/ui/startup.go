@@ -93,9 +93,13 @@ func AskCreateStore(wb *Workbench, path string, done func(ok bool)) {
 
 // Fatal shows why the workbench cannot go on; then runs (e.g. quits the
 // app) when it is closed.
+// The central store is what fails at start-up, so the dialog offers
+// サーバーの設定 too: a wrong address is fixed there, then the app restarts.
 func (w *Workbench) Fatal(title, message string, then func()) {
 	l := wrapText(message, 600)
-	showKeyDialog(w.win, title, "", "終了", l, nil, func(bool) { then() }).d.Resize(fyne.NewSize(640, 280))
+	server := widget.NewButton("サーバーの設定…", w.showServerSettings)
+	content := container.NewVBox(l, container.NewHBox(server))
+	showKeyDialog(w.win, title, "", "終了", content, nil, func(bool) { then() }).d.Resize(fyne.NewSize(640, 320))
 }
 
 // ErrNoPassword is a password prompt the clerk closed.
