@@ -207,6 +207,8 @@ func (sh *sheet) cursorMoved() {
 		sh.loadEditor("")
 		sh.detail.Objects = nil
 		sh.detail.Refresh()
+		sh.actions.Objects = nil // no cell: nothing to decide
+		sh.actions.Refresh()
 		sh.wb.refreshStatus()
 		return
 	}

@@ -288,6 +288,9 @@ func TestSearchWithoutHitsKeepsTheKeyboard(t *testing.T) {
 	if !strings.Contains(w.message.Text, "Esc") {
 		t.Errorf("message %q should say that nothing matched and Esc clears the search", w.message.Text)
 	}
+	if len(sh.actions.Objects) != 0 {
+		t.Error("decision buttons shown with no cell")
+	}
 	key(sh.grid, fyne.KeyEscape)
 	if sh.search.Text != "" || len(sh.visible) != all {
 		t.Fatalf("Esc in the table: search %q, %d of %d rows shown", sh.search.Text, len(sh.visible), all)
