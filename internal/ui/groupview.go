@@ -73,7 +73,7 @@ func (sh *sheet) groupView() {
 		gv.moveTo(id)
 		gv.sh.wb.focus(gv)
 	}
-	help := widget.NewLabel("↑↓・PageUp/PageDown 移動　Enter 表のその行へ　F2 その行を修正　Space・F6 同じ値をまとめて確認（用紙と一致）　Esc 閉じる")
+	help := widget.NewLabel("↑↓・PageUp/PageDown 移動　Enter 表のその行へ　F2 その行を修正　Space・F6 同じ値をまとめて確認（用紙と一致。エラーの欄は除く）　Esc 閉じる")
 	help.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(gv.title, help, newGroupHeader())
 	gv.msg = widget.NewLabel("")
