@@ -199,3 +199,24 @@ func TestConnectFailureKinds(t *testing.T) {
 		}
 	}
 }
+
+// The start-up failure (the central store cannot be opened) offers
+// サーバーの設定, where a wrong address is fixed.
+func TestFatalOffersServerSettings(t *testing.T) {
+	settingsEnv(t, "")
+	w, _ := newTestBench(t, nil)
+	w.Fatal("起動できません", "中央データ（利用者と操作記録）を開けないため起動できません。", func() {})
+	var btn *widget.Button
+	walk(w.win.Canvas().Overlays().Top(), fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "サーバーの設定…" {
+			btn = b
+		}
+	})
+	if btn == nil {
+		t.Fatal("the start-up failure offers no サーバーの設定")
+	}
+	btn.OnTapped()
+	if w.serverDlg == nil {
+		t.Fatal("サーバーの設定 did not open")
+	}
+}
