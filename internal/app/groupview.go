@@ -37,7 +37,8 @@ func (a *App) ConfirmGroup(ctx context.Context, s *Session, rv *review.Session, 
 	for _, t := range v.Confirm(i) {
 		err := rv.Confirm(ctx, t.Row-1, fd.Index, reason)
 		switch {
-		case errors.Is(err, review.ErrNothing):
+		case errors.Is(err, review.ErrNothing), errors.Is(err, review.ErrNotConfirmable):
+			// an open error or ●: the core refuses 用紙と一致, the clerk decides in the table
 		case err != nil:
 			return n, err
 		default:

@@ -244,7 +244,7 @@ type exportOpts struct {
 var cmdExport = &command{
 	name: "export", summary: "健康管理システムの取り込み用 CSV を書き出します（確認者のみ）",
 	flags: func(fs *flag.FlagSet) any {
-		return &exportOpts{store: storeFlag(fs), as: asFlag(fs), form: fs.String("form", "", "帳票 ID"),
+		return &exportOpts{store: storeFlag(fs), as: asFlag(fs), form: fs.String("form", "", "帳票 ID（--batch のときは省略できます）"),
 			from: fs.String("from", "", "受診日の開始（例 2025-04-01、R7.4.1）"), to: fs.String("to", "", "受診日の終了（その日を含む）"),
 			centre: fs.Int("centre", 0, "保健センターの番号（既定: すべて）"), batch: fs.Int64("batch", 0, "バッチ番号"),
 			enc: fs.String("encoding", "cp932", "cp932 または utf8"), out: fs.String("out", "", "出力する CSV のパス")}
@@ -254,8 +254,9 @@ var cmdExport = &command{
 		if len(pos) > 0 {
 			return ExitUsage, usagef("export の引数を確認してください: %v", pos)
 		}
-		if m.Forms.Form(*opt.form) == nil {
-			return ExitUsage, usagef("--form に帳票 ID を指定してください（%v）", m.Forms.IDs())
+		// with --batch the batch knows its form: --form may be left out
+		if *opt.form != "" && m.Forms.Form(*opt.form) == nil || *opt.form == "" && *opt.batch == 0 {
+			return ExitUsage, usagef("--form に帳票 ID を指定してください（%v。--batch を指定すればそのバッチの帳票になります）", m.Forms.IDs())
 		}
 		if *opt.out == "" {
 			return ExitUsage, usagef("--out に出力する CSV のパスを指定してください")
@@ -270,13 +271,39 @@ var cmdExport = &command{
 			return code, err
 		}
 		defer closeFn()
-		res, err := a.ExportImportFile(ctx, s, *opt.form, flt, *opt.enc, *opt.out)
+		formID, err := exportForm(ctx, a, s, *opt.form, *opt.batch)
 		if err != nil {
 			return exitFor(err), err
 		}
-		fmt.Fprintf(m.Stdout, "%s: %s %d 件（バッチ %d 個）を書き出しました\n操作記録の控え: %s\n", *opt.out, *opt.form, res.Records, len(res.Batches), res.Head)
+		res, err := a.ExportImportFile(ctx, s, formID, flt, *opt.enc, *opt.out)
+		if err != nil {
+			return exitFor(err), err
+		}
+		fmt.Fprintf(m.Stdout, "%s: %s %d 件（バッチ %d 個）を書き出しました\n操作記録の控え: %s\n", *opt.out, formID, res.Records, len(res.Batches), res.Head)
 		return ExitOK, nil
 	},
+}
+
+// exportForm is the form of an export: the one given, or batch's own (a
+// batch holds one form). A --form that contradicts the batch is refused.
+func exportForm(ctx context.Context, a *app.App, s *app.Session, form string, batch int64) (string, error) {
+	if batch == 0 {
+		return form, nil
+	}
+	list, err := a.Batches(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	for _, b := range list {
+		if b.ID != batch {
+			continue
+		}
+		if form != "" && form != b.Form {
+			return "", usagef("バッチ %d は帳票 %s です（--form %s と違います）", batch, b.Form, form)
+		}
+		return b.Form, nil
+	}
+	return "", usagef("バッチ %d はありません（kenshinctl batches で一覧できます）", batch)
 }
 
 type reportOpts struct {

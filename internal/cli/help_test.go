@@ -58,3 +58,21 @@ func TestHelpOpensNothing(t *testing.T) {
 		t.Fatalf("help created %s", filepath.Dir(missing))
 	}
 }
+
+// Every help text ends with a newline (the shell prompt must not follow
+// the last line).
+func TestHelpEndsWithNewline(t *testing.T) {
+	cases := [][]string{{"help"}, {"-h"}, {"--help"}, {}}
+	for _, c := range commands() {
+		cases = append(cases, []string{c.name, "-h"})
+	}
+	for _, args := range cases {
+		var out, errb bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: &errb, Now: fixedNow}
+		m.Run(context.Background(), args)
+		text := out.String() + errb.String()
+		if !strings.HasSuffix(text, "\n") || strings.HasSuffix(text, "\n\n\n") {
+			t.Errorf("%v: help ends %q", args, text[max(0, len(text)-40):])
+		}
+	}
+}

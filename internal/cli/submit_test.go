@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"kenshin/internal/fixture"
 	"kenshin/internal/form"
 	"kenshin/internal/ocrcsv"
 	"kenshin/internal/review"
@@ -109,6 +110,21 @@ func TestSubmitBatchesExport(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, `"exported_by": "boss"`) {
 		t.Fatalf("exported mark: %s", out)
 	}
+	// --batch alone: the batch knows its form (batch 1 is the m4-exam file)
+	exp1 := filepath.Join(dir, "batch1.csv")
+	code, out, stderr = runIn(t, dir, bossPW, "export", "--store", storePath, "--as", "boss", "--batch", "1", "--encoding", "utf8", "--out", exp1)
+	if code != ExitOK || !strings.Contains(out, "m4-exam 30 件") {
+		t.Fatalf("export --batch without --form: %d %s %s", code, out, stderr)
+	}
+	for _, args := range [][]string{
+		{"export", "--store", storePath, "--as", "boss", "--batch", "1", "--form", "y3-dental-exam", "--out", exp}, // not the batch's form
+		{"export", "--store", storePath, "--as", "boss", "--batch", "99", "--out", exp},                            // no such batch
+		{"export", "--store", storePath, "--as", "boss", "--out", exp},                                             // neither
+	} {
+		if code, _, stderr := runIn(t, dir, bossPW, args...); code != ExitUsage || !strings.Contains(stderr, "バッチ") {
+			t.Errorf("%v: exit %d (%s), want 2 naming the batch", args, code, stderr)
+		}
+	}
 	// unusable inputs
 	for _, args := range [][]string{
 		{"batches", "--store", filepath.Join(dir, "missing.db")},
@@ -161,9 +177,7 @@ func TestSubmitUsesTheReviewInTheWorkspace(t *testing.T) {
 	b, _ := ocrcsv.ReadFile(sample, set, ocrcsv.Options{})
 	_, saved, _ := ws.Resume(ctx, workspace.File{Hash: b.Hash, Path: sample, Form: b.Form.ID, Rows: len(b.Rows)}, "clerk7")
 	s, _ := review.Open(b, review.Options{User: "clerk7", Journal: ws.Journal(b.Hash), Growth: set.Growth}, saved)
-	for _, p := range s.OpenCells() {
-		s.Confirm(ctx, p.Row, p.Field, "用紙と一致")
-	}
+	fixture.Clean(t, s)
 	ws.Close()
 	code, out, stderr := runIn(t, dir, clerkPW, "submit", "--store", filepath.Join(dir, "central.db"), "--as", "clerk1", "--centre", "2", sample)
 	if code != ExitOK {

@@ -5,12 +5,44 @@ import (
 	"errors"
 	"fmt"
 
+	"kenshin/internal/batch"
 	"kenshin/internal/form"
+	"kenshin/internal/normalize"
 )
 
 // ErrNothing is returned when an action has nothing to do (no suggestion to
 // accept, nothing to undo …).
 var ErrNothing = errors.New("review: nothing to do")
+
+// ErrNotConfirmable is returned when a value cannot be confirmed as read: a
+// cell holding ● (there is no reading to confirm), or 「用紙と一致」 on a cell
+// with an open error (a value outside hard limits, an invalid code or date
+// is almost surely a misread, so "it matches the paper" is not enough).
+var ErrNotConfirmable = errors.New("review: this value cannot be confirmed as read")
+
+// Confirmation reasons offered to the clerk.
+const (
+	// ReasonMatchesPaper: the value is what the paper says (F6). It closes
+	// warnings, never an error.
+	ReasonMatchesPaper = "用紙と一致"
+	// ReasonUnreadable: the paper cannot be read either; the cell is blanked
+	// (MarkUnreadable). An error of the blank itself (a required field)
+	// stays open for the supervisor.
+	ReasonUnreadable = "用紙でも判読不能"
+	// ReasonAskedWriter: the clerk asked whoever filled in the form. Like any
+	// reason other than the two above it may close an error; it is recorded
+	// and printed in the report.
+	ReasonAskedWriter = "記入者に確認済み"
+)
+
+// Reasons lists the reasons offered in the reason dialog, in order.
+var Reasons = []string{ReasonMatchesPaper, ReasonUnreadable, ReasonAskedWriter}
+
+// closesErrors reports whether a confirmation with reason closes error
+// findings: 「用紙と一致」 and 「用紙でも判読不能」 do not (see ErrNotConfirmable).
+func closesErrors(reason string) bool {
+	return reason != ReasonMatchesPaper && reason != ReasonUnreadable
+}
 
 func (s *Session) key(field int) string {
 	if field < 0 {
@@ -130,8 +162,17 @@ func (s *Session) Edit(ctx context.Context, row, field int, value, reason string
 }
 
 // Confirm records that the cell (Field -1: the row) was checked against the
-// paper and is right as it stands, with the reason.
+// paper and is right as it stands, with the reason. It returns
+// ErrNotConfirmable for a cell holding ● (whatever the reason: correct it or
+// use MarkUnreadable) and for ReasonMatchesPaper on a cell with an open
+// error; ReasonUnreadable blanks the cell (MarkUnreadable).
 func (s *Session) Confirm(ctx context.Context, row, field int, reason string) error {
+	if reason == ReasonUnreadable && field >= 0 {
+		return s.MarkUnreadable(ctx, row, field)
+	}
+	if err := s.confirmable(row, field, reason); err != nil {
+		return err
+	}
 	if c, ok := s.confirms[cellKey{row, field}]; ok && c.Reason == reason {
 		return ErrNothing
 	}
@@ -140,6 +181,54 @@ func (s *Session) Confirm(ctx context.Context, row, field int, reason string) er
 		old = c.Reason
 	}
 	return s.commit(ctx, StepDo, []Change{{Row: row, Field: field, Op: OpConfirm, Old: old, New: reason, Reason: reason}})
+}
+
+// confirmable says why (row, field) cannot be confirmed with reason, or nil.
+func (s *Session) confirmable(row, field int, reason string) error {
+	if row < 0 || row >= len(s.rows) || field < -1 || field >= len(s.Batch.Form.Fields) {
+		return fmt.Errorf("review: cell %d/%d outside the batch", row, field)
+	}
+	if field >= 0 && normalize.IsUnreadable(s.Value(row, field)) {
+		return fmt.Errorf("%w: the cell holds %s", ErrNotConfirmable, normalize.Unreadable)
+	}
+	if !closesErrors(reason) && s.HasOpenError(row, field) {
+		return fmt.Errorf("%w: an error is open and %q does not close it", ErrNotConfirmable, reason)
+	}
+	return nil
+}
+
+// HasOpenError reports whether cell (row, field) has an open error finding.
+func (s *Session) HasOpenError(row, field int) bool {
+	for _, f := range s.CellFindings(row, field) {
+		if f.Severity == batch.Error && s.IsOpen(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// MarkUnreadable resolves a cell the paper does not make readable either:
+// the value becomes blank and the cell is confirmed with ReasonUnreadable,
+// in one undoable step. If the blank is itself an error (a required field),
+// that error stays open for the supervisor: check HasOpenError afterwards.
+func (s *Session) MarkUnreadable(ctx context.Context, row, field int) error {
+	if row < 0 || row >= len(s.rows) || field < 0 || field >= len(s.Batch.Form.Fields) {
+		return fmt.Errorf("review: cell %d/%d outside the batch", row, field)
+	}
+	c, confirmed := s.confirms[cellKey{row, field}]
+	old := s.Value(row, field)
+	if old == "" && confirmed && c.Reason == ReasonUnreadable {
+		return ErrNothing
+	}
+	var cs []Change
+	if confirmed {
+		cs = append(cs, Change{Row: row, Field: field, Op: OpUnconfirm, Old: c.Reason})
+	}
+	if old != "" {
+		cs = append(cs, Change{Row: row, Field: field, Op: OpEdit, Old: old, New: "", Reason: ReasonUnreadable})
+	}
+	cs = append(cs, Change{Row: row, Field: field, Op: OpConfirm, New: ReasonUnreadable, Reason: ReasonUnreadable})
+	return s.commit(ctx, StepDo, cs)
 }
 
 // Unconfirm withdraws a confirmation.

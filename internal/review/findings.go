@@ -39,12 +39,18 @@ func (s *Session) CellFindings(i, f int) []batch.Finding {
 
 // IsOpen reports whether a finding still needs the clerk: it asks (an error
 // or a warning, not info) and its subject cell has not been confirmed. Info
-// findings are therefore outside F8 and the open counts.
+// findings are therefore outside F8 and the open counts. An error stays open
+// under a confirmation whose reason does not close errors (「用紙と一致」,
+// 「用紙でも判読不能」): only a reasoned confirm, a fix or the supervisor's
+// override gets it through.
 func (s *Session) IsOpen(f batch.Finding) bool {
 	if f.Row <= 0 || !f.Severity.Asks() {
 		return false
 	}
-	_, ok := s.confirms[cellKey{f.Row - 1, f.Field}]
+	c, ok := s.confirms[cellKey{f.Row - 1, f.Field}]
+	if ok && f.Severity == batch.Error && !closesErrors(c.Reason) {
+		return true
+	}
 	return !ok
 }
 

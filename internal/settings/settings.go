@@ -34,6 +34,7 @@ import (
 // File is what a settings file says. Empty fields were not set.
 type File struct {
 	Path         string // where it was read from ("" when there is none)
+	UserPath     string // Load: the user's settings file laid over it ("" none)
 	StorePath    string // [store] path: a file path or a postgres:// address
 	CAFile       string // [store] ca
 	PasswordFile string // [store] password_file
@@ -85,10 +86,6 @@ func (e *Error) Error() string {
 
 // maxSize bounds what is read: a settings file is a few lines.
 const maxSize = 64 << 10
-
-// Load reads the settings file at DefaultPath. A missing file is no error:
-// it returns an empty File.
-func Load() (*File, error) { return LoadFile(DefaultPath()) }
 
 // LoadFile reads the settings file at path; a missing file is empty.
 func LoadFile(path string) (*File, error) {

@@ -46,14 +46,21 @@ type Workbench struct {
 	sheets []*sheet
 	tabs   *container.DocTabs
 	center *fyne.Container
+	// welcome is shown in center while no file is open
+	welcome fyne.CanvasObject
 
 	counts    *widget.Label
 	userLabel *widget.Label // who is logged in, always on screen
 	position  *widget.Label
 	message   *widget.Label
 	progress  *widget.ProgressBar
-	submitBtn *widget.Button
-	reportBtn *widget.Button
+	// the status line: a label's new text does not lay its parent out
+	// again, so relayoutStatus does, or the message would stay where the
+	// shorter texts left it, drawn over the counts
+	statusLine *fyne.Container
+	statusLeft *fyne.Container
+	submitBtn  *widget.Button
+	reportBtn  *widget.Button
 
 	main       fyne.CanvasObject // the workbench, hidden behind login and lock
 	user       *auth.User
@@ -76,7 +83,10 @@ type Workbench struct {
 	sending       bool           // a send of the outbox is under way
 	runSync       bool           // tests: background work runs in place
 	suspicionItem *fyne.MenuItem // 「疑わしい順に進む」: checked by the active file's F8 order
+	submitItem    *fyne.MenuItem // 「送信…」 in the menu, enabled as submitBtn
+	reportItem    *fyne.MenuItem // 「修正レポート出力…」 in the menu, enabled as reportBtn
 
+	serverDlg        *serverSettings    // サーバーの設定 as last shown, for tests
 	formChoice       *widget.RadioGroup // the form chooser on screen, for tests
 	formChoiceDialog *keyDialog
 }
@@ -112,21 +122,23 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	w.tabs.CloseIntercept = func(t *container.TabItem) { w.closeTab(t) }
 	welcome := widget.NewLabel("OCR の CSV ファイルを開いてください。\n\nファイル → 開く（Ctrl+O）、ウィンドウへのドラッグ＆ドロップ、または最近使ったファイルから。\n同じ健診の受診票とアンケートを一緒に開くと、宛名番号で突き合わせて確認します。")
 	welcome.Alignment = fyne.TextAlignCenter
-	w.center = container.NewStack(container.NewCenter(welcome))
+	w.welcome = container.NewCenter(welcome)
+	w.center = container.NewStack(w.welcome)
 
 	toolbar := container.NewHBox(widget.NewButton("開く…", w.guard(auth.OpenFile, w.showOpen)), w.submitBtn, w.reportBtn, widget.NewSeparator(), legend())
 	help := widget.NewLabel(keyHelp)
 	help.Truncation = fyne.TextTruncateEllipsis
-	status := container.NewVBox(
-		container.NewBorder(nil, nil, container.NewHBox(w.userLabel, w.outboxLabel, w.counts, w.position), container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message),
-		help,
-	)
+	w.statusLeft = container.NewHBox(w.userLabel, w.outboxLabel, w.counts, w.position)
+	w.statusLine = container.NewBorder(nil, nil, w.statusLeft, container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message)
+	status := container.NewVBox(w.statusLine, help)
 	w.main = container.NewBorder(toolbar, status, nil, nil, w.center)
 	w.setContent(w.main)
 	w.win.SetOnClosed(w.logout)
 	w.win.SetOnDropped(w.dropped)
 	w.buildMenu()
-	w.win.Resize(fyne.NewSize(1400, 860))
+	w.win.Resize(firstSize)
+	// the screen is known once GLFW runs: fit the window to it then
+	fa.Lifecycle().SetOnStarted(w.fitToScreen)
 	w.refreshStatus()
 	w.refreshOutbox()
 	if startSmokeDump != nil {
@@ -173,15 +185,21 @@ func (w *Workbench) focus(o fyne.Focusable) { w.win.Canvas().Focus(o) }
 
 func (w *Workbench) setMessage(s string) { w.message.SetText(s) }
 
+// relayoutStatus lays the status line out again after its texts changed.
+func (w *Workbench) relayoutStatus() {
+	if w.statusLine != nil {
+		w.statusLine.Refresh()
+	}
+}
+
 func (w *Workbench) showError(what string, err error) {
 	w.showInfo("エラー", what+"。\n"+ErrorText(err))
 }
 
 // showInfo is a message with one button that Enter and Esc both close.
 func (w *Workbench) showInfo(title, text string) {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	showKeyDialog(w.win, title, "", "閉じる", l, nil, func(bool) {})
+	// the dialog is 460 wide: break the lines for it before it lays out
+	showKeyDialog(w.win, title, "", "閉じる", wrapText(text, 420), nil, func(bool) {})
 }
 
 // setContent replaces the window's content. The focused widget is let go

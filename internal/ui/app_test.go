@@ -12,11 +12,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
+	"kenshin/internal/fixture"
 	"kenshin/internal/form"
 	"kenshin/internal/review"
 	"kenshin/internal/submission"
@@ -361,9 +363,7 @@ func TestSubmitAndExportTranslate(t *testing.T) {
 	if st := s.Stats(); st.Errors == 0 {
 		t.Fatal("the sample should have errors")
 	}
-	for _, p := range s.OpenCells() {
-		s.Confirm(ctx, p.Row, p.Field, reasonMatchesPaper)
-	}
+	fixture.Clean(t, s)
 	sh.changed()
 	if w.submitBtn.Disabled() {
 		t.Fatal("送信 should be enabled once nothing is open")
@@ -452,4 +452,23 @@ func TestDetailShowsImageCrop(t *testing.T) {
 	if !found || !strings.Contains(collectText(sh.detail), "用紙の画像") {
 		t.Fatal("the image crop is not shown")
 	}
+}
+
+// findButton finds a button by its text under o (containers, scrolls).
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	switch v := o.(type) {
+	case *widget.Button:
+		if v.Text == text {
+			return v
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	case *container.Scroll:
+		return findButton(v.Content, text)
+	}
+	return nil
 }

@@ -94,8 +94,7 @@ func (w *Workbench) showLogin(then func()) {
 	}
 	name := widget.NewEntry()
 	pw := widget.NewPasswordEntry()
-	msg := widget.NewLabel("")
-	msg.Wrapping = fyne.TextWrapWord
+	msg := wrapText("", 440)
 	title := widget.NewLabel("健診OCR確認 — ログイン")
 	title.TextStyle.Bold = true
 	if first {
@@ -125,9 +124,12 @@ func (w *Workbench) showLogin(then func()) {
 	form := widget.NewForm(widget.NewFormItem("利用者名", name), widget.NewFormItem("パスワード", pw))
 	form.SubmitText = "ログイン"
 	form.OnSubmit = submit
-	box := container.NewVBox(title, form, msg, w.gateMsg)
+	// a wrong server address must be fixable before anyone can log in
+	server := widget.NewButton("サーバーの設定…", w.showServerSettings)
+	box := container.NewVBox(title, form, msg, w.gateMsg, container.NewHBox(server))
+	msg.relayout = box.Refresh
 	w.loginForm = form
-	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 260), box)))
+	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 300), box)))
 	w.focus(name)
 }
 
@@ -135,8 +137,7 @@ func (w *Workbench) showLogin(then func()) {
 func (w *Workbench) showSetup(then func()) {
 	name := widget.NewEntry()
 	pw, pw2 := widget.NewPasswordEntry(), widget.NewPasswordEntry()
-	msg := widget.NewLabel("最初に管理者を作成します。管理者は利用者の管理だけを行い、健診のデータは扱いません。")
-	msg.Wrapping = fyne.TextWrapWord
+	msg := wrapText("最初に管理者を作成します。管理者は利用者の管理だけを行い、健診のデータは扱いません。", 500)
 	form := widget.NewForm(widget.NewFormItem("管理者の利用者名", name), widget.NewFormItem("パスワード", pw), widget.NewFormItem("パスワード（確認）", pw2))
 	form.SubmitText = "作成する"
 	form.OnSubmit = func() {
@@ -151,7 +152,9 @@ func (w *Workbench) showSetup(then func()) {
 		w.showLogin(then)
 	}
 	w.loginForm = form
-	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 280), container.NewVBox(msg, form))))
+	box := container.NewVBox(msg, form)
+	msg.relayout = box.Refresh
+	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(520, 280), box)))
 }
 
 func roleText(u *auth.User) string {
@@ -179,12 +182,16 @@ func (w *Workbench) lock() {
 		w.setMessage("操作記録を書けません: " + ErrorText(err))
 	}
 	pw := widget.NewPasswordEntry()
-	msg := widget.NewLabel("")
+	msg := wrapText("", 460)
 	unlock := func() {
 		err := w.deps.App.Unlock(context.Background(), w.session, pw.Text)
 		pw.SetText("")
 		if err != nil {
+			// whoever stands at the locked screen learns no user name
 			msg.SetText(ErrorText(err))
+			if errors.Is(err, auth.ErrBadLogin) {
+				msg.SetText("パスワードが違います")
+			}
 			var le *auth.LockedError
 			if errors.As(err, &le) {
 				msg.SetText(ErrorText(err) + "（管理者に連絡してください）")
@@ -203,10 +210,12 @@ func (w *Workbench) lock() {
 	form := widget.NewForm(widget.NewFormItem("パスワード", pw))
 	form.SubmitText = "ロック解除"
 	form.OnSubmit = unlock
-	info := widget.NewLabel(fmt.Sprintf("画面をロックしました（%s）。続けるにはパスワードを入力してください。作業はそのまま残っています。", w.user.Name))
-	info.Wrapping = fyne.TextWrapWord
+	// no user name on the lock screen: whoever walks by learns nothing
+	info := wrapText("画面をロックしました。続けるには、ロックした人のパスワードを入力してください。作業はそのまま残っています。", 460)
 	w.loginForm = form
-	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 220), container.NewVBox(info, form, msg, w.gateMsg))))
+	box := container.NewVBox(info, form, msg, w.gateMsg)
+	msg.relayout = box.Refresh
+	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 240), box)))
 	w.focus(pw)
 }
 
@@ -257,6 +266,7 @@ func (w *Workbench) signOut() {
 
 // showUser keeps the logged-in user (name and role) in the status bar.
 func (w *Workbench) showUser() {
+	defer w.relayoutStatus()
 	if w.user == nil {
 		w.userLabel.SetText("")
 		return

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
+	"kenshin/internal/fixture"
 )
 
 // findSelect is the first Select under o.
@@ -56,11 +57,7 @@ func TestSubmitUsesCentreCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := w.active().session
-	for _, p := range s.OpenCells() {
-		if err := s.Confirm(ctx, p.Row, p.Field, reasonMatchesPaper); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixture.Clean(t, s)
 	w.active().changed()
 	w.submit()
 	if w.submitDlg == nil {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -99,18 +98,21 @@ func (sh *sheet) showDetail(row, field int) {
 		}
 	}
 
-	// one decision a line: the pane keeps its width whatever is offered
-	unreadable := strings.Contains(s.Value(row, field), normalize.Unreadable)
+	// one decision a line: the pane keeps its width whatever is offered.
+	// The decisions sit under the scrolling part, so a tall crop and long
+	// findings never push them off the screen.
 	confirm := widget.NewButton("読み取りどおりと確認 (F6)", func() { sh.confirm(reasonMatchesPaper) })
-	if unreadable {
-		confirm.Disable() // ● is no value to confirm
+	if normalize.IsUnreadable(s.Value(row, field)) || s.HasOpenError(row, field) {
+		confirm.Disable() // ● is no value to confirm; 用紙と一致 does not close an error
 	}
-	add(confirm,
+	actions := []fyne.CanvasObject{widget.NewSeparator(), confirm,
 		widget.NewButton("判読不能（空欄にする） (F7)", sh.markUnreadable),
-		widget.NewButton("理由を付けて確認 (Shift+F6)", sh.confirmWithReason))
+		widget.NewButton("理由を付けて確認 (Shift+F6)", sh.confirmWithReason)}
 	if _, ok := s.Confirmed(row, field); ok {
-		add(widget.NewButton("確認を取り消す", sh.unconfirm))
+		actions = append(actions, widget.NewButton("確認を取り消す", sh.unconfirm))
 	}
+	sh.actions.Objects = actions
+	sh.actions.Refresh()
 
 	if h := s.History(row, field); len(h) > 0 {
 		add(widget.NewSeparator(), boldLabel("この欄の履歴"))

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
@@ -46,10 +49,33 @@ func showKeyDialog(win fyne.Window, title, ok, cancel string, content fyne.Canva
 	if e, ok := first.(*dialogEntry); ok {
 		e.owner = k
 	}
+	submitOnEnter(content, k)
 	if first != nil {
 		win.Canvas().Focus(first)
 	}
 	return k
+}
+
+// submitOnEnter makes Enter in every one-line text field of content take
+// the dialog's default action: a focused field gets the keys, not the
+// canvas, so typedKey never sees them (the password and 保存先 fields).
+func submitOnEnter(content fyne.CanvasObject, k *keyDialog) {
+	switch v := content.(type) {
+	case *widget.Entry:
+		if !v.MultiLine && v.OnSubmitted == nil {
+			v.OnSubmitted = func(string) { k.Confirm() }
+		}
+	case *widget.Form:
+		for _, it := range v.Items {
+			submitOnEnter(it.Widget, k)
+		}
+	case *fyne.Container:
+		for _, o := range v.Objects {
+			submitOnEnter(o, k)
+		}
+	case *container.Scroll:
+		submitOnEnter(v.Content, k)
+	}
 }
 
 // Confirm answers the dialog with its default action.
@@ -72,29 +98,66 @@ func (k *keyDialog) typedKey(e *fyne.KeyEvent) {
 }
 
 // dialogEntry is a text field with a list of choices that passes Enter and
-// Esc on to its dialog.
+// Esc on to its dialog. The choices are reached from the keyboard: ↓ / ↑
+// step through them, and so does Space while the field holds a choice as
+// it is (a reason typed by hand keeps its spaces).
 type dialogEntry struct {
 	widget.SelectEntry
-	owner *keyDialog
+	owner   *keyDialog
+	options []string
 }
 
 func newDialogEntry(options []string) *dialogEntry {
-	e := &dialogEntry{}
+	e := &dialogEntry{options: options}
 	e.ExtendBaseWidget(e)
 	e.SetOptions(options)
 	return e
 }
 
-// TypedKey: Enter and Esc answer the dialog; other keys edit.
+// step moves to the next (dir 1) or previous (dir -1) choice, wrapping.
+func (e *dialogEntry) step(dir int) {
+	if len(e.options) == 0 {
+		return
+	}
+	i := slices.Index(e.options, e.Text)
+	switch {
+	case i < 0 && dir > 0:
+		i = 0
+	case i < 0:
+		i = len(e.options) - 1
+	default:
+		i = (i + dir + len(e.options)) % len(e.options)
+	}
+	e.SetText(e.options[i])
+	e.CursorColumn = len([]rune(e.Text))
+	e.Refresh()
+}
+
+// TypedKey: Enter and Esc answer the dialog; ↓ ↑ choose; other keys edit.
 func (e *dialogEntry) TypedKey(ev *fyne.KeyEvent) {
-	if e.owner != nil {
-		switch ev.Name {
-		case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape:
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape:
+		if e.owner != nil {
 			e.owner.typedKey(ev)
 			return
 		}
+	case fyne.KeyDown:
+		e.step(1)
+		return
+	case fyne.KeyUp:
+		e.step(-1)
+		return
 	}
 	e.SelectEntry.TypedKey(ev)
+}
+
+// TypedRune: Space on a choice as offered steps to the next choice.
+func (e *dialogEntry) TypedRune(r rune) {
+	if r == ' ' && slices.Contains(e.options, e.Text) {
+		e.step(1)
+		return
+	}
+	e.SelectEntry.TypedRune(r)
 }
 
 // searchEntry is the Ctrl+F field: Enter goes back to the table with the
@@ -115,6 +178,10 @@ func (e *searchEntry) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		e.s.toTable()
+		if len(e.s.visible) == 0 && e.Text != "" {
+			// an empty table takes the keys all the same: say how back
+			e.s.say("「" + e.Text + "」に当たる行はありません（Esc で検索を解除）")
+		}
 	case fyne.KeyEscape:
 		e.SetText("")
 		e.s.toTable()

@@ -269,6 +269,8 @@ func (g *grid) TypedKey(e *fyne.KeyEvent) {
 		g.s.markUnreadable()
 	case fyne.KeyF9:
 		g.s.showSheet()
+	case fyne.KeyEscape:
+		g.s.clearSearch()
 	}
 }
 

@@ -73,7 +73,7 @@ func (sh *sheet) groupView() {
 		gv.moveTo(id)
 		gv.sh.wb.focus(gv)
 	}
-	help := widget.NewLabel("↑↓・PageUp/PageDown 移動　Enter 表のその行へ　F2 その行を修正　Space・F6 同じ値をまとめて確認（用紙と一致）　Esc 閉じる")
+	help := widget.NewLabel("↑↓・PageUp/PageDown 移動　Enter 表のその行へ　F2 その行を修正　Space・F6 同じ値をまとめて確認（用紙と一致。エラーの欄は除く）　Esc 閉じる")
 	help.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(gv.title, help, newGroupHeader())
 	gv.msg = widget.NewLabel("")
@@ -304,11 +304,14 @@ func (gv *groupView) confirmGroup() {
 		return
 	}
 	ctx := context.Background()
-	done := 0
+	done, refused := 0, 0
 	for _, t := range gv.view.Confirm(gv.cur) {
 		err := gv.sh.session.Confirm(ctx, t.Row-1, gv.field, reasonMatchesPaper)
 		switch {
 		case errors.Is(err, review.ErrNothing):
+			continue
+		case errors.Is(err, review.ErrNotConfirmable):
+			refused++ // an open error: the clerk fixes it or gives a reason in the table
 			continue
 		case err != nil:
 			gv.sh.wb.showError(fmt.Sprintf("確認を保存できませんでした（%d 件目で中断、それまでの %d 件は確認済み）", t.Row, done), err)
@@ -318,11 +321,19 @@ func (gv *groupView) confirmGroup() {
 		done++
 	}
 	gv.afterConfirm()
+	left := ""
+	if refused > 0 {
+		left = fmt.Sprintf("。エラーのある %d 件は「用紙と一致」では確認できません（表で修正するか、Shift+F6 で理由を付けて確認してください）", refused)
+	}
 	if done == 0 {
+		if refused > 0 {
+			gv.say(fmt.Sprintf("%s の %d 件は確認していません%s", quoteValue(g.Value), g.Count, left))
+			return
+		}
 		gv.say(fmt.Sprintf("%s の %d 件はすでに確認済みです", quoteValue(g.Value), g.Count))
 		return
 	}
-	gv.say(fmt.Sprintf("%s の %d 件を確認しました（%s）", quoteValue(g.Value), done, reasonMatchesPaper))
+	gv.say(fmt.Sprintf("%s の %d 件を確認しました（%s）%s", quoteValue(g.Value), done, reasonMatchesPaper, left))
 }
 
 // say shows a message in the view and in the status bar.
@@ -356,7 +367,13 @@ func (gv *groupView) refreshTitle() {
 	if len(v.Groups) > 0 && v.Groups[0].Numeric {
 		text += "　中央値 " + strconv.FormatFloat(v.Median, 'f', -1, 64)
 	}
-	if o := len(v.Outliers()); o > 0 {
+	o := 0
+	for i := range v.Groups {
+		if standsOut(&v.Groups[i]) {
+			o++
+		}
+	}
+	if o > 0 {
 		text += fmt.Sprintf("　目立つ値 %d 種類（▲）", o)
 	}
 	if len(v.Groups) > 0 {
@@ -368,8 +385,13 @@ func (gv *groupView) refreshTitle() {
 // --- one line of the list ---
 
 // Column widths of the list: mark, value, count, confidence, findings,
-// confirmed; the rows take the rest.
-var groupColumns = []float32{30, 190, 70, 120, 60, 80}
+// confirmed, note (why it stands out, or 参考); the rows take the rest.
+var groupColumns = []float32{30, 190, 70, 120, 60, 80, 330}
+
+// standsOut is what the list marks (▲, warning colour): a value far from
+// the rest of the batch. Outside p3–p97 alone is not a sign of a misread
+// (domain.md §5: 6 % of real children are there), so it is only noted.
+func standsOut(g *groupview.Group) bool { return g.Far }
 
 // columnsLayout puts objects side by side at fixed widths, the last one
 // taking what is left.
@@ -418,7 +440,7 @@ type groupRow struct {
 
 func newGroupRow() fyne.CanvasObject {
 	r := &groupRow{bg: canvas.NewRectangle(color.Transparent)}
-	for range 7 {
+	for range 8 {
 		t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
 		r.cells = append(r.cells, t)
 	}
@@ -440,7 +462,7 @@ func (r *groupRow) CreateRenderer() fyne.WidgetRenderer {
 // newGroupHeader is the list's column header, aligned with its lines.
 func newGroupHeader() fyne.CanvasObject {
 	r := newGroupRow().(*groupRow)
-	for i, s := range []string{"", "値", "件数", "確信度", "指摘", "確認済み", "行（件目）"} {
+	for i, s := range []string{"", "値", "件数", "確信度", "指摘", "確認済み", "備考", "行（件目）"} {
 		r.cells[i].Text = s
 		r.cells[i].TextStyle.Bold = true
 	}
@@ -461,14 +483,14 @@ func (gv *groupView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	r.bg.FillColor = color.Transparent
 	r.bg.StrokeWidth = 0
-	if g.Outlier() {
+	if standsOut(g) {
 		r.bg.FillColor = colWarnBg
 		r.cells[0].Color = colWarnFg
 		r.cells[6].Color = colWarnFg
 	}
 	if id == gv.cur {
 		r.bg.StrokeColor, r.bg.StrokeWidth = colCursor, 2
-		if !g.Outlier() {
+		if !standsOut(g) {
 			r.bg.FillColor = color.NRGBA{0x15, 0x65, 0xC0, 0x1A}
 		}
 	}
@@ -476,11 +498,11 @@ func (gv *groupView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 }
 
 // rowTexts are the columns of group id as text: mark, value, count,
-// confidence, findings, confirmed, rows (with why it stands out).
+// confidence, findings, confirmed, note (why it stands out, 参考), rows.
 func (gv *groupView) rowTexts(id int) []string {
 	g := &gv.view.Groups[id]
 	mark := ""
-	if g.Outlier() {
+	if standsOut(g) {
 		mark = "▲"
 	}
 	conf := "—"
@@ -514,14 +536,12 @@ func (gv *groupView) rowTexts(id int) []string {
 		why = append(why, fmt.Sprintf("ほかの値から離れています（z=%.1f）", g.Z))
 	}
 	if n := len(g.OutOfBand); n > 0 {
-		why = append(why, fmt.Sprintf("発育曲線の p3〜p97 の外 %d 件", n))
-	}
-	if len(why) > 0 {
-		rowText = strings.Join(why, "・") + "　" + rowText
+		// a note, not a sign: real children are there too
+		why = append(why, fmt.Sprintf("参考: p3〜p97 の外 %d 件", n))
 	}
 	value := displayValue(g.Value)
 	if g.Value == "" {
 		value = "（空欄）"
 	}
-	return []string{mark, value, fmt.Sprintf("%d 件", g.Count), conf, findings, confirmed, rowText}
+	return []string{mark, value, fmt.Sprintf("%d 件", g.Count), conf, findings, confirmed, strings.Join(why, "・"), rowText}
 }

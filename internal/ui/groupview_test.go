@@ -69,7 +69,7 @@ func TestGroupViewListsAndFlags(t *testing.T) {
 		t.Errorf("65 outside the growth band in rows %v, want [8]", g.OutOfBand)
 	}
 	texts := gv.rowTexts(*last)
-	if texts[0] != "▲" || !strings.Contains(texts[6], "離れています") || !strings.Contains(texts[6], "8") {
+	if texts[0] != "▲" || !strings.Contains(texts[6], "離れています") || texts[7] != "8" {
 		t.Errorf("65 shown as %q", texts)
 	}
 	// a typical 6.x value does not stand out
@@ -310,4 +310,71 @@ func TestGroupViewCodeField(t *testing.T) {
 	if !strings.Contains(gv.title.Text, "性別") {
 		t.Errorf("title %q", gv.title.Text)
 	}
+}
+
+// Item A: the group confirm follows the core. An error (65 kg: outside the
+// hard limits) is not closed by 「用紙と一致」; the view says how many were
+// left and why, and nothing is journaled for them.
+func TestGroupViewLeavesErrorsOpen(t *testing.T) {
+	_, sh, _, wf := openGroupOnWeight(t, fyne.NewSize(1400, 860))
+	gv := sh.group
+	at := -1
+	for i, g := range gv.view.Groups {
+		if g.Value == "65" {
+			at = i
+		}
+	}
+	if at < 0 {
+		t.Fatal("no group of 65")
+	}
+	if !sh.session.HasOpenError(7, wf) {
+		t.Fatal("65 kg should be an open error")
+	}
+	gv.moveTo(at)
+	before := len(sh.session.Changes())
+	gkey(gv, fyne.KeyF6)
+	if _, ok := sh.session.Confirmed(7, wf); ok {
+		t.Fatal("the group confirm closed an error with 用紙と一致")
+	}
+	if n := len(sh.session.Changes()) - before; n != 0 {
+		t.Errorf("%d changes journaled for a refused confirm", n)
+	}
+	if msg := gv.msg.Text; !strings.Contains(msg, "エラーのある 1 件") || !strings.Contains(msg, "Shift+F6") {
+		t.Errorf("message %q should say that the error was left and what to do", msg)
+	}
+}
+
+// Item I: outside p3–p97 alone is not a misread (domain.md §5): such a
+// group is not marked ▲ and its note, 参考, stands in the 備考 column, not
+// among the rows.
+func TestGroupViewGrowthBandIsOnlyANote(t *testing.T) {
+	for _, v := range []string{"5.10", "5.00", "4.95", "7.95", "8.05"} {
+		w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+		wf := sh.session.Batch.Form.Field("weight").Index
+		if err := sh.session.Edit(context.Background(), 2, wf, v, ""); err != nil {
+			t.Fatal(err)
+		}
+		sh.changed()
+		sh.goTo(0, wf)
+		w.showGroupView()
+		gv := sh.group
+		for i := range gv.view.Groups {
+			g := &gv.view.Groups[i]
+			texts := gv.rowTexts(i)
+			if strings.Contains(texts[7], "p3") || strings.Contains(texts[7], "離れ") {
+				t.Errorf("%q: a note among the rows: %q", g.Value, texts[7])
+			}
+			if g.Value != v || len(g.OutOfBand) == 0 || g.Far {
+				continue
+			}
+			if texts[0] != "" {
+				t.Errorf("%q only outside p3–p97 is marked %q", g.Value, texts[0])
+			}
+			if !strings.Contains(texts[6], "参考") || !strings.Contains(texts[6], "p3〜p97") {
+				t.Errorf("%q: note %q", g.Value, texts[6])
+			}
+			return
+		}
+	}
+	t.Fatal("no value only outside p3–p97 among the candidates")
 }

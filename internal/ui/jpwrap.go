@@ -149,6 +149,26 @@ func newJPText(text string) *jpText {
 	return t
 }
 
+// wrapText is a jpText already broken for width (the width its dialog or
+// box will give it), so whatever is sized before the first layout is tall
+// enough. It is the label for every text that wraps: Fyne's word wrap
+// breaks Japanese anywhere.
+func wrapText(text string, width float32) *jpText {
+	t := newJPText(text)
+	t.rewrap(width)
+	return t
+}
+
+// SetText changes the text and breaks it again; when the line count
+// changes, relayout lets the box around give the new height.
+func (t *jpText) SetText(text string) {
+	t.Text = text
+	if t.width > 0 && t.rewrap(t.width) && t.relayout != nil {
+		t.relayout()
+	}
+	t.Refresh()
+}
+
 func (t *jpText) CreateRenderer() fyne.WidgetRenderer {
 	t.label.TextStyle.Bold = t.Bold
 	return &jpTextRenderer{t: t}

@@ -5,7 +5,9 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/auth"
 )
@@ -69,6 +71,78 @@ func UseJapanese() error {
 		errs = append(errs, lang.AddTranslationsForLocale([]byte(jaFyne), l))
 	}
 	return errors.Join(errs...)
+}
+
+// jaPlaces are the names of the file dialog's places. Fyne v2.7.1 writes
+// them in English without going through lang (dialog/file.go: "Home",
+// "App Files", the folder names of getFavoritesOrder; file_unix.go:
+// "Computer"), so translations cannot reach them: japanesePlaces renames
+// them in the list itself.
+var jaPlaces = map[string]string{
+	"Home":      "ホーム",
+	"Computer":  "コンピューター",
+	"App Files": "アプリのファイル",
+	"Desktop":   "デスクトップ",
+	"Documents": "ドキュメント",
+	"Downloads": "ダウンロード",
+	"Music":     "ミュージック",
+	"Pictures":  "ピクチャ",
+	"Videos":    "ビデオ",
+	"Movies":    "ムービー",
+}
+
+// japanesePlaces finds the places list of the file dialog on top of win
+// (call it right after Show) and makes it show Japanese names: the list
+// sets each label from Fyne's English name whenever it redraws, so the
+// label is renamed after Fyne's own update, every time.
+func japanesePlaces(win fyne.Window) {
+	top := win.Canvas().Overlays().Top()
+	var walk func(o fyne.CanvasObject) bool
+	walk = func(o fyne.CanvasObject) bool {
+		switch v := o.(type) {
+		case *widget.PopUp:
+			return walk(v.Content)
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				if walk(c) {
+					return true
+				}
+			}
+		case *container.Split:
+			return walk(v.Leading) || walk(v.Trailing)
+		case *container.Scroll:
+			return walk(v.Content)
+		case *widget.List:
+			if v.UpdateItem == nil {
+				return false
+			}
+			update := v.UpdateItem
+			v.UpdateItem = func(id widget.ListItemID, item fyne.CanvasObject) {
+				update(id, item)
+				renamePlace(item)
+			}
+			v.Refresh()
+			return true
+		}
+		return false
+	}
+	if top != nil {
+		walk(top)
+	}
+}
+
+// renamePlace turns the English place name on a list row into Japanese.
+func renamePlace(o fyne.CanvasObject) {
+	switch v := o.(type) {
+	case *widget.Label:
+		if ja, ok := jaPlaces[v.Text]; ok {
+			v.SetText(ja)
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			renamePlace(c)
+		}
+	}
 }
 
 // selectPlaceHolder replaces widget.Select's English "(Select one)".

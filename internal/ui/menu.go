@@ -40,14 +40,17 @@ func (w *Workbench) buildMenu() {
 	lock := fyne.NewMenuItem("画面をロック", w.guard("", w.lock))
 	lock.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	// both hooks pass withActive's gate themselves
-	group := fyne.NewMenuItem("列ごとの一括確認（Ctrl+G）", w.showGroupView)
+	// the shortcut is shown by the menu itself: not in the label too
+	group := fyne.NewMenuItem("列ごとの一括確認", w.showGroupView)
 	group.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyG, Modifier: fyne.KeyModifierShortcutDefault}
 	w.suspicionItem = fyne.NewMenuItem("疑わしい順に進む", w.toggleSuspicionOrder)
+	// enabled exactly when their toolbar buttons are (syncMenuState)
+	w.submitItem = fyne.NewMenuItem("送信…", w.guard(auth.Submit, w.submit))
+	w.reportItem = fyne.NewMenuItem("修正レポート出力…", w.guard(auth.ExportReport, w.report))
 	advance := w.AdvanceMenuItem()
 	advance.Action = w.guard("", advance.Action)
 	file := []*fyne.MenuItem{open, recent, fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("送信…", w.guard(auth.Submit, w.submit)),
-		fyne.NewMenuItem("修正レポート出力…", w.guard(auth.ExportReport, w.report)),
+		w.submitItem, w.reportItem,
 		fyne.NewMenuItem("取り込みファイル出力…", w.guard(auth.ExportImport, w.showExport)),
 		fyne.NewMenuItemSeparator(), lock}
 	if w.deps.App != nil {
@@ -67,6 +70,9 @@ func (w *Workbench) buildMenu() {
 			fyne.NewMenuItem("前の指摘（Shift+F8）", w.withActive(func(sh *sheet) { sh.nextFinding(-1) })),
 			fyne.NewMenuItem("用紙全体（F9）", w.withActive((*sheet).showSheet)),
 			find, fyne.NewMenuItemSeparator(), group, w.suspicionItem, advance),
+		// not data, so no login needed (a wrong address is fixed before
+		// login); showServerSettings refuses while locked
+		fyne.NewMenu("設定", fyne.NewMenuItem("サーバーの設定…", w.showServerSettings)),
 		fyne.NewMenu("ヘルプ", fyne.NewMenuItem("キー操作", w.guard("", func() {
 			t := widget.NewLabel(keyHelpFull)
 			showKeyDialog(w.win, "キー操作", "", "閉じる", t, nil, func(bool) {}).d.Resize(fyne.NewSize(760, 520))
@@ -77,6 +83,24 @@ func (w *Workbench) buildMenu() {
 	}
 	w.win.SetMainMenu(fyne.NewMainMenu(menus...))
 	w.syncSuspicionItem()
+	w.syncMenuState()
+}
+
+// syncMenuState enables 送信 and 修正レポート出力 in the menu exactly when
+// their toolbar buttons are: no report with no file open and nothing
+// submitted.
+func (w *Workbench) syncMenuState() {
+	if w.submitItem == nil {
+		return
+	}
+	sub, rep := w.submitBtn.Disabled(), w.reportBtn.Disabled()
+	if w.submitItem.Disabled == sub && w.reportItem.Disabled == rep {
+		return
+	}
+	w.submitItem.Disabled, w.reportItem.Disabled = sub, rep
+	if m := w.win.MainMenu(); m != nil {
+		m.Refresh()
+	}
 }
 
 // syncSuspicionItem shows the active file's F8 order on 「疑わしい順に進む」

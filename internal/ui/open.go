@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,11 +18,43 @@ import (
 	"kenshin/internal/auth"
 	"kenshin/internal/ocrcsv"
 	"kenshin/internal/review"
+	"kenshin/internal/submission"
 )
 
 const recentKey = "recentFiles"
 
-func (w *Workbench) recent() []string { return w.app.Preferences().StringList(recentKey) }
+// recent lists the recently opened files that are still there and are not
+// temporary files (another session's or a test's, under os.TempDir): a
+// clerk picks from files of their own, never a stranger's leftovers.
+func (w *Workbench) recent() []string {
+	var out []string
+	for _, p := range w.app.Preferences().StringList(recentKey) {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && !isTemp(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// isTemp reports whether path lies in the system's temporary folder.
+func isTemp(path string) bool {
+	for _, dir := range tempDirs() {
+		if rel, err := filepath.Rel(dir, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+// tempDirs is os.TempDir as named and with its links resolved (macOS
+// names /var/folders/… and /private/var/folders/… for the same place).
+func tempDirs() []string {
+	dirs := []string{filepath.Clean(os.TempDir())}
+	if real, err := filepath.EvalSymlinks(dirs[0]); err == nil && real != dirs[0] {
+		dirs = append(dirs, real)
+	}
+	return dirs
+}
 
 func (w *Workbench) remember(path string) {
 	abs, err := filepath.Abs(path)
@@ -47,6 +81,7 @@ func (w *Workbench) showOpen() {
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".CSV"}))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
+	japanesePlaces(w.win)
 }
 
 // loaded is a file read and its review opened, ready to show.
@@ -55,6 +90,32 @@ type loaded struct {
 	session  *review.Session
 	curRow   int
 	curField int
+	// submitted is the batch this file was submitted as before, if any
+	submitted *submission.Info
+}
+
+// submittedBefore finds the newest stored batch of this file: the same
+// file name, form and row count (the store's list keeps no content hash).
+// A store that cannot be asked gives no notice: opening does not need it.
+func (w *Workbench) submittedBefore(path string, s *review.Session) *submission.Info {
+	list, err := w.deps.App.Batches(context.Background(), w.session)
+	if err != nil {
+		return nil
+	}
+	name := filepath.Base(path)
+	for i := range list { // newest first
+		b := &list[i]
+		if b.File == name && b.Form == s.Batch.Form.ID && b.Rows == len(s.Batch.Rows) {
+			return b
+		}
+	}
+	return nil
+}
+
+// submittedNotice tells the clerk that the file was submitted before.
+func submittedNotice(b *submission.Info) string {
+	return fmt.Sprintf("このファイルは %s に送信済みです（バッチ %d、送信者 %s）。同じ内容をもう一度確認・送信する必要はありません。",
+		b.SubmittedAt.Local().Format("2006/01/02"), b.ID, b.Submitter)
 }
 
 // load reads a CSV and opens its review, resuming saved work. It touches no
@@ -73,7 +134,7 @@ func (w *Workbench) loadAs(path, formID string) (*loaded, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &loaded{path: path, session: rv.Session, curRow: rv.CurRow, curField: rv.CurField}, nil
+		return &loaded{path: path, session: rv.Session, curRow: rv.CurRow, curField: rv.CurField, submitted: w.submittedBefore(path, rv.Session)}, nil
 	}
 	b, err := ocrcsv.ReadFile(path, w.deps.Forms, ocrcsv.Options{FormID: formID})
 	if err != nil {
@@ -118,8 +179,7 @@ func (w *Workbench) askForm(path string, err error) bool {
 		labels = append(labels, id+" "+w.deps.Forms.Form(id).Title)
 	}
 	sel := widget.NewRadioGroup(labels, nil)
-	msg := widget.NewLabel(filepath.Base(path) + " の見出しは次の帳票のどれにも合います。帳票を選んでください。")
-	msg.Wrapping = fyne.TextWrapWord
+	msg := wrapText(filepath.Base(path)+" の見出しは次の帳票のどれにも合います。帳票を選んでください。", 420)
 	d := showKeyDialog(w.win, "帳票を選ぶ", "開く", "やめる", container.NewVBox(msg, sel), nil, func(ok bool) {
 		if !ok || sel.Selected == "" {
 			return
@@ -215,7 +275,11 @@ func (w *Workbench) add(l *loaded) {
 	w.tabs.SelectIndex(len(w.sheets) - 1)
 	w.syncPartners(sh)
 	w.remember(l.path)
-	if len(l.session.Batch.Notes) > 0 {
+	if l.submitted != nil {
+		msg := submittedNotice(l.submitted)
+		w.setMessage(msg)
+		w.showInfo("送信済みのファイル", msg)
+	} else if len(l.session.Batch.Notes) > 0 {
 		w.setMessage(l.session.Batch.Notes[0].Message)
 	} else if len(l.session.Changes()) > 0 {
 		w.setMessage(fmt.Sprintf("保存されていた作業（%d 件の操作）から再開しました", len(l.session.Changes())))

@@ -49,6 +49,7 @@ func (w *Workbench) refreshOutbox() {
 		n = len(ws)
 	}
 	w.outboxN = n
+	defer w.relayoutStatus()
 	if n > 0 {
 		w.outboxLabel.SetText(fmt.Sprintf("送信待ち %d 件", n))
 		w.outboxLabel.Show()

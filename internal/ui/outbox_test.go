@@ -74,11 +74,7 @@ func TestSubmitQueuesWhenOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := w.active().session
-	for _, p := range s.OpenCells() {
-		if err := s.Confirm(ctx, p.Row, p.Field, reasonMatchesPaper); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixture.Clean(t, s)
 	w.active().changed()
 
 	fs.down.Store(true)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/app"
@@ -23,7 +24,11 @@ func (w *Workbench) showReportDialog(src app.ReportSource, name string) {
 		widget.NewFormItem("パスワード", pw),
 		widget.NewFormItem("パスワード（確認）", pw2),
 	}
-	k := showKeyDialog(w.win, "修正レポート出力", "保存先を選ぶ…", "やめる", widget.NewForm(items...), pw, func(ok bool) {
+	// the clerk must not take it for the login password (and type that)
+	explain := newJPText("このパスワードは、書き出す Excel ファイル（.xlsx）を開くときに使うものです。ログインのパスワードではありません。空欄なら暗号化しません。")
+	content := container.NewVBox(explain, widget.NewForm(items...))
+	explain.relayout = content.Refresh
+	k := showKeyDialog(w.win, "修正レポート出力", "保存先を選ぶ…", "やめる", content, pw, func(ok bool) {
 		if !ok || !w.allow(auth.ExportReport) { // the lock may have come meanwhile
 			return
 		}
@@ -37,7 +42,15 @@ func (w *Workbench) showReportDialog(src app.ReportSource, name string) {
 			}
 		})
 	})
-	k.d.Resize(fyne.NewSize(460, 220))
+	// Enter: from the first field to the second, then the default action
+	pw.OnSubmitted = func(string) {
+		if pw.Text != "" && pw2.Text == "" {
+			w.focus(pw2)
+			return
+		}
+		k.Confirm()
+	}
+	k.d.Resize(fyne.NewSize(520, 300))
 }
 
 // writeReport writes the report through the application layer (which logs

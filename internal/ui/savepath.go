@@ -45,6 +45,7 @@ func (w *Workbench) askSavePath(title, name, ext string, then func(path string))
 			p.path.SetText(filepath.Join(u.Path(), filepath.Base(strings.TrimSpace(p.path.Text))))
 		}, w.win)
 		d.Show()
+		japanesePlaces(w.win)
 	})
 	content := container.NewBorder(nil, nil, nil, pick, p.path)
 	p.k = showKeyDialog(w.win, title+" — 保存先", "保存する", "やめる", container.NewVBox(widget.NewLabel("保存するファイル（フォルダーとファイル名）"), content), p.path, func(ok bool) {
@@ -58,8 +59,7 @@ func (w *Workbench) askSavePath(title, name, ext string, then func(path string))
 		}
 		w.app.Preferences().SetString(lastSaveDirKey, filepath.Dir(path))
 		if _, err := os.Stat(path); err == nil {
-			l := widget.NewLabel(fmt.Sprintf("「%s」はすでにあります。上書きしますか？\n（書き出しに失敗したときは、元のファイルがそのまま残ります）", path))
-			l.Wrapping = fyne.TextWrapWord
+			l := wrapText(fmt.Sprintf("「%s」はすでにあります。上書きしますか？\n（書き出しに失敗したときは、元のファイルがそのまま残ります）", path), 560)
 			p.overwrite = showKeyDialog(w.win, "上書きの確認", "上書きする", "やめる", l, nil, func(yes bool) {
 				if yes {
 					then(path)

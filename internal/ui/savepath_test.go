@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"kenshin/internal/app"
+	"kenshin/internal/fixture"
 )
 
 // TestRefusedExportKeepsFiles: an export the CP932 encoder refuses leaves
@@ -37,9 +38,7 @@ func TestRefusedExportKeepsFiles(t *testing.T) {
 	if err := s.Edit(ctx, 0, kf, "ダミー😀", "テスト"); err != nil { // no CP932 code for the emoji
 		t.Fatal(err)
 	}
-	for _, p := range s.OpenCells() {
-		_ = s.Confirm(ctx, p.Row, p.Field, reasonMatchesPaper)
-	}
+	fixture.Clean(t, s)
 	sh.changed()
 	sub, err := w.deps.App.PrepareSubmit(ctx, w.session, s, app.SubmitRequest{Centre: 4})
 	if err != nil {

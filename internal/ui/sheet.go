@@ -20,10 +20,10 @@ import (
 	"kenshin/internal/review"
 )
 
-// Confirmation reasons offered to the clerk.
+// Confirmation reasons offered to the clerk (the rules are the core's).
 const (
-	reasonMatchesPaper = "用紙と一致"
-	reasonUnreadable   = "用紙でも判読不能"
+	reasonMatchesPaper = review.ReasonMatchesPaper
+	reasonUnreadable   = review.ReasonUnreadable
 )
 
 // sheet is one open CSV file: filter bar, editor, table and detail pane.
@@ -48,7 +48,8 @@ type sheet struct {
 	search       *searchEntry
 	split        *container.Split
 	detailScroll *container.Scroll
-	visible      []int // batch rows shown, in order
+	actions      *fyne.Container // the decision buttons, below the scrolling detail
+	visible      []int           // batch rows shown, in order
 	editing      bool
 	editRow      int
 	editField    int
@@ -105,7 +106,9 @@ func newSheet(wb *Workbench, s *review.Session, path string, curRow, curField in
 	// the pane's minimum width is fixed, so the split does not jump when
 	// the detail text changes
 	sh.detailScroll = container.NewVScroll(sh.detail)
-	sh.split = container.NewHSplit(sh.grid, container.New(&fixedWidth{width: detailMinWidth}, sh.detailScroll))
+	sh.actions = container.NewVBox()
+	pane := container.NewBorder(nil, sh.actions, nil, nil, sh.detailScroll)
+	sh.split = container.NewHSplit(sh.grid, container.New(&fixedWidth{width: detailMinWidth}, pane))
 	sh.split.Offset = 0.72
 	sh.content = container.NewBorder(top, nil, nil, nil, sh.split)
 	if curRow >= 0 && curRow < len(s.Batch.Rows) {
@@ -124,6 +127,17 @@ func (sh *sheet) toTable() {
 	if sh.grid != nil && sh.wb.win.Canvas() != nil {
 		sh.wb.focus(sh.grid)
 	}
+}
+
+// clearSearch is Esc in the table: an active search is cleared and every
+// row the other filters allow comes back.
+func (sh *sheet) clearSearch() {
+	if sh.search == nil || sh.search.Text == "" {
+		return
+	}
+	sh.search.SetText("") // OnChanged filters again
+	sh.toTable()
+	sh.say("検索を解除しました")
 }
 
 // say shows a message about the cursor cell; it goes when the cursor moves
@@ -193,6 +207,8 @@ func (sh *sheet) cursorMoved() {
 		sh.loadEditor("")
 		sh.detail.Objects = nil
 		sh.detail.Refresh()
+		sh.actions.Objects = nil // no cell: nothing to decide
+		sh.actions.Refresh()
 		sh.wb.refreshStatus()
 		return
 	}
@@ -474,26 +490,25 @@ func (sh *sheet) acceptSuggestion() {
 	sh.changed()
 }
 
-// confirm records that the value matches the paper. A cell holding ● (the
-// OCR could not read it) has no value to confirm: it is corrected, or
-// resolved as 判読不能 with its own key.
+// confirm records that the value matches the paper (or stands for another
+// reason). The core refuses what cannot be right: ● has no reading to
+// confirm, and 「用紙と一致」 does not close an error.
 func (sh *sheet) confirm(reason string) {
 	row, field, ok := sh.pos()
 	if !ok || !sh.wb.allow(auth.EditCell) {
 		return
 	}
-	if field >= 0 && strings.Contains(sh.session.Value(row, field), normalize.Unreadable) {
-		if reason == reasonUnreadable {
-			sh.markUnreadable()
-			return
-		}
-		sh.say("●（読み取れなかった欄）は確認できません。値を入力するか、用紙でも読めなければ F7（判読不能）を押してください")
+	if reason == reasonUnreadable && field >= 0 {
+		sh.markUnreadable()
 		return
 	}
 	err := sh.session.Confirm(context.Background(), row, field, reason)
 	switch {
 	case errors.Is(err, review.ErrNothing):
 		sh.say("この欄はすでに確認済みです")
+		return
+	case errors.Is(err, review.ErrNotConfirmable):
+		sh.say(notConfirmableMsg(sh.session, row, field))
 		return
 	case err != nil:
 		sh.wb.showError("確認を保存できませんでした", err)
@@ -504,25 +519,39 @@ func (sh *sheet) confirm(reason string) {
 	sh.decided("確認しました（" + reason + "）")
 }
 
+// notConfirmableMsg tells the clerk why a cell cannot be confirmed as read
+// and what to do instead.
+func notConfirmableMsg(s *review.Session, row, field int) string {
+	if field >= 0 && normalize.IsUnreadable(s.Value(row, field)) {
+		return "●（読み取れなかった欄）は確認できません。値を入力するか、用紙でも読めなければ F7（判読不能）を押してください"
+	}
+	return "エラーの欄は「用紙と一致」では確認できません（読み取り誤りの可能性が高い値です）。用紙を見て修正するか、Shift+F6 で理由を付けて確認してください"
+}
+
 // markUnreadable resolves a cell the paper does not make readable either:
-// the value becomes blank and the cell is confirmed with the reason (F7).
+// the value becomes blank and the cell is confirmed with the reason (F7),
+// one step to undo. A blank required field stays an error for the supervisor.
 func (sh *sheet) markUnreadable() {
 	row, field, ok := sh.pos()
 	if !ok || field < 0 || !sh.wb.allow(auth.EditCell) {
 		return
 	}
-	ctx := context.Background()
-	if err := sh.session.Edit(ctx, row, field, "", reasonUnreadable); err != nil && !errors.Is(err, review.ErrNothing) {
-		sh.wb.showError("判読不能を保存できませんでした", err)
-		sh.changed()
+	err := sh.session.MarkUnreadable(context.Background(), row, field)
+	switch {
+	case errors.Is(err, review.ErrNothing):
+		sh.say("この欄はすでに判読不能（空欄）としています")
 		return
-	}
-	if err := sh.session.Confirm(ctx, row, field, reasonUnreadable); err != nil && !errors.Is(err, review.ErrNothing) {
+	case err != nil:
 		sh.wb.showError("判読不能を保存できませんでした", err)
 		sh.changed()
 		return
 	}
 	sh.changed()
+	if sh.session.HasOpenError(row, field) {
+		// the clerk has done all a clerk can: say why it is still red
+		sh.say("判読不能（空欄）としました。必須の欄のためエラーは残ります（提出には上長の承認が必要です）")
+		return
+	}
 	sh.decided("判読不能（空欄）としました")
 }
 
@@ -544,12 +573,17 @@ func (sh *sheet) confirmWithReason() {
 	if _, _, ok := sh.pos(); !ok || !sh.wb.allow(auth.EditCell) {
 		return
 	}
-	reason := newDialogEntry([]string{reasonMatchesPaper, reasonUnreadable, "記入者に確認済み"})
+	reason := newDialogEntry(review.Reasons)
 	reason.SetText(reasonMatchesPaper)
-	if r, f, _ := sh.pos(); strings.Contains(sh.session.Value(r, f), normalize.Unreadable) {
+	r, f, _ := sh.pos()
+	switch {
+	case f >= 0 && normalize.IsUnreadable(sh.session.Value(r, f)):
 		reason.SetText(reasonUnreadable) // ● has no value to confirm: the likely reason
+	case sh.session.HasOpenError(r, f):
+		reason.SetText(review.ReasonAskedWriter) // 用紙と一致 does not close an error
 	}
-	content := widget.NewForm(widget.NewFormItem("理由", reason))
+	content := container.NewVBox(widget.NewForm(widget.NewFormItem("理由", reason)),
+		wrapText("↓↑ または Space で理由を選ぶ（文字を打てば自由に書けます）。Enter で確認、Esc でやめる", 420))
 	sh.reasonIn = reason
 	sh.reasonDlg = showKeyDialog(sh.wb.win, "理由を付けて確認", "確認する (Enter)", "やめる (Esc)", content, reason, func(ok bool) {
 		sh.reasonDlg, sh.reasonIn = nil, nil

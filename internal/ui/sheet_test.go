@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -386,6 +387,66 @@ func TestErrorsOnlyFilter(t *testing.T) {
 	}
 }
 
+// Item A: F6 (用紙と一致) does not close an error, in the table or from the
+// detail pane's button; Shift+F6 offers 「記入者に確認済み」 and that reason
+// closes it, recorded with the reason.
+func TestMatchesPaperDoesNotCloseAnError(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	w.app.Preferences().SetBool(prefAdvance, false)
+	var p review.Pos
+	found := false
+	for _, o := range sh.session.OpenCells() {
+		if v := sh.session.Value(o.Row, o.Field); o.Field >= 0 && !normalize.IsUnreadable(v) && sh.session.HasOpenError(o.Row, o.Field) {
+			p, found = o, true
+			break
+		}
+	}
+	if !found {
+		t.Fatal("no open error on a readable value in the sample")
+	}
+	sh.goTo(p.Row, p.Field)
+	key(sh.grid, fyne.KeyF6)
+	if _, ok := sh.session.Confirmed(p.Row, p.Field); ok {
+		t.Fatal("F6 closed an error with 用紙と一致")
+	}
+	if !strings.Contains(w.message.Text, "Shift+F6") {
+		t.Errorf("message %q should point to Shift+F6 / a fix", w.message.Text)
+	}
+	if b := findButton(sh.actions, "読み取りどおりと確認 (F6)"); b == nil || !b.Disabled() {
+		t.Error("the detail pane's F6 button is enabled on an error")
+	}
+	shiftKey(sh.grid, fyne.KeyF6)
+	if sh.reasonIn == nil || sh.reasonIn.Text != review.ReasonAskedWriter {
+		t.Fatalf("reason dialog offers %v, want %s", sh.reasonIn, review.ReasonAskedWriter)
+	}
+	sh.reasonIn.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if c, ok := sh.session.Confirmed(p.Row, p.Field); !ok || c.Reason != review.ReasonAskedWriter || sh.session.HasOpenError(p.Row, p.Field) {
+		t.Fatalf("Shift+F6 記入者に確認済み: %+v %v", c, ok)
+	}
+}
+
+// Item A: F7 on a required field blanks it in one undoable step; the blank
+// is an error the supervisor must let through, and the clerk is told so.
+func TestUnreadableRequiredFieldStaysOpen(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	w.app.Preferences().SetBool(prefAdvance, false)
+	hf := sh.session.Batch.Form.Field("height").Index
+	sh.goTo(2, hf)
+	before := sh.session.Value(2, hf)
+	key(sh.grid, fyne.KeyF7)
+	if sh.session.Value(2, hf) != "" || !sh.session.HasOpenError(2, hf) {
+		t.Fatalf("F7 on 身長: value %q open error %v", sh.session.Value(2, hf), sh.session.HasOpenError(2, hf))
+	}
+	if !strings.Contains(w.message.Text, "上長") {
+		t.Errorf("message %q should say the supervisor must approve", w.message.Text)
+	}
+	key(sh.grid, fyne.KeyF7)
+	sh.undo()
+	if _, ok := sh.session.Confirmed(2, hf); ok || sh.session.Value(2, hf) != before {
+		t.Fatalf("one undo: %q confirmed=%v, want %q", sh.session.Value(2, hf), ok, before)
+	}
+}
+
 // Defect 6: F6 on ● is refused; F7 resolves it as 判読不能 (blank + reason).
 func TestUnreadableCannotBeConfirmed(t *testing.T) {
 	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
@@ -504,6 +565,29 @@ func TestKeystrokesPerSuspectKind(t *testing.T) {
 	}
 }
 
+// paperDate stands for the date a clerk reads on the paper: another row's
+// date of field f that the checker accepts in row r (tried and undone on a
+// scratch copy of the review).
+func paperDate(t *testing.T, sh *sheet, r, f int) string {
+	t.Helper()
+	s, deps := sh.session, sh.wb.deps
+	scratch, err := review.Open(s.Batch, review.Options{User: "probe", Now: deps.Now, Growth: deps.Forms.Growth}, s.Changes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.Len() {
+		v := s.Value(i, f)
+		if v == "" || i == r || scratch.Edit(context.Background(), r, f, v, "") != nil {
+			continue
+		}
+		if !scratch.HasOpenError(r, f) {
+			return v
+		}
+		scratch.Undo(context.Background())
+	}
+	return "1"
+}
+
 func keystrokes(t *testing.T, file string) {
 	w, clk := newTestBench(t, nil)
 	w.Window().Resize(fyne.NewSize(1280, 800))
@@ -515,6 +599,16 @@ func keystrokes(t *testing.T, file string) {
 	per := map[string]*tally{}
 	keys := 0
 	press := func(k fyne.KeyName) { keys++; key(sh.grid, k) }
+	// an error the clerk checked with the writer: Shift+F6, Enter (the
+	// dialog offers 「記入者に確認済み」 on an error)
+	confirmAsked := func() {
+		keys += 2
+		shiftKey(sh.grid, fyne.KeyF6)
+		if sh.reasonDlg == nil {
+			t.Fatal("Shift+F6 shows no reason dialog")
+		}
+		sh.reasonIn.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
 	key(sh.grid, fyne.KeyF8) // to the first finding
 	for step := 0; step < 400 && len(sh.session.OpenCells()) > 0; step++ {
 		r, f, _ := sh.pos()
@@ -542,19 +636,36 @@ func keystrokes(t *testing.T, file string) {
 		case sug:
 			press(fyne.KeyF4)
 		case code == "required.missing" || v == "":
-			for _, ch := range "1" {
-				keys++
-				sh.grid.TypedRune(ch)
+			// the value on the paper, counted as one key ("value + Enter"):
+			// a date as another row has it, anything else 1
+			typed := "1"
+			if fd := sh.fields()[f]; fd.Type == form.TypeDate {
+				typed = paperDate(t, sh, r, f)
+			}
+			keys++
+			for i, ch := range typed {
+				if i == 0 {
+					sh.grid.TypedRune(ch) // starts the edit
+				} else {
+					sh.editor.TypedRune(ch)
+				}
 			}
 			clk.t = clk.t.Add(time.Second)
 			keys++
 			sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		case sh.session.HasOpenError(r, f):
+			confirmAsked()
 		default:
 			press(fyne.KeyF6)
 		}
 		if len(sh.session.OpenCells()) >= open {
-			// the decision left it open (a typed value still wrong): confirm it
-			press(fyne.KeyF6)
+			// the decision left it open (a typed value still wrong): confirm
+			// it, with a reason if it is an error (用紙と一致 closes none)
+			if sh.session.HasOpenError(r, f) {
+				confirmAsked()
+			} else {
+				press(fyne.KeyF6)
+			}
 			if len(sh.session.OpenCells()) >= open {
 				t.Fatalf("stuck at %d/%d %s (%q)", r, f, kind, v)
 			}

@@ -24,9 +24,8 @@ func Theme() fyne.Theme { return newTheme() }
 func ShowFatal(a fyne.App, title, message string) {
 	w := a.NewWindow(AppTitle)
 	w.Resize(fyne.NewSize(720, 320))
-	l := widget.NewLabel(message)
-	l.Wrapping = fyne.TextWrapWord
-	w.SetContent(container.NewVScroll(l))
+	w.SetContent(container.NewVScroll(wrapText(message, 700)))
+	l := wrapText(message, 640)
 	w.Show()
 	showKeyDialog(w, title, "", "終了", l, nil, func(bool) { a.Quit() }).d.Resize(fyne.NewSize(680, 280))
 }
@@ -47,10 +46,8 @@ type DamagePrompt struct {
 func AskDamage(a fyne.App, path string, d *workspace.DamageError, now func() time.Time, done func(*workspace.Store, error)) *DamagePrompt {
 	w := a.NewWindow(AppTitle + " — 作業データの確認")
 	p := &DamagePrompt{Window: w}
-	msg := widget.NewLabel(d.Error())
-	msg.Wrapping = fyne.TextWrapWord
-	status := widget.NewLabel("")
-	status.Wrapping = fyne.TextWrapWord
+	msg := wrapText(d.Error(), 720)
+	status := wrapText("", 720)
 	finish := func(ws *workspace.Store, err error) {
 		if err != nil {
 			status.SetText("できませんでした: " + ErrorText(err))
@@ -78,7 +75,10 @@ func AskDamage(a fyne.App, path string, d *workspace.DamageError, now func() tim
 	buttons = append(buttons, p.Fresh, p.Quit)
 	title := widget.NewLabel("作業データに問題があります")
 	title.TextStyle.Bold = true
-	w.SetContent(container.NewPadded(container.NewBorder(title, container.NewVBox(status, container.NewHBox(buttons...)), nil, nil, container.NewVScroll(msg))))
+	bottom := container.NewVBox(status, container.NewHBox(buttons...))
+	content := container.NewPadded(container.NewBorder(title, bottom, nil, nil, container.NewVScroll(msg)))
+	status.relayout = content.Refresh
+	w.SetContent(content)
 	w.Resize(fyne.NewSize(760, 380))
 	w.Show()
 	return p
@@ -87,17 +87,19 @@ func AskDamage(a fyne.App, path string, d *workspace.DamageError, now func() tim
 // AskCreateStore asks, on the first run, whether to create the central
 // store at path (shown with the platform's separator).
 func AskCreateStore(wb *Workbench, path string, done func(ok bool)) {
-	l := widget.NewLabel(fmt.Sprintf("中央データ（利用者と操作記録）がありません:\n%s\n\nここに新しく作りますか？（共有の中央データを使うはずのときは「やめる」を選び、場所を確認してください）", path))
-	l.Wrapping = fyne.TextWrapWord
+	l := wrapText(fmt.Sprintf("中央データ（利用者と操作記録）がありません:\n%s\n\nここに新しく作りますか？（共有の中央データを使うはずのときは「やめる」を選び、場所を確認してください）", path), 600)
 	showKeyDialog(wb.win, "中央データがありません", "作る", "やめる", l, nil, done).d.Resize(fyne.NewSize(640, 280))
 }
 
 // Fatal shows why the workbench cannot go on; then runs (e.g. quits the
 // app) when it is closed.
+// The central store is what fails at start-up, so the dialog offers
+// サーバーの設定 too: a wrong address is fixed there, then the app restarts.
 func (w *Workbench) Fatal(title, message string, then func()) {
-	l := widget.NewLabel(message)
-	l.Wrapping = fyne.TextWrapWord
-	showKeyDialog(w.win, title, "", "終了", l, nil, func(bool) { then() }).d.Resize(fyne.NewSize(640, 280))
+	l := wrapText(message, 600)
+	server := widget.NewButton("サーバーの設定…", w.showServerSettings)
+	content := container.NewVBox(l, container.NewHBox(server))
+	showKeyDialog(w.win, title, "", "終了", content, nil, func(bool) { then() }).d.Resize(fyne.NewSize(640, 320))
 }
 
 // ErrNoPassword is a password prompt the clerk closed.
@@ -127,8 +129,7 @@ func (w *Workbench) AskPassword(location string) (string, error) {
 // ok false when the clerk closed it.
 func (w *Workbench) askPassword(location string, answer func(pw string, ok bool)) {
 	e := widget.NewPasswordEntry()
-	l := widget.NewLabel(fmt.Sprintf("中央データのサーバーのパスワードを入力してください。\n%s", location))
-	l.Wrapping = fyne.TextWrapWord
+	l := wrapText(fmt.Sprintf("中央データのサーバーのパスワードを入力してください。\n%s", location), 520)
 	showKeyDialog(w.win, "中央データのパスワード", "接続する", "やめる", container.NewVBox(l, e), e, func(ok bool) {
 		answer(e.Text, ok)
 	}).d.Resize(fyne.NewSize(560, 240))

@@ -79,7 +79,7 @@ func TestDamagedWorkingCopyAtStartUp(t *testing.T) {
 					t.Error(err)
 				}
 			})
-			text := allText(p.Window.Content())
+			text := strings.ReplaceAll(allText(p.Window.Content()), "\n", "") // the message wraps
 			if !strings.Contains(text, "作業データ") || !strings.Contains(text, "記録では 7 件") {
 				t.Errorf("message: %s", text)
 			}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
 	"kenshin/internal/app"
@@ -32,6 +33,10 @@ func (w *Workbench) activated() {
 	w.syncSuspicionItem()
 	sh := w.active()
 	if sh == nil {
+		if len(w.tabs.Items) == 0 && w.welcome != nil { // the last tab closed: not an empty window
+			w.center.Objects = []fyne.CanvasObject{w.welcome}
+			w.center.Refresh()
+		}
 		w.win.SetTitle(AppTitle)
 		w.refreshStatus()
 		return
@@ -65,6 +70,8 @@ func (w *Workbench) saveCursor(sh *sheet, row, field int) {
 
 // refreshStatus shows the counts of the active file.
 func (w *Workbench) refreshStatus() {
+	defer w.syncMenuState()
+	defer w.relayoutStatus()
 	sh := w.active()
 	if sh == nil {
 		w.counts.SetText("")
