@@ -27,7 +27,7 @@ func (k *Checker) checkCell(f *form.Field, raw string, conf float64, hasConf boo
 	case hasBadChar(v):
 		return append(out, finding(f, batch.Error, CodeBadChar, "文字化けした文字（読めないバイト）が含まれています。文字コードか用紙を確認してください"))
 	case normalize.IsUnreadable(v):
-		return append(out, finding(f, batch.Error, CodeUnreadable, "OCR が読み取れなかった欄です（●）。用紙を見て入力するか、用紙でも読めない場合は確認済みにしてください"))
+		return append(out, finding(f, batch.Error, CodeUnreadable, "OCR が読み取れなかった欄です（●）。用紙を見て入力するか、用紙でも読めない場合は F7（判読不能）で空欄にしてください"))
 	case v == "":
 		c.blank = true
 		if f.Required {

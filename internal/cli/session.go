@@ -150,7 +150,7 @@ func exitFor(err error) int {
 func say(err error) error {
 	switch {
 	case errors.Is(err, submission.ErrErrorsRemain):
-		return fmt.Errorf("エラーが残っているため送信しません。修正するか確認済みにしてください（確認者は --override 理由 で送信できます）")
+		return fmt.Errorf("エラーが残っているため送信しません。修正するか、理由を付けて確認してください（確認者は --override 理由 で送信できます）")
 	case errors.Is(err, submission.ErrNotAllowed):
 		return fmt.Errorf("エラーが残ったままの送信は、確認者（supervisor）が理由を付けた場合だけできます")
 	case errors.Is(err, app.ErrCheckPending):

@@ -20,6 +20,7 @@ import (
 	"kenshin/internal/batch"
 	"kenshin/internal/check"
 	"kenshin/internal/form"
+	"kenshin/internal/normalize"
 	"kenshin/internal/review"
 )
 
@@ -160,6 +161,11 @@ func describe(s *review.Session, opt Options) *Batch {
 		r := Record{Row: i + 1, Line: b.Rows[i].Line, Values: make(map[string]string, len(f.Fields)), OCR: make(map[string]string, len(f.Fields))}
 		for _, fd := range f.Fields {
 			final := s.Value(i, fd.Index)
+			if normalize.IsUnreadable(final) {
+				// ● let through by a supervisor is no value: the record and
+				// the import file hold a blank (the trail keeps the OCR's ●)
+				final = ""
+			}
 			if c, ok := check.Canonical(fd, final); ok {
 				final = c
 			}

@@ -3,6 +3,7 @@ package submission_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"kenshin/internal/fixture"
@@ -78,5 +79,40 @@ func TestBuildRules(t *testing.T) {
 	}
 	if confirmed == 0 {
 		t.Fatal("confirmations missing from the trail")
+	}
+}
+
+// A ● a supervisor lets through is no value: the record holds a blank
+// (that is what the import file gets), and the OCR's ● stays in OCR.
+func TestOverriddenUnreadableIsBlank(t *testing.T) {
+	s := open(t)
+	weight := s.Batch.Form.Field("weight").Index
+	if err := s.Edit(ctx, 2, weight, "●", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if !s.HasOpenError(2, weight) {
+		t.Fatal("● must be an open error")
+	}
+	if err := s.Confirm(ctx, 2, weight, review.ReasonMatchesPaper); !errors.Is(err, review.ErrNotConfirmable) {
+		t.Fatalf("● confirmed as read: %v", err)
+	}
+	b, err := submission.Build(s, submission.Options{Centre: 1, Submitter: "boss", MayOverride: true,
+		Override: &submission.Override{User: "boss", Reason: "用紙を後日確認"}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Override == nil {
+		t.Fatal("the override was not recorded")
+	}
+	r := b.Records[2]
+	if got := r.Values["weight"]; got != "" {
+		t.Errorf("stored weight %q, want blank", got)
+	}
+	for _, rec := range b.Records {
+		for k, v := range rec.Values {
+			if strings.Contains(v, "●") {
+				t.Errorf("row %d %s holds ●", rec.Row, k)
+			}
+		}
 	}
 }
