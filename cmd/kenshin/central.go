@@ -43,6 +43,6 @@ func openCentral(ctx context.Context, prompt func(string) (string, error)) (cent
 	return c, nil
 }
 
-// doubleCheckOff: the second-person check is off unless the settings file
-// turns it on (the GUI has no check screen yet; kenshinctl doublecheck does it).
-func doubleCheckOff(dc *bool) bool { return dc == nil || !*dc }
+// doubleCheckOff: the second-person check is on unless the settings file
+// turns it off (ツール → ダブルチェック, or kenshinctl doublecheck).
+func doubleCheckOff(dc *bool) bool { return dc != nil && !*dc }

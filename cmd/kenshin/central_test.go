@@ -18,7 +18,7 @@ import (
 // TestOpenCentral: the GUI finds the store the way kenshinctl does; only
 // the default local path may be created on a first run; a store named by
 // KENSHIN_STORE or the settings file that is missing is refused; the
-// settings file's double_check reaches the app layer (off when unsaid).
+// settings file's double_check reaches the app layer (on when unsaid).
 func TestOpenCentral(t *testing.T) {
 	ctx := context.Background()
 	forms, err := form.Default()
@@ -42,10 +42,10 @@ func TestOpenCentral(t *testing.T) {
 		create bool
 		dcOff  bool
 	}{
-		{name: "default path, first run", create: true, dcOff: true},
-		{name: "KENSHIN_STORE missing", env: missing, dcOff: true},
-		{name: "settings path missing", ini: "[store]\npath = " + missing + "\n", dcOff: true},
-		{name: "settings path exists", ini: "[store]\npath = " + existing + "\n", ok: true, dcOff: true},
+		{name: "default path, first run", create: true},
+		{name: "KENSHIN_STORE missing", env: missing},
+		{name: "settings path missing", ini: "[store]\npath = " + missing + "\n"},
+		{name: "settings path exists", ini: "[store]\npath = " + existing + "\n", ok: true},
 		{name: "KENSHIN_STORE exists, double check on", env: existing, ini: "[review]\ndouble_check = on\n", ok: true},
 		{name: "double check off", env: existing, ini: "[review]\ndouble_check = off\n", ok: true, dcOff: true},
 	} {

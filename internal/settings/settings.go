@@ -218,12 +218,12 @@ func Parse(r io.Reader, name string) (*File, error) {
 }
 
 // DoubleCheckRequired says whether the second-person check must be done
-// before submit. A file that does not say leaves it off while the GUI has no
-// screen for it; a file that cannot be read keeps it on (fail safe: the
-// command then reports the file's problem when it opens the store).
+// before submit: on unless the file turns it off (issue 13: the form marks
+// the fields, a second person checks them in ツール → ダブルチェック or
+// kenshinctl doublecheck). A file that cannot be read keeps it on too.
 func (f *File) DoubleCheckRequired() bool {
-	if f == nil {
+	if f == nil || f.DoubleCheck == nil {
 		return true
 	}
-	return f.DoubleCheck != nil && *f.DoubleCheck
+	return *f.DoubleCheck
 }

@@ -130,7 +130,7 @@ func TestDoubleCheckRequired(t *testing.T) {
 		want bool
 	}{
 		{"unreadable file", nil, true},
-		{"not said", &File{}, false},
+		{"not said", &File{}, true},
 		{"on", &File{DoubleCheck: ptr(true)}, true},
 		{"off", &File{DoubleCheck: ptr(false)}, false},
 	} {

@@ -82,10 +82,10 @@ func TestSubmitUsesCentreCode(t *testing.T) {
 }
 
 // TestCheckPendingSaysWhatToDo: a submit refused for the second-person
-// check tells the clerk who must do what (the GUI has no check screen yet).
+// check tells the clerk who must do what, and where (ツール → ダブルチェック).
 func TestCheckPendingSaysWhatToDo(t *testing.T) {
 	got := submitError(fmt.Errorf("submit: %w", app.ErrCheckPending), 0).Error()
-	for _, want := range []string{"ダブルチェック", "別の利用者", "kenshinctl doublecheck"} {
+	for _, want := range []string{"ダブルチェック", "別の利用者", "ツール → ダブルチェック"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("message %q lacks %q", got, want)
 		}

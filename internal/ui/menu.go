@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/auth"
+	"kenshin/internal/review"
+	"kenshin/internal/ui/toolsui"
 )
 
 // buildMenu sets the menu bar (the 管理 menu only with a central store).
@@ -79,7 +81,7 @@ func (w *Workbench) buildMenu() {
 		}))),
 	}
 	if w.deps.App != nil {
-		menus = append(menus[:2], append([]*fyne.Menu{fyne.NewMenu("管理", fyne.NewMenuItem("利用者の管理…", w.guard(auth.ManageUsers, w.manageUsers)))}, menus[2:]...)...)
+		menus = append(menus[:2], append([]*fyne.Menu{w.toolsMenu(), fyne.NewMenu("管理", fyne.NewMenuItem("利用者の管理…", w.guard(auth.ManageUsers, w.manageUsers)))}, menus[2:]...)...)
 	}
 	w.win.SetMainMenu(fyne.NewMainMenu(menus...))
 	w.syncSuspicionItem()
@@ -118,4 +120,45 @@ func (w *Workbench) syncSuspicionItem() {
 	if m := w.win.MainMenu(); m != nil {
 		m.Refresh()
 	}
+}
+
+// toolsEnv is what the review tools' screens need of the workbench.
+func (w *Workbench) toolsEnv() toolsui.Env {
+	return toolsui.Env{
+		App: w.deps.App, Session: w.session, Window: w.win,
+		Allow:     w.allow,
+		Say:       w.setMessage,
+		SavePath:  func(title, name, ext string, then func(string)) { w.askSavePath(title, name, ext, then) },
+		ShowError: w.showError,
+		ErrorText: ErrorText,
+		Touch:     w.touch,
+		Now:       w.now,
+		Done: func() {
+			if sh := w.active(); sh != nil {
+				sh.toTable()
+			}
+		},
+	}
+}
+
+// toolsMenu is 「ツール」: the second-person check and the audit sample on
+// the active file, the OCR statistics of the store. Each item passes the
+// gate (guard), and each screen asks the app for its own right again.
+func (w *Workbench) toolsMenu() *fyne.Menu {
+	onFile := func(open func(toolsui.Env, *review.Session)) func() {
+		return func() {
+			sh := w.active()
+			if sh == nil {
+				w.setMessage("ファイルを開いてから選んでください")
+				return
+			}
+			open(w.toolsEnv(), sh.session)
+		}
+	}
+	return fyne.NewMenu("ツール",
+		fyne.NewMenuItem("ダブルチェック…", w.guard(auth.DoubleCheck, onFile(func(e toolsui.Env, s *review.Session) { toolsui.OpenDoubleCheck(e, s) }))),
+		fyne.NewMenuItem("抜き取り検査…", w.guard(auth.EditCell, onFile(func(e toolsui.Env, s *review.Session) { toolsui.OpenSample(e, s) }))),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("誤読統計…", w.guard(auth.OCRStats, func() { toolsui.OpenStats(w.toolsEnv()) })),
+	)
 }

@@ -15,6 +15,7 @@ import (
 	"kenshin/internal/app"
 	"kenshin/internal/auth"
 	"kenshin/internal/submission"
+	"kenshin/internal/ui/toolsui"
 )
 
 // centres are the 会場 choices, from common.json through the app layer,
@@ -74,6 +75,11 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, bool, error)) {
 		sub, err := w.deps.App.PrepareSubmitOffline(ctx, w.session, s, req)
 		if err != nil {
 			done("", false, submitError(err, st.Errors))
+			return
+		}
+		// the audit sample marked in 抜き取り検査 goes with the batch
+		if _, err := toolsui.AttachSample(w.deps.App, w.session, s, sub); err != nil {
+			done("", false, err)
 			return
 		}
 		done := func(msg string, queued bool, err error) {
@@ -158,9 +164,8 @@ func submitError(err error, errorsLeft int) error {
 	case errors.Is(err, submission.ErrDuplicate):
 		return errors.New("このバッチは同じ内容ですでに送信されています。二重には登録しません")
 	case errors.Is(err, app.ErrCheckPending):
-		// the GUI has no second-person check screen yet: say where it is done
-		return errors.New("ダブルチェックが終わっていないため送信できません。別の利用者（2 人目）が対象の項目を確認してから送信してください。\n" +
-			"確認はコマンドで行います: kenshinctl doublecheck ファイル名 --as 確認する利用者名")
+		// say where the check is done
+		return errors.New("ダブルチェックが終わっていないため送信できません。別の利用者（2 人目）がログインし、ツール → ダブルチェックで対象の項目を確認してから送信してください（不一致は確認者が判断します）。")
 	}
 	return err
 }
@@ -186,6 +191,7 @@ func (w *Workbench) submit() {
 			w.showError("送信できませんでした", err)
 			return
 		}
+		toolsui.ForgetSample(sh.session) // it went with the batch, sent or queued
 		if queued {
 			w.setMessage(msg)
 			w.showInfo("送信待ち", msg)
