@@ -49,6 +49,9 @@ type App struct {
 
 	keyMu sync.Mutex
 	key   []byte
+
+	shipOnce sync.Once
+	ship     *shipper // see ship.go
 }
 
 // New is an App with the default policy and clock.
@@ -191,8 +194,10 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 		fresh, err = tx.User(ctx, u.Name)
 		return err
 	}); err != nil {
+		a.noteContact(err)
 		switch {
 		case errors.Is(err, ErrNotFound):
+			a.noteUser(u.Name, nil)
 			return auth.ErrDisabled
 		case IsUnreachable(err):
 			// Offline: the roles read at login decide what may be prepared
@@ -203,6 +208,35 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 			return err
 		}
 	}
+	if fresh != u {
+		a.noteContact(nil)
+		a.noteUser(u.Name, fresh)
+	}
+	if fresh.Disabled {
+		return auth.ErrDisabled
+	}
+	return auth.Check(fresh, act)
+}
+
+// checkIn is check inside a central transaction: the user is read in tx,
+// so a change committed before it takes effect, with no extra round trip.
+func (a *App) checkIn(ctx context.Context, tx Tx, s *Session, act auth.Action) error {
+	if s.Locked() {
+		return ErrLocked
+	}
+	u := s.user()
+	if u == nil {
+		return auth.Check(nil, act)
+	}
+	fresh, err := tx.User(ctx, u.Name)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		a.noteUser(u.Name, nil)
+		return auth.ErrDisabled
+	case err != nil:
+		return err
+	}
+	a.noteUser(u.Name, fresh)
 	if fresh.Disabled {
 		return auth.ErrDisabled
 	}

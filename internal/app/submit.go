@@ -88,6 +88,10 @@ func (a *App) Submit(ctx context.Context, s *Session, sub *Submission, decisions
 	if err := a.allow(ctx, s, act); err != nil {
 		return out, err
 	}
+	// the changes reviewed go onto the chain before their 「送信」 entry
+	if err := a.shipFirst(ctx, ws); err != nil {
+		return out, err
+	}
 	err := a.update(ctx, func(tx Tx) error {
 		cur, err := a.settleCheck(ctx, tx, b, s.name())
 		if err != nil {
