@@ -17,7 +17,7 @@ type memWS struct {
 	mu      sync.Mutex
 	spool   []app.Spooled
 	changes int
-	failAt  int   // AppendAudited fails on this call (1-based; 0 never)
+	failAt  int // AppendAudited fails on this call (1-based; 0 never)
 	calls   int
 	sentErr error // AuditSent fails with it once
 }

@@ -109,6 +109,7 @@ type shipper struct {
 	users   map[string]seenUser
 	started bool
 	closed  bool
+	manual  bool // tests: no background goroutine, ShipAudit only
 	kick    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
@@ -160,7 +161,7 @@ func (a *App) spoolList() []Spool {
 func (a *App) kick() {
 	sh := a.sh()
 	sh.mu.Lock()
-	if sh.closed {
+	if sh.closed || sh.manual {
 		sh.mu.Unlock()
 		return
 	}
