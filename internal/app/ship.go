@@ -249,12 +249,16 @@ func (a *App) PendingAudit(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// ShipAudit sends every waiting entry of the attached working copies to
-// the central store now, in order, one transaction per chunk, and returns
-// how many entries the central store took. An entry whose spool id the
-// central store holds already (a shipment whose local mark was lost) is
-// skipped. The same transactions refresh the users the gate keeps.
-func (a *App) ShipAudit(ctx context.Context) (int, error) {
+// ShipAudit sends every waiting entry of the attached working copies (and
+// of also, attached first) to the central store now, in order, one
+// transaction per chunk, and returns how many entries the central store
+// took. An entry whose spool id the central store holds already (a
+// shipment whose local mark was lost) is skipped. The same transactions
+// refresh the users the gate keeps.
+func (a *App) ShipAudit(ctx context.Context, also ...Spool) (int, error) {
+	for _, sp := range also {
+		a.attach(sp)
+	}
 	sh := a.sh()
 	sh.shipMu.Lock()
 	defer sh.shipMu.Unlock()
