@@ -59,7 +59,7 @@ func (t *tx) AuditSpooled(ctx context.Context, ids []string) (map[string]bool, e
 		for i, id := range ids[:n] {
 			args[i] = id
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT spool_id FROM audit WHERE spool_id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...)
+		rows, err := t.tx.QueryContext(ctx, `SELECT spool_id FROM audit WHERE spool_id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...) // #nosec G202 -- only placeholders are joined
 		if err != nil {
 			return nil, t.db.Wrap("操作記録を読めません", err)
 		}

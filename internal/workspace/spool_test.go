@@ -48,7 +48,9 @@ func TestSpoolWithTheChange(t *testing.T) {
 		pendingN int
 	}{
 		{"opened: an entry alone", func() error { return ws.SpoolAudit(ctx, spoolEntry(0)) }, false, 0, []int{0}, 1},
-		{"a change with its entry", func() error { return ws.AppendAudited(ctx, hash, []review.Change{change(0)}, []SpoolEntry{spoolEntry(1)}) }, false, 1, []int{0, 1}, 2},
+		{"a change with its entry", func() error {
+			return ws.AppendAudited(ctx, hash, []review.Change{change(0)}, []SpoolEntry{spoolEntry(1)})
+		}, false, 1, []int{0, 1}, 2},
 		{"an entry that cannot be saved takes its change with it", func() error {
 			return ws.AppendAudited(ctx, hash, []review.Change{change(1)}, []SpoolEntry{spoolEntry(2), spoolEntry(1)}) // id-001 is taken
 		}, true, 1, []int{0, 1}, 2},
