@@ -218,6 +218,24 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 	return auth.Check(fresh, act)
 }
 
+// updateAs is update for an action of s that acts on the central store
+// first: the gate is checked inside the same transaction (checkIn), so the
+// user's current record decides without a read of its own before it. A
+// refusal undoes the transaction and is logged, like allow's.
+func (a *App) updateAs(ctx context.Context, s *Session, act auth.Action, fn func(tx Tx) error) error {
+	var denied error
+	err := a.update(ctx, func(tx Tx) error {
+		if denied = a.checkIn(ctx, tx, s, act); denied != nil {
+			return denied
+		}
+		return fn(tx)
+	})
+	if denied != nil {
+		_, _ = a.record(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
+	}
+	return err
+}
+
 // checkIn is check inside a central transaction: the user is read in tx,
 // so a change committed before it takes effect, with no extra round trip.
 func (a *App) checkIn(ctx context.Context, tx Tx, s *Session, act auth.Action) error {

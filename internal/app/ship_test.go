@@ -14,6 +14,7 @@ import (
 	"kenshin/internal/app"
 	"kenshin/internal/audit"
 	"kenshin/internal/auth"
+	"kenshin/internal/doublecheck"
 	"kenshin/internal/fixture"
 	"kenshin/internal/workcopy"
 	"kenshin/internal/workspace"
@@ -450,3 +451,46 @@ func waitFor(t *testing.T, limit time.Duration, ok func() bool) {
 
 // UserMaxAge is app.UserMaxAge (a function so the table reads well).
 func UserMaxAge() time.Duration { return app.UserMaxAge }
+
+// TestCheckStepGatedInItsTransaction: a double-check step reads the
+// checker's record inside its own transaction (no read before it), and a
+// checker disabled meanwhile is refused there, the refusal logged.
+func TestCheckStepGatedInItsTransaction(t *testing.T) {
+	a, st := newApp(t)
+	a.DoubleCheckOff = false
+	u := fixture.SetUp(t, a)
+	term, sw := terminal(t, a, st)
+	s := fixture.Session(t, fixture.File{Form: "m4-exam", Rows: 2, Seed: 52})
+	fixture.Clean(t, s)
+	sub, err := term.PrepareSubmit(ctx, u.Clerk, s, app.SubmitRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := term.StartDoubleCheck(ctx, u.Boss, sub, doublecheck.Confirm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw.views.Store(0)
+	sw.updates.Store(0)
+	it := v.Items[0]
+	if _, err := term.ConfirmField(ctx, u.Boss, sub, it.Row, it.Key); err != nil {
+		t.Fatal(err)
+	}
+	if sw.views.Load() != 0 || sw.updates.Load() != 1 {
+		t.Errorf("a step took %d reads and %d transactions; want 0 and 1", sw.views.Load(), sw.updates.Load())
+	}
+	if err := a.DisableUser(ctx, u.Admin, "boss"); err != nil {
+		t.Fatal(err)
+	}
+	denied := len(events(t, st, audit.Denied))
+	it = v.Items[1]
+	if _, err := term.ConfirmField(ctx, u.Boss, sub, it.Row, it.Key); !errors.Is(err, auth.ErrDisabled) {
+		t.Fatalf("a disabled checker's step: %v; want ErrDisabled", err)
+	}
+	if n := len(events(t, st, audit.Denied)); n != denied+1 {
+		t.Errorf("refusals logged %d → %d; want one more", denied, n)
+	}
+	if n := len(events(t, st, app.KindCheckField)); n != 1 {
+		t.Errorf("%d field entries; want only the first step's", n)
+	}
+}
