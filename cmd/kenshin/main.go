@@ -21,6 +21,7 @@ import (
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
 	"kenshin/internal/ui"
+	"kenshin/internal/workbooks"
 	"kenshin/internal/workcopy"
 	"kenshin/internal/workspace"
 )
@@ -145,6 +146,7 @@ func notThere(path string) bool {
 func newApp(st kapp.Store, forms *form.Set, doubleCheck *bool, ws *workspace.Store) *kapp.App {
 	a := kapp.New(st, forms)
 	a.Reports = report.ForApp
+	a.Workbooks = workbooks.ForApp()
 	a.DoubleCheckOff = doubleCheckOff(doubleCheck)
 	if ws != nil {
 		a.Attach(workcopy.Adapter{Store: ws})

@@ -14,8 +14,11 @@ import (
 	"time"
 
 	"kenshin/internal/audit"
+	"kenshin/internal/auditreport"
 	"kenshin/internal/auth"
+	"kenshin/internal/deletion"
 	"kenshin/internal/form"
+	"kenshin/internal/ocrstats"
 	"kenshin/internal/submission"
 )
 
@@ -32,13 +35,49 @@ type ReportOptions struct {
 // (internal/report, wrapped by the caller so this package needs no excelize).
 type ReportWriter func(path string, b *submission.Batch, f *form.Form, opt ReportOptions) error
 
+// Workbooks write the Excel files of the review tools: OCR statistics,
+// the audit-log review and deletion records. The writers live apart
+// (internal/workbooks wires them), so this package links no excelize. A
+// nil writer refuses its export, and a purge that needs its record.
+type Workbooks struct {
+	Stats    func(path string, s *ocrstats.Stats, opt ocrstats.WriteOptions) error
+	Audit    func(path string, r *auditreport.Report, opt auditreport.WriteOptions) error
+	Deletion func(path string, r *deletion.Record, password string) error
+}
+
+// ErrNoWorkbook: the program was built without the Excel writer an export
+// needs (a wiring mistake, never a clerk's).
+var ErrNoWorkbook = errors.New("このプログラムには Excel ファイルを書き出す部品が組み込まれていません（システム担当者に連絡してください）")
+
+func (w Workbooks) stats() func(string, *ocrstats.Stats, ocrstats.WriteOptions) error {
+	if w.Stats == nil {
+		return func(string, *ocrstats.Stats, ocrstats.WriteOptions) error { return ErrNoWorkbook }
+	}
+	return w.Stats
+}
+
+func (w Workbooks) audit() func(string, *auditreport.Report, auditreport.WriteOptions) error {
+	if w.Audit == nil {
+		return func(string, *auditreport.Report, auditreport.WriteOptions) error { return ErrNoWorkbook }
+	}
+	return w.Audit
+}
+
+func (w Workbooks) deletion() func(string, *deletion.Record, string) error {
+	if w.Deletion == nil {
+		return func(string, *deletion.Record, string) error { return ErrNoWorkbook }
+	}
+	return w.Deletion
+}
+
 // App is the application layer over one central store.
 type App struct {
-	Store   Store
-	Forms   *form.Set
-	Now     func() time.Time
-	Policy  auth.Policy
-	Reports ReportWriter // nil: Report refuses
+	Store     Store
+	Forms     *form.Set
+	Now       func() time.Time
+	Policy    auth.Policy
+	Reports   ReportWriter // nil: Report refuses
+	Workbooks Workbooks
 	// DoubleCheckOff lifts the second-person check before Submit: a
 	// deployment setting, so the zero App requires it (tests and fixtures
 	// that submit without one set it explicitly).

@@ -111,7 +111,7 @@ func (a *App) OCRStats(ctx context.Context, s *Session, p Period, out, password 
 			return nil
 		}
 		prep, err = safefile.PrepareWith(out, func(stage string) error {
-			return ocrstats.Write(stage, res.Stats, ocrstats.WriteOptions{Labels: a.Labels(), Period: p.String(), Now: a.now(), Password: password})
+			return a.Workbooks.stats()(stage, res.Stats, ocrstats.WriteOptions{Labels: a.Labels(), Period: p.String(), Now: a.now(), Password: password})
 		})
 		if err != nil {
 			return fmt.Errorf("統計ファイル %s を書けません（記録していません）: %w", out, err)

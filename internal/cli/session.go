@@ -16,6 +16,7 @@ import (
 	"kenshin/internal/store"
 	"kenshin/internal/storeaddr"
 	"kenshin/internal/submission"
+	"kenshin/internal/workbooks"
 	"kenshin/internal/workspace"
 )
 
@@ -66,6 +67,7 @@ func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), erro
 	a := app.New(st, m.Forms)
 	a.Now = m.Now
 	a.Reports = report.ForApp
+	a.Workbooks = workbooks.ForApp()
 	a.DoubleCheckOff = m.DoubleCheckOff
 	return a, func() {
 		// the audit entries a command spooled (opening a file) are sent
