@@ -196,6 +196,7 @@ func (a *App) appendAudit(ctx context.Context, tx Tx, e entry) (audit.Head, erro
 // record appends one entry for s in its own transaction (lock, logout,
 // denied attempts: the entry is the whole action).
 func (a *App) record(ctx context.Context, s *Session, kind, object, detail string) (audit.Head, error) {
+	a.shipBefore(ctx)
 	var h audit.Head
 	err := a.update(ctx, func(tx Tx) error {
 		var err error

@@ -259,6 +259,12 @@ func (a *App) ShipAudit(ctx context.Context, also ...Spool) (int, error) {
 	for _, sp := range also {
 		a.attach(sp)
 	}
+	return a.shipAll(ctx, true)
+}
+
+// shipAll is ShipAudit; refresh re-reads the gate's users even when
+// nothing was waiting.
+func (a *App) shipAll(ctx context.Context, refresh bool) (int, error) {
 	sh := a.sh()
 	sh.shipMu.Lock()
 	defer sh.shipMu.Unlock()
@@ -293,7 +299,7 @@ func (a *App) ShipAudit(ctx context.Context, also ...Spool) (int, error) {
 			}
 		}
 	}
-	if !updated && a.usersDue() {
+	if refresh && !updated && a.usersDue() {
 		err := a.Store.View(ctx, func(tx Tx) error { return a.refreshUsers(ctx, tx) })
 		a.noteContact(err)
 		if err != nil {
@@ -369,6 +375,16 @@ func (a *App) shipFirst(ctx context.Context, ws Workspace) error {
 		return fmt.Errorf("先に送るべき操作記録を中央データに送れないため、送信しません: %w", err)
 	}
 	return nil
+}
+
+// shipBefore sends what waits before an entry written centrally at once
+// (lock, logout, a refusal), so that the chain keeps the order of the
+// actions; best effort, and skipped while the server is known to be down.
+func (a *App) shipBefore(ctx context.Context) {
+	if a.sh().down.Load() {
+		return
+	}
+	_, _ = a.shipAll(ctx, false) // best effort: what is not sent now is sent later, only out of order
 }
 
 // ---- the users the gate keeps

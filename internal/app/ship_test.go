@@ -494,3 +494,27 @@ func TestCheckStepGatedInItsTransaction(t *testing.T) {
 		t.Errorf("%d field entries; want only the first step's", n)
 	}
 }
+
+// TestLogoutFollowsSpooledEntries: an entry written centrally at once
+// (logout) comes after the entries still waiting in the spool.
+func TestLogoutFollowsSpooledEntries(t *testing.T) {
+	a, st := newApp(t)
+	u := fixture.SetUp(t, a)
+	term, _ := terminal(t, a, st)
+	csv := fixture.Write(t, t.TempDir(), fixture.File{Form: "m4-exam", Rows: 5, Seed: 7})
+	rv, err := term.OpenReview(ctx, u.Clerk, workCopy(t), csv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rv.Edit(ctx, 0, rv.Batch.Form.Field("weight").Index, "7.01", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := term.Logout(ctx, u.Clerk); err != nil {
+		t.Fatal(err)
+	}
+	all := events(t, st, "")
+	kinds := []string{all[len(all)-3].Kind, all[len(all)-2].Kind, all[len(all)-1].Kind}
+	if kinds[0] != audit.FileOpened || kinds[1] != audit.CellChanged || kinds[2] != audit.Logout || pending(t, term) != 0 {
+		t.Errorf("the log ends %v with %d waiting; want opened, changed, logout", kinds, pending(t, term))
+	}
+}
