@@ -20,6 +20,7 @@ type memWS struct {
 	failAt  int // AppendAudited fails on this call (1-based; 0 never)
 	calls   int
 	sentErr error // AuditSent fails with it once
+	readErr error // UnsentAudit fails with it while set
 }
 
 var _ app.Workspace = (*memWS)(nil)
@@ -53,6 +54,9 @@ func (w *memWS) SpoolAudit(_ context.Context, es ...app.Spooled) error {
 func (w *memWS) UnsentAudit(_ context.Context, n int) ([]app.Spooled, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.readErr != nil {
+		return nil, w.readErr
+	}
 	return slices.Clone(w.spool[:min(n, len(w.spool))]), nil
 }
 

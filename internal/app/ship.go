@@ -113,9 +113,9 @@ type shipper struct {
 	kick    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
-	down    atomic.Bool  // the last contact found the server unreachable
-	shipMu  sync.Mutex   // one shipment at a time
-	lastErr atomic.Value // error of the last background shipment that was not an outage
+	down    atomic.Bool           // the last contact found the server unreachable
+	shipMu  sync.Mutex            // one shipment at a time
+	lastErr atomic.Pointer[error] // the last background shipment's failure other than an outage
 }
 
 func (a *App) sh() *shipper {
@@ -211,8 +211,8 @@ func (a *App) shipLoop() {
 		for {
 			_, err := a.ShipAudit(ctx)
 			if err == nil || !IsUnreachable(err) || ctx.Err() != nil {
-				if err != nil && ctx.Err() == nil {
-					sh.lastErr.Store(err)
+				if ctx.Err() == nil {
+					sh.lastErr.Store(&err) // nil: the last one went through
 				}
 				break
 			}
@@ -229,8 +229,8 @@ func (a *App) shipLoop() {
 // ShipError is the last background shipment that failed for another reason
 // than an unreachable server (nil: none); the next kick tries again.
 func (a *App) ShipError() error {
-	if err, ok := a.sh().lastErr.Load().(error); ok {
-		return err
+	if p := a.sh().lastErr.Load(); p != nil {
+		return *p
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -516,5 +517,23 @@ func TestLogoutFollowsSpooledEntries(t *testing.T) {
 	kinds := []string{all[len(all)-3].Kind, all[len(all)-2].Kind, all[len(all)-1].Kind}
 	if kinds[0] != audit.FileOpened || kinds[1] != audit.CellChanged || kinds[2] != audit.Logout || pending(t, term) != 0 {
 		t.Errorf("the log ends %v with %d waiting; want opened, changed, logout", kinds, pending(t, term))
+	}
+}
+
+// TestShipErrorReportsTheLastFailure: a background shipment that fails for
+// another reason than an outage is reported (whatever its error type) and
+// cleared by the next one that goes through.
+func TestShipErrorReportsTheLastFailure(t *testing.T) {
+	a, st := newApp(t)
+	fixture.SetUp(t, a)
+	term := over(a, st)
+	t.Cleanup(term.Close)
+	ws := &memWS{}
+	for _, want := range []error{errors.New("disk unplugged"), fmt.Errorf("wrapped: %w", os.ErrPermission), nil} {
+		ws.mu.Lock()
+		ws.readErr = want
+		ws.mu.Unlock()
+		term.Attach(ws)
+		waitFor(t, 10*time.Second, func() bool { return term.ShipError() == want })
 	}
 }
