@@ -279,8 +279,8 @@ func (a *App) shipAll(ctx context.Context, refresh bool) (int, error) {
 				break
 			}
 			n, err := a.shipChunk(ctx, es)
+			a.noteContact(err)
 			if err != nil {
-				a.noteContact(err)
 				return total, err
 			}
 			updated = true

@@ -301,6 +301,7 @@ func TestLocalGateBound(t *testing.T) {
 		{"past the bound", UserMaxAge() + time.Second, false, false, auth.ErrDisabled},
 		{"after a shipment", 0, true, false, auth.ErrDisabled},
 		{"offline past the bound", 2 * UserMaxAge(), false, true, nil},
+		{"past the bound after an outage", UserMaxAge() + time.Second, false, false, auth.ErrDisabled},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a, st := newApp(t)
@@ -312,6 +313,18 @@ func TestLocalGateBound(t *testing.T) {
 			rv, err := term.OpenReview(ctx, u.Clerk, workCopy(t), csv, "")
 			if err != nil {
 				t.Fatal(err)
+			}
+			if strings.Contains(tt.name, "outage") {
+				// the gate finds the server gone, then a shipment finds it back
+				sw.down.Store(true)
+				c.add(UserMaxAge() + time.Second)
+				if err := rv.Edit(ctx, 1, rv.Batch.Form.Field("weight").Index, "7.02", ""); err != nil {
+					t.Fatal(err)
+				}
+				sw.down.Store(false)
+				if _, err := term.ShipAudit(ctx); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if err := a.DisableUser(ctx, u.Admin, "clerk1"); err != nil {
 				t.Fatal(err)
