@@ -216,6 +216,9 @@ func (a *App) shipLoop() {
 				}
 				break
 			}
+			if n, err := a.PendingAudit(ctx); err == nil && n == 0 {
+				break // only a refresh of the users failed: the next action asks again
+			}
 			select {
 			case <-sh.stop:
 				return

@@ -550,3 +550,32 @@ func TestShipErrorReportsTheLastFailure(t *testing.T) {
 		waitFor(t, 10*time.Second, func() bool { return term.ShipError() == want })
 	}
 }
+
+// TestShipperSleepsWhenNothingWaits: with the server down and nothing
+// spooled, a failed refresh of the users is not retried in a loop: the next
+// action asks again.
+func TestShipperSleepsWhenNothingWaits(t *testing.T) {
+	a, st := newApp(t)
+	c := &clock{t: fixture.T0}
+	a.Now = c.now
+	u := fixture.SetUp(t, a)
+	sw := &switchStore{Store: st}
+	term := over(a, sw)
+	t.Cleanup(term.Close)
+	csv := fixture.Write(t, t.TempDir(), fixture.File{Form: "m4-exam", Rows: 5, Seed: 7})
+	ws := &memWS{}
+	if _, err := term.OpenReview(ctx, u.Clerk, ws, csv, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, func() bool { return pending(t, term) == 0 })
+	sw.down.Store(true)
+	c.add(UserMaxAge()) // the user record is due for a refresh
+	sw.views.Store(0)
+	sw.updates.Store(0)
+	term.Attach(ws)
+	waitFor(t, 10*time.Second, func() bool { return sw.views.Load() > 0 })
+	time.Sleep(2500 * time.Millisecond) // past the first backoff
+	if n := sw.views.Load() + sw.updates.Load(); n != 1 {
+		t.Errorf("%d central calls with nothing to send; want the one refresh", n)
+	}
+}
