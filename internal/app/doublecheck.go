@@ -132,12 +132,9 @@ func (a *App) CheckTarget(ctx context.Context, s *Session, rv *review.Session) (
 // (a new key) needs a new check, and another terminal or kenshinctl can
 // carry on with it.
 func (a *App) StartDoubleCheck(ctx context.Context, s *Session, sub *Submission, mode doublecheck.Mode) (*CheckView, error) {
-	if err := a.allow(ctx, s, auth.DoubleCheck); err != nil {
-		return nil, err
-	}
 	b := sub.Batch
 	var out *CheckView
-	err := a.update(ctx, func(tx Tx) error {
+	err := a.updateAs(ctx, s, auth.DoubleCheck, func(tx Tx) error {
 		p, ds, err := a.loadCheck(ctx, tx, b)
 		if err != nil {
 			return err

@@ -579,3 +579,58 @@ func TestShipperSleepsWhenNothingWaits(t *testing.T) {
 		t.Errorf("%d central calls with nothing to send; want the one refresh", n)
 	}
 }
+
+// TestCentralActionsGatedInTheirTransaction: the actions that act on the
+// central store first check the gate inside their own transaction — one
+// transaction, no read before it — and a user disabled meanwhile is
+// refused there, the refusal logged.
+func TestCentralActionsGatedInTheirTransaction(t *testing.T) {
+	period := app.Period{From: fixture.T0.Add(-time.Hour), To: fixture.T0.Add(time.Hour)}
+	for _, tt := range []struct {
+		name string
+		who  func(u fixture.Users) *app.Session
+		do   func(a *app.App, s *app.Session) error
+	}{
+		{"audit list", func(u fixture.Users) *app.Session { return u.Admin }, func(a *app.App, s *app.Session) error {
+			_, _, err := a.AuditList(ctx, s, audit.Filter{})
+			return err
+		}},
+		{"OCR statistics", func(u fixture.Users) *app.Session { return u.Boss }, func(a *app.App, s *app.Session) error {
+			_, err := a.OCRStats(ctx, s, period, "", "")
+			return err
+		}},
+		{"disable a user", func(u fixture.Users) *app.Session { return u.Admin }, func(a *app.App, s *app.Session) error {
+			return a.DisableUser(ctx, s, "clerk1")
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, st := newApp(t)
+			u := fixture.SetUp(t, a)
+			term, sw := terminal(t, a, st)
+			s := tt.who(u)
+			if err := tt.do(term, s); err != nil {
+				t.Fatal(err)
+			}
+			if sw.views.Load() != 0 || sw.updates.Load() != 1 {
+				t.Errorf("%d reads and %d transactions; want 0 and 1", sw.views.Load(), sw.updates.Load())
+			}
+			if err := a.AddUser(ctx, u.Admin, "admin2", []string{auth.Admin}, "admin2-pass-123"); err != nil {
+				t.Fatal(err)
+			}
+			a2, err := a.Login(ctx, "T1", "admin2", "admin2-pass-123")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.DisableUser(ctx, a2, s.User.Name); err != nil {
+				t.Fatal(err)
+			}
+			denied := len(events(t, st, audit.Denied))
+			if err := tt.do(term, s); !errors.Is(err, auth.ErrDisabled) {
+				t.Fatalf("by a disabled user: %v; want ErrDisabled", err)
+			}
+			if n := len(events(t, st, audit.Denied)); n != denied+1 {
+				t.Errorf("refusals logged %d → %d; want one more", denied, n)
+			}
+		})
+	}
+}

@@ -279,10 +279,7 @@ func noUser(err error, name string) error {
 
 // DisableUser turns a user off (kept, for the log).
 func (a *App) DisableUser(ctx context.Context, s *Session, name string) error {
-	if err := a.allow(ctx, s, auth.ManageUsers); err != nil {
-		return err
-	}
-	err := a.update(ctx, func(tx Tx) error {
+	err := a.updateAs(ctx, s, auth.ManageUsers, func(tx Tx) error {
 		u, err := tx.User(ctx, name)
 		if err != nil {
 			return noUser(err, name)
