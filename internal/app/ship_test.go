@@ -634,3 +634,49 @@ func TestCentralActionsGatedInTheirTransaction(t *testing.T) {
 		})
 	}
 }
+
+// TestSubmitGate: online a submit reads no user before its transaction (the
+// gate is inside it); offline a user who may not submit is refused rather
+// than queued, and one who may is queued.
+func TestSubmitGate(t *testing.T) {
+	a, st := newApp(t)
+	u := fixture.SetUp(t, a)
+	term, sw := terminal(t, a, st)
+	prepare := func(seed uint64) *app.Submission {
+		rv := fixture.Session(t, fixture.File{Form: "m4-exam", Rows: 6, Seed: seed})
+		fixture.Clean(t, rv)
+		sub, err := term.PrepareSubmitOffline(ctx, u.Clerk, rv, app.SubmitRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sub
+	}
+	online := prepare(6)
+	sw.views.Store(0)
+	sw.updates.Store(0)
+	if _, err := term.Submit(ctx, u.Clerk, online, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if sw.views.Load() != 0 || sw.updates.Load() != 1 {
+		t.Errorf("submit: %d reads and %d transactions; want 0 and 1", sw.views.Load(), sw.updates.Load())
+	}
+	offline := prepare(7)
+	sw.down.Store(true)
+	for _, tt := range []struct {
+		name   string
+		s      *app.Session
+		want   error
+		queued bool
+	}{
+		{"an administrator", u.Admin, auth.ErrDenied, false},
+		{"a clerk", u.Clerk, nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ob := newMemOutbox()
+			d, err := term.SubmitOrQueue(ctx, tt.s, offline, nil, nil, ob)
+			if !errors.Is(err, tt.want) || d.Queued != tt.queued || (len(ob.keys) == 1) != tt.queued {
+				t.Fatalf("offline: %+v, %v, %d queued; want %v, queued %v", d, err, len(ob.keys), tt.want, tt.queued)
+			}
+		})
+	}
+}
