@@ -78,7 +78,7 @@ func TestOpenCentral(t *testing.T) {
 				return
 			}
 			t.Cleanup(func() { _ = c.store.Close() })
-			a := newApp(c.store, forms, c.doubleCheck)
+			a := newApp(c.store, forms, c.doubleCheck, nil)
 			if a.DoubleCheckOff != tc.dcOff {
 				t.Errorf("DoubleCheckOff %v, want %v", a.DoubleCheckOff, tc.dcOff)
 			}

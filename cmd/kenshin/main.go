@@ -21,6 +21,7 @@ import (
 	"kenshin/internal/sqlitedb"
 	"kenshin/internal/store"
 	"kenshin/internal/ui"
+	"kenshin/internal/workbooks"
 	"kenshin/internal/workcopy"
 	"kenshin/internal/workspace"
 )
@@ -65,6 +66,9 @@ func main() {
 		start(a, forms, ws).Window().Show()
 		a.Run()
 	}
+	if running != nil {
+		running.Close() // the audit shipper: what it has not sent waits in the working copy for the next start
+	}
 	if ws != nil {
 		_ = ws.Close() // takes the closing snapshot; every change was committed as it was made
 	}
@@ -76,6 +80,9 @@ func main() {
 // opened is the store in use, closed on the way out.
 var opened kapp.Store
 
+// running is the application layer in use, closed on the way out.
+var running *kapp.App
+
 // start builds the workbench over the working copy ws and starts opening
 // the central store in the background (a server may ask for a password);
 // until it is open and someone has logged in, the workbench refuses every
@@ -84,18 +91,18 @@ func start(a fyne.App, forms *form.Set, ws *workspace.Store) *ui.Workbench {
 	wb := ui.New(a, ui.Deps{Forms: forms, Workspace: workcopy.Adapter{Store: ws}, User: userName()})
 	go func() {
 		c, err := openCentral(context.Background(), wb.AskPassword)
-		fyne.Do(func() { connect(a, wb, forms, c, err) })
+		fyne.Do(func() { connect(a, wb, forms, ws, c, err) })
 	}()
 	return wb
 }
 
 // connect puts the opened store under the workbench, or offers to create
 // it on a first run, or refuses to go on.
-func connect(a fyne.App, wb *ui.Workbench, forms *form.Set, c central, err error) {
+func connect(a fyne.App, wb *ui.Workbench, forms *form.Set, ws *workspace.Store, c central, err error) {
 	switch {
 	case err == nil:
 		opened = c.store
-		wb.UseApp(newApp(c.store, forms, c.doubleCheck), idleLock(a))
+		wb.UseApp(newApp(c.store, forms, c.doubleCheck, ws), idleLock(a))
 		wb.Start(os.Args[1:])
 	case c.canCreate:
 		// First run: the store is created only when the user says so, after
@@ -111,7 +118,7 @@ func connect(a fyne.App, wb *ui.Workbench, forms *form.Set, c central, err error
 				return
 			}
 			opened = created
-			wb.UseApp(newApp(created, forms, c.doubleCheck), idleLock(a))
+			wb.UseApp(newApp(created, forms, c.doubleCheck, ws), idleLock(a))
 			wb.Start(os.Args[1:])
 		})
 	case errors.Is(err, sqlitedb.ErrMissing):
@@ -134,10 +141,17 @@ func notThere(path string) bool {
 	return errors.Is(err, os.ErrNotExist)
 }
 
-func newApp(st kapp.Store, forms *form.Set, doubleCheck *bool) *kapp.App {
+// newApp is the application layer over st, shipping the audit entries
+// spooled in the working copy ws (those left by an earlier run at once).
+func newApp(st kapp.Store, forms *form.Set, doubleCheck *bool, ws *workspace.Store) *kapp.App {
 	a := kapp.New(st, forms)
 	a.Reports = report.ForApp
+	a.Workbooks = workbooks.ForApp()
 	a.DoubleCheckOff = doubleCheckOff(doubleCheck)
+	if ws != nil {
+		a.Attach(workcopy.Adapter{Store: ws})
+	}
+	running = a
 	return a
 }
 

@@ -14,8 +14,11 @@ import (
 	"time"
 
 	"kenshin/internal/audit"
+	"kenshin/internal/auditreport"
 	"kenshin/internal/auth"
+	"kenshin/internal/deletion"
 	"kenshin/internal/form"
+	"kenshin/internal/ocrstats"
 	"kenshin/internal/submission"
 )
 
@@ -32,13 +35,49 @@ type ReportOptions struct {
 // (internal/report, wrapped by the caller so this package needs no excelize).
 type ReportWriter func(path string, b *submission.Batch, f *form.Form, opt ReportOptions) error
 
+// Workbooks write the Excel files of the review tools: OCR statistics,
+// the audit-log review and deletion records. The writers live apart
+// (internal/workbooks wires them), so this package links no excelize. A
+// nil writer refuses its export, and a purge that needs its record.
+type Workbooks struct {
+	Stats    func(path string, s *ocrstats.Stats, opt ocrstats.WriteOptions) error
+	Audit    func(path string, r *auditreport.Report, opt auditreport.WriteOptions) error
+	Deletion func(path string, r *deletion.Record, password string) error
+}
+
+// ErrNoWorkbook: the program was built without the Excel writer an export
+// needs (a wiring mistake, never a clerk's).
+var ErrNoWorkbook = errors.New("このプログラムには Excel ファイルを書き出す部品が組み込まれていません（システム担当者に連絡してください）")
+
+func (w Workbooks) stats() func(string, *ocrstats.Stats, ocrstats.WriteOptions) error {
+	if w.Stats == nil {
+		return func(string, *ocrstats.Stats, ocrstats.WriteOptions) error { return ErrNoWorkbook }
+	}
+	return w.Stats
+}
+
+func (w Workbooks) audit() func(string, *auditreport.Report, auditreport.WriteOptions) error {
+	if w.Audit == nil {
+		return func(string, *auditreport.Report, auditreport.WriteOptions) error { return ErrNoWorkbook }
+	}
+	return w.Audit
+}
+
+func (w Workbooks) deletion() func(string, *deletion.Record, string) error {
+	if w.Deletion == nil {
+		return func(string, *deletion.Record, string) error { return ErrNoWorkbook }
+	}
+	return w.Deletion
+}
+
 // App is the application layer over one central store.
 type App struct {
-	Store   Store
-	Forms   *form.Set
-	Now     func() time.Time
-	Policy  auth.Policy
-	Reports ReportWriter // nil: Report refuses
+	Store     Store
+	Forms     *form.Set
+	Now       func() time.Time
+	Policy    auth.Policy
+	Reports   ReportWriter // nil: Report refuses
+	Workbooks Workbooks
 	// DoubleCheckOff lifts the second-person check before Submit: a
 	// deployment setting, so the zero App requires it (tests and fixtures
 	// that submit without one set it explicitly).
@@ -49,6 +88,9 @@ type App struct {
 
 	keyMu sync.Mutex
 	key   []byte
+
+	shipOnce sync.Once
+	ship     *shipper // see ship.go
 }
 
 // New is an App with the default policy and clock.
@@ -154,6 +196,7 @@ func (a *App) appendAudit(ctx context.Context, tx Tx, e entry) (audit.Head, erro
 // record appends one entry for s in its own transaction (lock, logout,
 // denied attempts: the entry is the whole action).
 func (a *App) record(ctx context.Context, s *Session, kind, object, detail string) (audit.Head, error) {
+	a.shipBefore(ctx)
 	var h audit.Head
 	err := a.update(ctx, func(tx Tx) error {
 		var err error
@@ -191,8 +234,10 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 		fresh, err = tx.User(ctx, u.Name)
 		return err
 	}); err != nil {
+		a.noteContact(err)
 		switch {
 		case errors.Is(err, ErrNotFound):
+			a.noteUser(u.Name, nil)
 			return auth.ErrDisabled
 		case IsUnreachable(err):
 			// Offline: the roles read at login decide what may be prepared
@@ -203,6 +248,53 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 			return err
 		}
 	}
+	if fresh != u {
+		a.noteContact(nil)
+		a.noteUser(u.Name, fresh)
+	}
+	if fresh.Disabled {
+		return auth.ErrDisabled
+	}
+	return auth.Check(fresh, act)
+}
+
+// updateAs is update for an action of s that acts on the central store
+// first: the gate is checked inside the same transaction (checkIn), so the
+// user's current record decides without a read of its own before it. A
+// refusal undoes the transaction and is logged, like allow's.
+func (a *App) updateAs(ctx context.Context, s *Session, act auth.Action, fn func(tx Tx) error) error {
+	var denied error
+	err := a.update(ctx, func(tx Tx) error {
+		if denied = a.checkIn(ctx, tx, s, act); denied != nil {
+			return denied
+		}
+		return fn(tx)
+	})
+	if denied != nil {
+		_, _ = a.record(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
+	}
+	return err
+}
+
+// checkIn is check inside a central transaction: the user is read in tx,
+// so a change committed before it takes effect, with no extra round trip.
+func (a *App) checkIn(ctx context.Context, tx Tx, s *Session, act auth.Action) error {
+	if s.Locked() {
+		return ErrLocked
+	}
+	u := s.user()
+	if u == nil {
+		return auth.Check(nil, act)
+	}
+	fresh, err := tx.User(ctx, u.Name)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		a.noteUser(u.Name, nil)
+		return auth.ErrDisabled
+	case err != nil:
+		return err
+	}
+	a.noteUser(u.Name, fresh)
 	if fresh.Disabled {
 		return auth.ErrDisabled
 	}

@@ -205,7 +205,7 @@ func TestCapabilities(t *testing.T) {
 // over is a second App like a over another store.
 func over(a *app.App, st app.Store) *app.App {
 	b := app.New(st, a.Forms)
-	b.Now, b.Reports, b.DoubleCheckOff = a.Now, a.Reports, a.DoubleCheckOff
+	b.Now, b.Reports, b.Workbooks, b.DoubleCheckOff = a.Now, a.Reports, a.Workbooks, a.DoubleCheckOff
 	return b
 }
 

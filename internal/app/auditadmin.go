@@ -15,10 +15,7 @@ import (
 func (a *App) AuditList(ctx context.Context, s *Session, f audit.Filter) ([]audit.Event, audit.Head, error) {
 	var out []audit.Event
 	var h audit.Head
-	if err := a.allow(ctx, s, auth.ReadAudit); err != nil {
-		return nil, h, err
-	}
-	err := a.update(ctx, func(tx Tx) error {
+	err := a.updateAs(ctx, s, auth.ReadAudit, func(tx Tx) error {
 		var err error
 		if out, err = tx.Audit(ctx, f); err != nil {
 			return err

@@ -71,7 +71,7 @@ func (a *App) AuditReport(ctx context.Context, s *Session, p Period, out, passwo
 			return nil
 		}
 		prep, err = safefile.PrepareWith(out, func(stage string) error {
-			return auditreport.Write(stage, res.Report, auditreport.WriteOptions{Now: a.now(), By: s.name(), Password: password})
+			return a.Workbooks.audit()(stage, res.Report, auditreport.WriteOptions{Now: a.now(), By: s.name(), Password: password})
 		})
 		if err != nil {
 			return fmt.Errorf("操作記録の分析レポート %s を書けません（記録していません）: %w", out, err)

@@ -132,12 +132,9 @@ func (a *App) CheckTarget(ctx context.Context, s *Session, rv *review.Session) (
 // (a new key) needs a new check, and another terminal or kenshinctl can
 // carry on with it.
 func (a *App) StartDoubleCheck(ctx context.Context, s *Session, sub *Submission, mode doublecheck.Mode) (*CheckView, error) {
-	if err := a.allow(ctx, s, auth.DoubleCheck); err != nil {
-		return nil, err
-	}
 	b := sub.Batch
 	var out *CheckView
-	err := a.update(ctx, func(tx Tx) error {
+	err := a.updateAs(ctx, s, auth.DoubleCheck, func(tx Tx) error {
 		p, ds, err := a.loadCheck(ctx, tx, b)
 		if err != nil {
 			return err
@@ -191,10 +188,13 @@ func modeLabel(m doublecheck.Mode) string {
 
 // checkStep applies one step of the check as s, the checker, and stores it
 // with its audit entry (the field's place only, never the value).
-func (a *App) checkStep(ctx context.Context, s *Session, sub *Submission, kind, detail string, step func(ds *doublecheck.Session) error) (*CheckView, error) {
+//
+// The gate is checked inside the step's transaction (one round trip per
+// field, not two).
+func (a *App) checkStep(ctx context.Context, s *Session, act auth.Action, sub *Submission, kind, detail string, step func(ds *doublecheck.Session) error) (*CheckView, error) {
 	b := sub.Batch
 	var out *CheckView
-	err := a.update(ctx, func(tx Tx) error {
+	err := a.updateAs(ctx, s, act, func(tx Tx) error {
 		p, ds, err := a.loadCheck(ctx, tx, b)
 		if err != nil {
 			return err
@@ -221,10 +221,7 @@ func (a *App) checkStep(ctx context.Context, s *Session, sub *Submission, kind, 
 // ConfirmField records that the checker saw row's key and it matches the
 // paper (confirm mode).
 func (a *App) ConfirmField(ctx context.Context, s *Session, sub *Submission, row int, key string) (*CheckView, error) {
-	if err := a.allow(ctx, s, auth.DoubleCheck); err != nil {
-		return nil, err
-	}
-	return a.checkStep(ctx, s, sub, KindCheckField, fmt.Sprintf("row=%d field=%s confirmed", row, key), func(ds *doublecheck.Session) error {
+	return a.checkStep(ctx, s, auth.DoubleCheck, sub, KindCheckField, fmt.Sprintf("row=%d field=%s confirmed", row, key), func(ds *doublecheck.Session) error {
 		return ds.Confirm(row, key)
 	})
 }
@@ -232,11 +229,8 @@ func (a *App) ConfirmField(ctx context.Context, s *Session, sub *Submission, row
 // RekeyField records the value the checker typed from the paper (blind
 // mode) and reports whether it matches the reviewer's.
 func (a *App) RekeyField(ctx context.Context, s *Session, sub *Submission, row int, key, typed string) (bool, *CheckView, error) {
-	if err := a.allow(ctx, s, auth.DoubleCheck); err != nil {
-		return false, nil, err
-	}
 	var match bool
-	v, err := a.checkStep(ctx, s, sub, KindCheckField, fmt.Sprintf("row=%d field=%s rekeyed", row, key), func(ds *doublecheck.Session) error {
+	v, err := a.checkStep(ctx, s, auth.DoubleCheck, sub, KindCheckField, fmt.Sprintf("row=%d field=%s rekeyed", row, key), func(ds *doublecheck.Session) error {
 		var err error
 		match, err = ds.Rekey(row, key, typed)
 		return err
@@ -264,10 +258,7 @@ func (a *App) Mismatches(ctx context.Context, s *Session, sub *Submission) ([]do
 // DecideMismatch settles a mismatch: the supervisor, having looked at the
 // paper, sets the value to submit, with a reason.
 func (a *App) DecideMismatch(ctx context.Context, s *Session, sub *Submission, row int, key, value, reason string) (*CheckView, error) {
-	if err := a.allow(ctx, s, auth.DecideMismatch); err != nil {
-		return nil, err
-	}
-	return a.checkStep(ctx, s, sub, KindCheckDecided, fmt.Sprintf("row=%d field=%s", row, key), func(ds *doublecheck.Session) error {
+	return a.checkStep(ctx, s, auth.DecideMismatch, sub, KindCheckDecided, fmt.Sprintf("row=%d field=%s", row, key), func(ds *doublecheck.Session) error {
 		return ds.Decide(row, key, s.name(), value, reason)
 	})
 }

@@ -69,7 +69,7 @@ func (m *memOutbox) OutboxDone(_ context.Context, key string) error {
 
 // forgetful counts the working copies deleted.
 type forgetful struct {
-	app.Workspace
+	memWS
 	forgot []string
 }
 

@@ -97,6 +97,9 @@ type Tx interface {
 	AppendAudit(ctx context.Context, e audit.Event) error
 	// Audit lists entries in stored order, filtered.
 	Audit(ctx context.Context, f audit.Filter) ([]audit.Event, error)
+	// AuditSpooled tells which of these spool ids the log holds already
+	// (a unique column: an id is taken once only).
+	AuditSpooled(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
 // Backend errors a store returns (wrapped) so the use cases can branch.
@@ -124,7 +127,12 @@ type File struct {
 // package does not link the SQLite driver).
 type Workspace interface {
 	Resume(ctx context.Context, f File, user string) (File, []review.Change, error)
-	Journal(hash string) review.Journal
+	// AppendAudited saves changes to the file hash and their audit entries
+	// in one transaction: both or neither.
+	AppendAudited(ctx context.Context, hash string, cs []review.Change, es []Spooled) error
 	SaveCursor(ctx context.Context, hash string, row, field int) error
+	// Forget deletes the working copy of a file; the audit spool stays
+	// until it is shipped.
 	Forget(ctx context.Context, hash string) error
+	Spool
 }

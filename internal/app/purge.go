@@ -153,7 +153,7 @@ func (a *App) Purge(ctx context.Context, s *Session, req PurgeRequest) (*PurgeRe
 			return err
 		}
 		res.Head, rec.ChainHead = h, h.String()
-		prep, err = safefile.PrepareWith(req.Out, func(stage string) error { return deletion.Write(stage, rec, req.Password) })
+		prep, err = safefile.PrepareWith(req.Out, func(stage string) error { return a.Workbooks.deletion()(stage, rec, req.Password) })
 		if err != nil {
 			return fmt.Errorf("削除記録 %s を書けないため、削除は行いませんでした: %w", req.Out, err)
 		}
@@ -238,7 +238,7 @@ func (a *App) WorkingCopyDeleted(ctx context.Context, s *Session, b *submission.
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return fmt.Errorf("削除記録のフォルダ %s を作れません: %w", dir, err)
 		}
-		prep, err = safefile.PrepareWith(path, func(stage string) error { return deletion.Write(stage, rec, password) })
+		prep, err = safefile.PrepareWith(path, func(stage string) error { return a.Workbooks.deletion()(stage, rec, password) })
 		if err != nil {
 			return fmt.Errorf("作業データの削除記録 %s を書けません: %w", path, err)
 		}

@@ -22,11 +22,19 @@ type Review struct {
 }
 
 // OpenReview reads a CSV (formID "" lets the header decide), resumes the
-// work saved for it in the terminal's working copy (ws nil: memory only),
-// and logs the opening. Every later change and confirmation goes through
-// the log before the working copy (see journal).
+// work saved for it in the terminal's working copy, and logs the opening.
+// With a working copy, the opening and every later change and confirmation
+// are spooled there — the entry in the same transaction as the change —
+// and shipped to the central store in the background (see ship.go), so
+// review never waits for the server. With none (ws nil: tests, the demo)
+// there is nowhere to spool, so the entries are written to the central
+// store at once, as before.
 func (a *App) OpenReview(ctx context.Context, s *Session, ws Workspace, path, formID string) (*Review, error) {
-	if err := a.allow(ctx, s, auth.OpenFile); err != nil {
+	if ws == nil {
+		if err := a.allow(ctx, s, auth.OpenFile); err != nil {
+			return nil, err
+		}
+	} else if err := a.allowLocal(ctx, s, auth.OpenFile, ws); err != nil {
 		return nil, err
 	}
 	b, err := ocrcsv.ReadFile(path, a.Forms, ocrcsv.Options{FormID: formID})
@@ -35,16 +43,15 @@ func (a *App) OpenReview(ctx context.Context, s *Session, ws Workspace, path, fo
 	}
 	rv := &Review{Path: path}
 	var saved []review.Change
-	var inner review.Journal
 	if ws != nil {
 		f, changes, err := ws.Resume(ctx, File{Hash: b.Hash, Path: path, Form: b.Form.ID, Rows: len(b.Rows)}, s.name())
 		if err != nil {
 			return nil, err
 		}
-		saved, inner, rv.CurRow, rv.CurField = changes, ws.Journal(b.Hash), f.CurRow, f.CurField
+		saved, rv.CurRow, rv.CurField = changes, f.CurRow, f.CurField
 	}
 	atena := b.Form.Field(form.KeyAtena)
-	j := &journal{a: a, s: s, inner: inner, hash: b.Hash, atena: func(row int) string {
+	j := &journal{a: a, s: s, ws: ws, hash: b.Hash, atena: func(row int) string {
 		if atena == nil {
 			return ""
 		}
@@ -55,10 +62,23 @@ func (a *App) OpenReview(ctx context.Context, s *Session, ws Workspace, path, fo
 		return nil, fmt.Errorf("保存されていた作業を再現できません: %w", err)
 	}
 	rv.Resumed = len(saved)
-	if _, err := a.record(ctx, s, audit.FileOpened, fmt.Sprintf("file %s %s", short(b.Hash), filepath.Base(path)),
-		fmt.Sprintf("form=%s rows=%d resumed=%d", b.Form.ID, len(b.Rows), len(saved))); err != nil {
-		return nil, err
+	opened := entry{s.name(), s.terminal(), audit.FileOpened, fmt.Sprintf("file %s %s", short(b.Hash), filepath.Base(path)),
+		fmt.Sprintf("form=%s rows=%d resumed=%d", b.Form.ID, len(b.Rows), len(saved))}
+	if ws == nil {
+		if _, err := a.record(ctx, s, opened.kind, opened.object, opened.detail); err != nil {
+			return nil, err
+		}
+		return rv, nil
 	}
+	es, err := a.spooled(opened)
+	if err == nil {
+		err = ws.SpoolAudit(ctx, es...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("操作記録を書けないため、ファイルを開きません: %w", err)
+	}
+	a.attach(ws)
+	a.kick()
 	return rv, nil
 }
 
@@ -76,43 +96,78 @@ func Pair(x, y *review.Session) bool {
 	return true
 }
 
-// journal logs every change and confirmation before it reaches the working
-// copy: if the entry cannot be written, the change is refused. The entry
-// holds identifiers only — file hash, row, field key, 宛名番号 and the kind
-// of operation — never the old or new text (a 氏名カナ is personal data).
+// journal logs every change and confirmation with the change itself: if
+// the entry cannot be written, the change is refused. The entry holds
+// identifiers only — file hash, row, field key, 宛名番号 and the kind of
+// operation — never the old or new text (a 氏名カナ is personal data). It
+// never touches the central store when there is a working copy: the entry
+// is spooled in the same transaction as the change.
 type journal struct {
 	a     *App
 	s     *Session
-	inner review.Journal
+	ws    Workspace // nil: no working copy, entries go to the central store
 	hash  string
 	atena func(row int) string
 }
 
+func (j *journal) entries(cs []review.Change) []entry {
+	out := make([]entry, len(cs))
+	for i, c := range cs {
+		kind := audit.CellChanged
+		switch c.Op {
+		case review.OpConfirm:
+			kind = audit.Confirmed
+		case review.OpUnconfirm:
+			kind = audit.Unconfirmed
+		}
+		obj := fmt.Sprintf("file %s row %d field %s 宛名番号 %s", short(j.hash), c.Row+1, c.Key, j.atena(c.Row))
+		out[i] = entry{j.s.name(), j.s.terminal(), kind, obj, "step=" + string(c.Step)}
+	}
+	return out
+}
+
 func (j *journal) Append(ctx context.Context, cs ...review.Change) error {
-	if err := j.a.check(ctx, j.s, auth.EditCell); err != nil {
+	a := j.a
+	if j.ws == nil {
+		return j.appendCentral(ctx, cs)
+	}
+	if err := a.allowLocal(ctx, j.s, auth.EditCell, j.ws); err != nil {
 		return err
 	}
-	err := j.a.update(ctx, func(tx Tx) error {
-		for _, c := range cs {
-			kind := audit.CellChanged
-			switch c.Op {
-			case review.OpConfirm:
-				kind = audit.Confirmed
-			case review.OpUnconfirm:
-				kind = audit.Unconfirmed
-			}
-			obj := fmt.Sprintf("file %s row %d field %s 宛名番号 %s", short(j.hash), c.Row+1, c.Key, j.atena(c.Row))
-			if _, err := j.a.appendAudit(ctx, tx, entry{j.s.name(), j.s.terminal(), kind, obj, "step=" + string(c.Step)}); err != nil {
+	es, err := a.spooled(j.entries(cs)...)
+	if err == nil {
+		err = j.ws.AppendAudited(ctx, j.hash, cs, es)
+	}
+	if err != nil {
+		return fmt.Errorf("操作記録を書けないため変更しません: %w", err)
+	}
+	a.attach(j.ws)
+	a.kick()
+	return nil
+}
+
+// appendCentral writes the entries to the central store when there is no
+// working copy, the gate checked inside the same transaction.
+func (j *journal) appendCentral(ctx context.Context, cs []review.Change) error {
+	a := j.a
+	var denied error
+	err := a.update(ctx, func(tx Tx) error {
+		if denied = a.checkIn(ctx, tx, j.s, auth.EditCell); denied != nil {
+			return denied
+		}
+		for _, e := range j.entries(cs) {
+			if _, err := a.appendAudit(ctx, tx, e); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if denied != nil {
+		_, _ = a.record(ctx, j.s, audit.Denied, string(auth.EditCell), "") // the refusal is returned either way
+		return denied
+	}
 	if err != nil {
 		return fmt.Errorf("操作記録を書けないため変更しません: %w", err)
 	}
-	if j.inner == nil {
-		return nil
-	}
-	return j.inner.Append(ctx, cs...)
+	return nil
 }

@@ -72,12 +72,9 @@ func (a *App) Labels() map[string]string {
 // (password: encrypted) inside the same transaction as its audit entry, so
 // the entry stands only for a file that was written.
 func (a *App) OCRStats(ctx context.Context, s *Session, p Period, out, password string) (*StatsResult, error) {
-	if err := a.allow(ctx, s, auth.OCRStats); err != nil {
-		return nil, err
-	}
 	res := &StatsResult{}
 	var prep *safefile.Prepared
-	err := a.update(ctx, func(tx Tx) error {
+	err := a.updateAs(ctx, s, auth.OCRStats, func(tx Tx) error {
 		prep.Abort() // a store that re-runs fn starts afresh
 		prep = nil
 		*res = StatsResult{}
@@ -111,7 +108,7 @@ func (a *App) OCRStats(ctx context.Context, s *Session, p Period, out, password 
 			return nil
 		}
 		prep, err = safefile.PrepareWith(out, func(stage string) error {
-			return ocrstats.Write(stage, res.Stats, ocrstats.WriteOptions{Labels: a.Labels(), Period: p.String(), Now: a.now(), Password: password})
+			return a.Workbooks.stats()(stage, res.Stats, ocrstats.WriteOptions{Labels: a.Labels(), Period: p.String(), Now: a.now(), Password: password})
 		})
 		if err != nil {
 			return fmt.Errorf("統計ファイル %s を書けません（記録していません）: %w", out, err)

@@ -85,33 +85,19 @@ func (a *App) Submit(ctx context.Context, s *Session, sub *Submission, decisions
 	if b.Override != nil {
 		act = auth.Override
 	}
-	if err := a.allow(ctx, s, act); err != nil {
-		return out, err
+	// The changes reviewed go onto the chain before their 「送信」 entry;
+	// the gate is checked inside the submit's own transaction.
+	err := a.shipFirst(ctx, ws)
+	if err == nil {
+		err = a.updateAs(ctx, s, act, func(tx Tx) error { return a.submitIn(ctx, tx, s, b, decisions, &out) })
 	}
-	err := a.update(ctx, func(tx Tx) error {
-		cur, err := a.settleCheck(ctx, tx, b, s.name())
-		if err != nil {
-			return err
+	if err != nil && IsUnreachable(err) {
+		// Offline the user as last read decides whether the batch may
+		// wait in the outbox; SendOutbox submits it anew through the gate.
+		if derr := a.allowLocal(ctx, s, act, ws); derr != nil {
+			return out, derr
 		}
-		res, err := tx.InsertBatch(ctx, cur, decisions)
-		if err != nil {
-			return err
-		}
-		out.Result = res
-		reason := ""
-		if b.Override != nil {
-			reason = " override=yes"
-		}
-		if cur.DoubleCheck != nil {
-			reason += fmt.Sprintf(" checked_by=%s(%s)", cur.DoubleCheck.Checker, cur.DoubleCheck.Mode)
-		}
-		if cur.Sample != nil {
-			reason += fmt.Sprintf(" sample=%d/%d", cur.Sample.Errors, cur.Sample.N)
-		}
-		out.Head, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.Submitted, fmt.Sprintf("batch %d file %s", res.BatchID, short(b.FileHash)),
-			fmt.Sprintf("form=%s rows=%d stored=%d skipped=%d replaced=%d%s", b.Form, len(b.Records), res.Stored, res.Skipped, res.Replaced, reason)})
-		return err
-	})
+	}
 	if err != nil {
 		return out, err
 	}
@@ -122,6 +108,32 @@ func (a *App) Submit(ctx context.Context, s *Session, sub *Submission, decisions
 		}
 	}
 	return out, nil
+}
+
+// submitIn stores b and its 「送信」 entry inside tx.
+func (a *App) submitIn(ctx context.Context, tx Tx, s *Session, b *submission.Batch, decisions map[int]submission.Decision, out *SubmitResult) error {
+	cur, err := a.settleCheck(ctx, tx, b, s.name())
+	if err != nil {
+		return err
+	}
+	res, err := tx.InsertBatch(ctx, cur, decisions)
+	if err != nil {
+		return err
+	}
+	out.Result = res
+	reason := ""
+	if b.Override != nil {
+		reason = " override=yes"
+	}
+	if cur.DoubleCheck != nil {
+		reason += fmt.Sprintf(" checked_by=%s(%s)", cur.DoubleCheck.Checker, cur.DoubleCheck.Mode)
+	}
+	if cur.Sample != nil {
+		reason += fmt.Sprintf(" sample=%d/%d", cur.Sample.Errors, cur.Sample.N)
+	}
+	out.Head, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.Submitted, fmt.Sprintf("batch %d file %s", res.BatchID, short(b.FileHash)),
+		fmt.Sprintf("form=%s rows=%d stored=%d skipped=%d replaced=%d%s", b.Form, len(b.Records), res.Stored, res.Skipped, res.Replaced, reason)})
+	return err
 }
 
 // Batches lists the stored batches (metadata only, no health data).

@@ -17,7 +17,6 @@ import (
 	"kenshin/internal/deletion"
 	"kenshin/internal/doublecheck"
 	"kenshin/internal/fixture"
-	"kenshin/internal/review"
 	"kenshin/internal/sampling"
 	"kenshin/internal/store"
 	"kenshin/internal/submission"
@@ -215,13 +214,11 @@ func TestPurge(t *testing.T) {
 	}
 }
 
-type forgetWS struct{ forgot []string }
-
-func (w *forgetWS) Resume(context.Context, app.File, string) (app.File, []review.Change, error) {
-	return app.File{}, nil, nil
+type forgetWS struct {
+	memWS
+	forgot []string
 }
-func (w *forgetWS) Journal(string) review.Journal                      { return nil }
-func (w *forgetWS) SaveCursor(context.Context, string, int, int) error { return nil }
+
 func (w *forgetWS) Forget(_ context.Context, h string) error {
 	w.forgot = append(w.forgot, h)
 	return nil

@@ -172,6 +172,8 @@ func (a *App) login(ctx context.Context, terminal, name, password, kind string) 
 	if aerr != nil {
 		return nil, aerr
 	}
+	a.noteContact(nil)
+	a.noteUser(user.Name, user) // the gate of local actions starts from this read
 	return &Session{User: user, Terminal: terminal}, nil
 }
 
@@ -277,10 +279,7 @@ func noUser(err error, name string) error {
 
 // DisableUser turns a user off (kept, for the log).
 func (a *App) DisableUser(ctx context.Context, s *Session, name string) error {
-	if err := a.allow(ctx, s, auth.ManageUsers); err != nil {
-		return err
-	}
-	return a.update(ctx, func(tx Tx) error {
+	err := a.updateAs(ctx, s, auth.ManageUsers, func(tx Tx) error {
 		u, err := tx.User(ctx, name)
 		if err != nil {
 			return noUser(err, name)
@@ -292,6 +291,8 @@ func (a *App) DisableUser(ctx context.Context, s *Session, name string) error {
 		_, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.UserDisabled, "user " + name, ""})
 		return err
 	})
+	a.forgetUser(name) // takes effect on this terminal's next action at once
+	return err
 }
 
 // Users lists every user (administrators only).

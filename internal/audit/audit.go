@@ -81,6 +81,13 @@ type Event struct {
 	Detail   string
 	Prev     string // hash of the entry before; Genesis for the first
 	Hash     string
+	// SpoolID is set on an entry a terminal spooled locally and shipped
+	// later: At is then when the clerk acted, Arrived when the central
+	// store took it (the chain is in arrival order), and the central store
+	// takes a spool id once only. Both are empty on entries written
+	// centrally at the time of the action.
+	SpoolID string
+	Arrived time.Time
 }
 
 // Genesis is the Prev of the first entry.
@@ -99,6 +106,16 @@ func (e *Event) Digest(key []byte) string {
 		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
 		h.Write(n[:])
 		h.Write([]byte(f))
+	}
+	if e.SpoolID != "" {
+		// Only shipped entries carry these, so every entry sealed before
+		// they existed keeps its hash; stripping the spool id from a
+		// shipped entry changes its digest.
+		for _, f := range []string{"spool", e.SpoolID, e.Arrived.UTC().Format(time.RFC3339Nano)} {
+			binary.BigEndian.PutUint64(n[:], uint64(len(f)))
+			h.Write(n[:])
+			h.Write([]byte(f))
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

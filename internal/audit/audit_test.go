@@ -149,3 +149,39 @@ func TestDigestFieldBoundaries(t *testing.T) {
 		})
 	}
 }
+
+// TestShippedFieldsAreSealed: a shipped entry's spool id and arrival time
+// are under its seal, while an entry without them hashes exactly as before
+// they existed (so every chain written earlier still verifies).
+func TestShippedFieldsAreSealed(t *testing.T) {
+	at := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	plain := Event{Seq: 1, At: at, User: "clerk1", Terminal: "PC01", Kind: CellChanged, Object: "row 2", Detail: "step=edit", Prev: Genesis}
+	// the digest of plain as computed before spooling was added
+	const before = "909a430dd15cacf4cce2287cb79085a95c7591897b045790f8fb0f30496fb245"
+	if got := plain.Digest(testKey); got != before {
+		t.Errorf("an entry without a spool id hashes to %s, was %s: older chains would no longer verify", got, before)
+	}
+	shipped := plain
+	shipped.SpoolID, shipped.Arrived = "PC01-0123abcd", at.Add(time.Hour)
+	want := shipped.Digest(testKey)
+	if want == plain.Digest(testKey) {
+		t.Fatal("the spool fields are not in the digest")
+	}
+	for _, tt := range []struct {
+		name string
+		edit func(e *Event)
+	}{
+		{"spool id stripped", func(e *Event) { e.SpoolID = "" }},
+		{"spool id changed", func(e *Event) { e.SpoolID = "PC01-0123abce" }},
+		{"arrival moved", func(e *Event) { e.Arrived = e.Arrived.Add(time.Second) }},
+		{"action time moved", func(e *Event) { e.At = e.At.Add(time.Second) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := shipped
+			tt.edit(&e)
+			if e.Digest(testKey) == want {
+				t.Fatalf("%+v hashes like the shipped entry", e)
+			}
+		})
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"kenshin/internal/store"
 	"kenshin/internal/storeaddr"
 	"kenshin/internal/submission"
+	"kenshin/internal/workbooks"
 	"kenshin/internal/workspace"
 )
 
@@ -66,8 +67,15 @@ func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), erro
 	a := app.New(st, m.Forms)
 	a.Now = m.Now
 	a.Reports = report.ForApp
+	a.Workbooks = workbooks.ForApp()
 	a.DoubleCheckOff = m.DoubleCheckOff
-	return a, func() { _ = st.Close() }, nil // read back by the next open
+	return a, func() {
+		// the audit entries a command spooled (opening a file) are sent
+		// before it ends; what cannot be sent now waits in the working copy
+		a.Close()
+		_, _ = a.ShipAudit(ctx) // best effort, see above
+		_ = st.Close()
+	}, nil // read back by the next open
 }
 
 // openAppReadOnly is openApp for commands that promise to write nothing

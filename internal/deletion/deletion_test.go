@@ -5,14 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"kenshin/internal/audit"
 	"kenshin/internal/benchmem"
@@ -177,75 +173,7 @@ func TestValidate(t *testing.T) {
 			if err := r.Validate(); err == nil {
 				t.Error("no error")
 			}
-			if err := Write(filepath.Join(t.TempDir(), "d.xlsx"), r, ""); err == nil {
-				t.Error("an invalid record was written")
-			}
 		})
-	}
-}
-
-func TestWrite(t *testing.T) {
-	r := record(t)
-	for _, pw := range []string{"", "himitsu-2026"} {
-		path := filepath.Join(t.TempDir(), "deleted.xlsx")
-		if err := Write(path, r, pw); err != nil {
-			t.Fatal(err)
-		}
-		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-			t.Fatalf("file mode %v, %v; want 0600", fi.Mode(), err)
-		}
-		if pw != "" {
-			if _, err := excelize.OpenFile(path); err == nil {
-				t.Error("the encrypted record opens without its password")
-			}
-		}
-		x, err := excelize.OpenFile(path, excelize.Options{Password: pw})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := x.GetRows(Sheet)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = x.Close()
-		get := func(label string) string {
-			for _, row := range rows {
-				if len(row) > 1 && row[0] == label {
-					return row[1]
-				}
-			}
-			return "(missing)"
-		}
-		if got := get("操作記録の先頭（番号:ハッシュ）"); got != r.ChainHead {
-			t.Errorf("chain head %q, want %q", got, r.ChainHead)
-		}
-		if get("実施者") != "chief" || get("削除した受診者数") != "4" || get("削除した修正履歴のセル数") != "5" || get("削除したバッチ数") != "2" {
-			t.Errorf("header rows: %q", rows[:10])
-		}
-		last := rows[len(rows)-1]
-		if len(last) != 10 || last[0] != "9" || last[9] != Hash(sample()[:1]) || last[7] != "1" {
-			t.Errorf("last batch row %q", last)
-		}
-		pl, err := func() (excelize.PageLayoutOptions, error) {
-			x, _ := excelize.OpenFile(path, excelize.Options{Password: pw})
-			defer x.Close()
-			return x.GetPageLayout(Sheet)
-		}()
-		if err != nil || *pl.Orientation != "landscape" || *pl.Size != 9 {
-			t.Errorf("page layout %+v, %v", pl, err)
-		}
-	}
-}
-
-func TestWriteRefusesUnwritablePath(t *testing.T) {
-	dir := t.TempDir()
-	blocker := filepath.Join(dir, "file")
-	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	err := Write(filepath.Join(blocker, "d.xlsx"), record(t), "")
-	if err == nil {
-		t.Fatal("written under a file")
 	}
 }
 

@@ -1,7 +1,6 @@
 package ocrstats
 
 import (
-	"archive/zip"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -10,9 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"kenshin/internal/benchmem"
 )
@@ -171,67 +167,6 @@ func TestGolden(t *testing.T) {
 	}
 	if got != string(want) {
 		t.Errorf("statistics differ from %s:\n%s\nwant\n%s", path, got, want)
-	}
-}
-
-func TestWrite(t *testing.T) {
-	s := Compute(trail(600), Options{})
-	for _, pw := range []string{"", "pw-2026"} {
-		path := filepath.Join(t.TempDir(), "stats.xlsx")
-		err := Write(path, s, WriteOptions{Labels: map[string]string{"judgement": "判定", "weight": "体重"}, Period: "2026-04〜2026-06", Now: time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), Password: pw})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
-			t.Fatalf("mode %v %v, want 0600", fi.Mode(), err)
-		}
-		x, err := excelize.OpenFile(path, excelize.Options{Password: pw})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer x.Close()
-		if got := x.GetSheetList(); !slices.Equal(got, []string{SheetSummary, SheetField, SheetForm, SheetCentre, SheetMonth, SheetConfusion, SheetChart}) {
-			t.Errorf("sheets %v", got)
-		}
-		fields, _ := x.GetRows(SheetField)
-		if len(fields) != len(s.ByField)+1 || fields[1][1] != s.ByField[0].Name || fields[1][3] != fmt.Sprint(s.ByField[0].Errors) {
-			t.Errorf("項目別 %v, want %v first", fields, s.ByField[0])
-		}
-		if pw == "" {
-			z, err := zip.OpenReader(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			charts, chartsheets := 0, 0
-			for _, f := range z.File {
-				charts += b2i(strings.HasPrefix(f.Name, "xl/charts/chart"))
-				chartsheets += b2i(strings.HasPrefix(f.Name, "xl/chartsheets/sheet"))
-			}
-			_ = z.Close()
-			if charts != 2 || chartsheets != 1 {
-				t.Errorf("%d charts and %d chart sheets, want 2 and 1", charts, chartsheets)
-			}
-		}
-		conf, _ := x.GetRows(SheetConfusion)
-		if len(conf) < 2 || conf[1][0] != "判定" || conf[1][2] != "7" || conf[1][3] != "1" {
-			t.Errorf("読み違い first row %v, want 判定 7→1", conf[1])
-		}
-		all := ""
-		for _, sh := range x.GetSheetList()[:6] {
-			rows, _ := x.GetRows(sh)
-			for _, r := range rows {
-				all += strings.Join(r, "\t") + "\n"
-			}
-			pl, err := x.GetPageLayout(sh)
-			if err != nil || *pl.Orientation != "landscape" || *pl.Size != 9 {
-				t.Errorf("%s: page layout %+v %v", sh, pl, err)
-			}
-		}
-		for _, e := range trail(600) {
-			if e.Key == "atena_no" && (strings.Contains(all, e.Final) || strings.Contains(all, e.OCR)) {
-				t.Fatalf("宛名番号 %s is in the workbook", e.Final)
-			}
-		}
 	}
 }
 

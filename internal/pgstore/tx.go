@@ -488,13 +488,16 @@ func (t *tx) MarkExported(ctx context.Context, e submission.Export) error {
 
 // ---- audit log
 
-const auditCols = `seq, at, user_name, terminal, kind, object, detail, prev, hash`
+const auditCols = `seq, at, user_name, terminal, kind, object, detail, prev, hash, COALESCE(spool_id, ''), COALESCE(arrived, '')`
 
 func scanAudit(row pgx.Row) (audit.Event, error) {
 	var e audit.Event
-	var at string
-	err := row.Scan(&e.Seq, &at, &e.User, &e.Terminal, &e.Kind, &e.Object, &e.Detail, &e.Prev, &e.Hash)
+	var at, arrived string
+	err := row.Scan(&e.Seq, &at, &e.User, &e.Terminal, &e.Kind, &e.Object, &e.Detail, &e.Prev, &e.Hash, &e.SpoolID, &arrived)
 	e.At = parseStamp(at)
+	if arrived != "" {
+		e.Arrived = parseStamp(arrived)
+	}
 	return e, err
 }
 
@@ -512,11 +515,38 @@ func (t *tx) LastAudit(ctx context.Context) (*audit.Event, error) {
 
 // AppendAudit stores an entry sealed by the caller.
 func (t *tx) AppendAudit(ctx context.Context, e audit.Event) error {
-	if _, err := t.tx.Exec(ctx, `INSERT INTO audit (`+auditCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		e.Seq, stamp(e.At), e.User, e.Terminal, e.Kind, e.Object, e.Detail, e.Prev, e.Hash); err != nil {
+	var spool, arrived *string
+	if e.SpoolID != "" {
+		a := stamp(e.Arrived)
+		spool, arrived = &e.SpoolID, &a
+	}
+	if _, err := t.tx.Exec(ctx, `INSERT INTO audit (seq, at, user_name, terminal, kind, object, detail, prev, hash, spool_id, arrived)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		e.Seq, stamp(e.At), e.User, e.Terminal, e.Kind, e.Object, e.Detail, e.Prev, e.Hash, spool, arrived); err != nil {
 		return t.wrap("操作記録を書けません", err)
 	}
 	return nil
+}
+
+// AuditSpooled lists which of the spool ids the log holds already.
+func (t *tx) AuditSpooled(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := t.tx.Query(ctx, `SELECT spool_id FROM audit WHERE spool_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, t.wrap("操作記録を読めません", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, t.wrap("操作記録を読めません", err)
+		}
+		out[id] = true
+	}
+	return out, t.wrap("操作記録を読めません", rows.Err())
 }
 
 // Audit reads the log in stored order, filtered.

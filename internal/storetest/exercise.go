@@ -44,6 +44,8 @@ func Exercise(t *testing.T, open func(t *testing.T) app.Store) {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
 	}
 	t.Run("Processes", func(t *testing.T) { testProcesses(t, open(t)) })
+	t.Run("ShipSpool", func(t *testing.T) { testShipSpool(t, open(t)) })
+	t.Run("ShipKilled", func(t *testing.T) { testShipKilled(t, open(t)) })
 }
 
 func ctxT(t *testing.T) context.Context {

@@ -36,6 +36,9 @@ const (
 // the tests.
 func Main(m *testing.M, r Reopen) {
 	if loc := os.Getenv(envLoc); loc != "" {
+		if ws := os.Getenv(envShipWS); ws != "" {
+			os.Exit(shipHelper(r, loc, ws))
+		}
 		os.Exit(helper(r, loc))
 	}
 	reopen = r

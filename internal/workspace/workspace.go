@@ -194,10 +194,17 @@ type journal struct {
 // written inside the transaction, before the commit (see entry), so that
 // the write lock orders it with every other program's Appends.
 func (j journal) Append(ctx context.Context, cs ...review.Change) error {
+	return j.s.AppendAudited(ctx, j.hash, cs, nil)
+}
+
+// AppendAudited is the journal's Append with the audit entries of the
+// changes spooled in the same transaction (see spool.go): the changes and
+// their entries are saved together or not at all.
+func (s *Store) AppendAudited(ctx context.Context, hash string, cs []review.Change, entries []SpoolEntry) error {
 	if len(cs) == 0 {
-		return nil
+		return s.SpoolAudit(ctx, entries...)
 	}
-	s := j.s
+	j := journal{s, hash}
 	fail := func(err error) error { return s.wrap("修正を保存できません", err) }
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -235,6 +242,9 @@ func (j journal) Append(ctx context.Context, cs ...review.Change) error {
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE files SET nchanges = ?, chain = ? WHERE hash = ?`, after.Changes, after.Last, j.hash); err != nil {
 		return fail(err)
+	}
+	if err := spoolIn(ctx, tx, entries); err != nil {
+		return s.wrap("操作記録を保存できないため、修正は保存しませんでした", err)
 	}
 	rec.Files[j.hash] = &entry{State: after, Prev: before}
 	if err := writeRecord(s.path, rec); err != nil {

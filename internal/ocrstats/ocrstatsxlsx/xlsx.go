@@ -1,37 +1,20 @@
-package ocrstats
+// Package ocrstatsxlsx writes the OCR error statistics (internal/ocrstats)
+// as an Excel workbook: apart, so that what computes them links no excelize.
+package ocrstatsxlsx
 
 import (
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"kenshin/internal/ocrstats"
 	"kenshin/internal/safefile"
 )
 
-// Sheet names of the workbook.
-const (
-	SheetSummary   = "概要"
-	SheetField     = "項目別"
-	SheetForm      = "様式別"
-	SheetCentre    = "センター別"
-	SheetMonth     = "月別"
-	SheetConfusion = "読み違い"
-	SheetChart     = "グラフ"
-)
-
-// WriteOptions for Write.
-type WriteOptions struct {
-	Labels   map[string]string // field key → Japanese label; missing keys show as the key
-	Period   string            // e.g. "2026-04〜2026-06", printed on the summary
-	Now      time.Time
-	Password string // non-empty: the file is encrypted
-}
-
 // Write saves the statistics as an xlsx file through safefile: one sheet
 // per breakdown, A4 landscape, and a chart sheet of the error rate by field.
-func Write(path string, s *Stats, opt WriteOptions) error {
+func Write(path string, s *ocrstats.Stats, opt ocrstats.WriteOptions) error {
 	x, err := build(s, opt)
 	if err != nil {
 		return fmt.Errorf("ocrstats: build workbook: %w", err)
@@ -43,14 +26,7 @@ func Write(path string, s *Stats, opt WriteOptions) error {
 	})
 }
 
-func (o WriteOptions) label(key string) string {
-	if l, ok := o.Labels[key]; ok {
-		return l
-	}
-	return key
-}
-
-func build(s *Stats, opt WriteOptions) (*excelize.File, error) {
+func build(s *ocrstats.Stats, opt ocrstats.WriteOptions) (*excelize.File, error) {
 	x := excelize.NewFile()
 	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
 	if err != nil {
@@ -60,10 +36,10 @@ func build(s *Stats, opt WriteOptions) (*excelize.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := x.SetSheetName("Sheet1", SheetSummary); err != nil {
+	if err := x.SetSheetName("Sheet1", ocrstats.SheetSummary); err != nil {
 		return nil, err
 	}
-	total := Rate{Name: "全体", Cells: s.Cells, Errors: s.Errors}
+	total := ocrstats.Rate{Name: "全体", Cells: s.Cells, Errors: s.Errors}
 	summary := [][]any{
 		{"OCR 読み取り誤りの統計（委託先への報告用）"},
 		{"対象期間", opt.Period},
@@ -75,30 +51,30 @@ func build(s *Stats, opt WriteOptions) (*excelize.File, error) {
 		{"文字単位で比べられない書き直し", s.Rewrites},
 		{"注", "識別子（様式 ID、項目、センター番号、月）のみを集計し、氏名・宛名番号は含みません。"},
 	}
-	if err := rows(x, SheetSummary, summary); err != nil {
+	if err := rows(x, ocrstats.SheetSummary, summary); err != nil {
 		return nil, err
 	}
-	if err := x.SetCellStyle(SheetSummary, "A1", "A9", bold); err != nil {
+	if err := x.SetCellStyle(ocrstats.SheetSummary, "A1", "A9", bold); err != nil {
 		return nil, err
 	}
-	if err := x.SetCellStyle(SheetSummary, "B6", "B6", pct); err != nil {
+	if err := x.SetCellStyle(ocrstats.SheetSummary, "B6", "B6", pct); err != nil {
 		return nil, err
 	}
-	if err := x.SetColWidth(SheetSummary, "A", "A", 32); err != nil {
+	if err := x.SetColWidth(ocrstats.SheetSummary, "A", "A", 32); err != nil {
 		return nil, err
 	}
-	if err := x.SetColWidth(SheetSummary, "B", "B", 60); err != nil {
+	if err := x.SetColWidth(ocrstats.SheetSummary, "B", "B", 60); err != nil {
 		return nil, err
 	}
 	tables := []struct {
 		sheet, what string
-		rates       []Rate
+		rates       []ocrstats.Rate
 		name        func(string) string
 	}{
-		{SheetField, "項目", s.ByField, opt.label},
-		{SheetForm, "様式", s.ByForm, nil},
-		{SheetCentre, "保健センター", s.ByCentre, nil},
-		{SheetMonth, "月", s.ByMonth, nil},
+		{ocrstats.SheetField, "項目", s.ByField, opt.Label},
+		{ocrstats.SheetForm, "様式", s.ByForm, nil},
+		{ocrstats.SheetCentre, "保健センター", s.ByCentre, nil},
+		{ocrstats.SheetMonth, "月", s.ByMonth, nil},
 	}
 	for _, t := range tables {
 		data := [][]any{{t.what, "キー", "セル数", "誤り", "誤り率 (%)"}}
@@ -120,13 +96,13 @@ func build(s *Stats, opt WriteOptions) (*excelize.File, error) {
 	}
 	data := [][]any{{"項目", "キー", "読み取り", "正しくは", "件数"}}
 	for _, c := range s.Confusions {
-		data = append(data, []any{opt.label(c.Key), c.Key, orMark(c.From, "（なし）"), orMark(c.To, "（なし）"), c.Count})
+		data = append(data, []any{opt.Label(c.Key), c.Key, orMark(c.From, "（なし）"), orMark(c.To, "（なし）"), c.Count})
 	}
-	if err := table(x, SheetConfusion, data, []float64{20, 16, 12, 12, 10}, bold); err != nil {
+	if err := table(x, ocrstats.SheetConfusion, data, []float64{20, 16, 12, 12, 10}, bold); err != nil {
 		return nil, err
 	}
 	if n := min(len(s.ByField), 20); n > 0 {
-		rng := func(col string) string { return fmt.Sprintf("'%s'!$%s$2:$%s$%d", SheetField, col, col, n+1) }
+		rng := func(col string) string { return fmt.Sprintf("'%s'!$%s$2:$%s$%d", ocrstats.SheetField, col, col, n+1) }
 		chart := func() *excelize.Chart {
 			return &excelize.Chart{
 				Type:      excelize.Bar,
@@ -140,10 +116,10 @@ func build(s *Stats, opt WriteOptions) (*excelize.File, error) {
 		// The chart sheet is for the screen; excelize cannot set a chart
 		// sheet's page layout, so the summary sheet (A4 landscape) carries
 		// the same chart for printing.
-		if err := x.AddChartSheet(SheetChart, chart()); err != nil {
+		if err := x.AddChartSheet(ocrstats.SheetChart, chart()); err != nil {
 			return nil, err
 		}
-		if err := x.AddChart(SheetSummary, "A11", chart()); err != nil {
+		if err := x.AddChart(ocrstats.SheetSummary, "A11", chart()); err != nil {
 			return nil, err
 		}
 	}

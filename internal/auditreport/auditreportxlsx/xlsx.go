@@ -1,4 +1,7 @@
-package auditreport
+// Package auditreportxlsx writes the monthly audit-log review
+// (internal/auditreport) as an Excel workbook: apart, so that what builds
+// it links no excelize.
+package auditreportxlsx
 
 import (
 	"fmt"
@@ -9,31 +12,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"kenshin/internal/audit"
+	"kenshin/internal/auditreport"
 	"kenshin/internal/safefile"
 )
 
-// Sheet names of the workbook.
-const (
-	SheetSummary  = "概要"
-	SheetLogins   = "ログイン"
-	SheetFailures = "ログイン失敗"
-	SheetOffHours = "時間外の操作"
-	SheetExports  = "出力"
-	SheetDenied   = "権限のない操作"
-	SheetUsers    = "利用者の変更"
-)
-
-// WriteOptions for Write.
-type WriteOptions struct {
-	Now      time.Time
-	By       string // who made the report
-	Password string // non-empty: the file is encrypted
-}
-
 // Write saves the report as an xlsx file through safefile, A4 landscape,
 // with a chart of logins by hour on the summary sheet.
-func Write(path string, r *Report, opt WriteOptions) error {
-	x, err := r.workbook(opt)
+func Write(path string, r *auditreport.Report, opt auditreport.WriteOptions) error {
+	x, err := workbook(r, opt)
 	if err != nil {
 		return fmt.Errorf("auditreport: build workbook: %w", err)
 	}
@@ -44,19 +30,21 @@ func Write(path string, r *Report, opt WriteOptions) error {
 	})
 }
 
-func (r *Report) stamp(t time.Time) string { return t.In(r.Location).Format("2006-01-02 15:04:05") }
+func stamp(r *auditreport.Report, t time.Time) string {
+	return t.In(r.Location).Format("2006-01-02 15:04:05")
+}
 
 func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", int(d.Hours()), int(d.Minutes())%60)
 }
 
-func (r *Report) workbook(opt WriteOptions) (*excelize.File, error) {
+func workbook(r *auditreport.Report, opt auditreport.WriteOptions) (*excelize.File, error) {
 	x := excelize.NewFile()
 	head, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
 	if err != nil {
 		return nil, err
 	}
-	if err := x.SetSheetName("Sheet1", SheetSummary); err != nil {
+	if err := x.SetSheetName("Sheet1", auditreport.SheetSummary); err != nil {
 		return nil, err
 	}
 	bulk := 0
@@ -75,8 +63,8 @@ func (r *Report) workbook(opt WriteOptions) (*excelize.File, error) {
 	}
 	summary := [][]any{
 		{"操作記録の点検（月次）"},
-		{"対象期間", r.stamp(r.From) + " 〜 " + r.stamp(r.To) + "（終わりを含まない）"},
-		{"作成日時", r.stamp(opt.Now)},
+		{"対象期間", stamp(r, r.From) + " 〜 " + stamp(r, r.To) + "（終わりを含まない）"},
+		{"作成日時", stamp(r, opt.Now)},
 		{"作成者", opt.By},
 		{"操作記録の改ざん検査", r.Chain.Text()},
 		{"記録の件数", r.Events},
@@ -93,18 +81,18 @@ func (r *Report) workbook(opt WriteOptions) (*excelize.File, error) {
 	for h := range 24 {
 		summary = append(summary, []any{strconv.Itoa(h) + "時", r.LoginHours[h]})
 	}
-	if err := fill(x, SheetSummary, summary, []float64{44, 60}); err != nil {
+	if err := fill(x, auditreport.SheetSummary, summary, []float64{44, 60}); err != nil {
 		return nil, err
 	}
-	if err := x.SetCellStyle(SheetSummary, "A1", "A13", head); err != nil {
+	if err := x.SetCellStyle(auditreport.SheetSummary, "A1", "A13", head); err != nil {
 		return nil, err
 	}
-	if err := x.SetCellStyle(SheetSummary, "A15", "B15", head); err != nil {
+	if err := x.SetCellStyle(auditreport.SheetSummary, "A15", "B15", head); err != nil {
 		return nil, err
 	}
-	if err := x.AddChart(SheetSummary, "D15", &excelize.Chart{
+	if err := x.AddChart(auditreport.SheetSummary, "D15", &excelize.Chart{
 		Type:      excelize.Col,
-		Series:    []excelize.ChartSeries{{Name: "ログイン数", Categories: fmt.Sprintf("'%s'!$A$16:$A$39", SheetSummary), Values: fmt.Sprintf("'%s'!$B$16:$B$39", SheetSummary)}},
+		Series:    []excelize.ChartSeries{{Name: "ログイン数", Categories: fmt.Sprintf("'%s'!$A$16:$A$39", auditreport.SheetSummary), Values: fmt.Sprintf("'%s'!$B$16:$B$39", auditreport.SheetSummary)}},
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "時間帯別のログイン数"}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		Dimension: excelize.ChartDimension{Width: 640, Height: 320},
@@ -128,7 +116,7 @@ func (r *Report) workbook(opt WriteOptions) (*excelize.File, error) {
 	for range 25 {
 		widths = append(widths, 4.5)
 	}
-	if err := sheet(x, SheetLogins, grid, widths, head); err != nil {
+	if err := sheet(x, auditreport.SheetLogins, grid, widths, head); err != nil {
 		return nil, err
 	}
 
@@ -137,11 +125,11 @@ func (r *Report) workbook(opt WriteOptions) (*excelize.File, error) {
 		fails = append(fails, []any{f.Name, f.N})
 	}
 	fails = append(fails, []any{}, []any{"ロックの記録"})
-	fails = append(fails, r.events(r.Lockouts)...)
-	if err := sheet(x, SheetFailures, fails, eventWidths, head); err != nil {
+	fails = append(fails, events(r, r.Lockouts)...)
+	if err := sheet(x, auditreport.SheetFailures, fails, eventWidths, head); err != nil {
 		return nil, err
 	}
-	if err := sheet(x, SheetOffHours, append([][]any{eventHead}, r.events(r.OffHours)...), eventWidths, head); err != nil {
+	if err := sheet(x, auditreport.SheetOffHours, append([][]any{eventHead}, events(r, r.OffHours)...), eventWidths, head); err != nil {
 		return nil, err
 	}
 	exports := [][]any{append(append([]any{}, eventHead...), "件数", "大量")}
@@ -154,15 +142,15 @@ func (r *Report) workbook(opt WriteOptions) (*excelize.File, error) {
 		if e.Bulk {
 			mark = "大量"
 		}
-		exports = append(exports, append(r.event(e.Event), n, mark))
+		exports = append(exports, append(event(r, e.Event), n, mark))
 	}
-	if err := sheet(x, SheetExports, exports, append(eventWidths, 8, 6), head); err != nil {
+	if err := sheet(x, auditreport.SheetExports, exports, append(eventWidths, 8, 6), head); err != nil {
 		return nil, err
 	}
-	if err := sheet(x, SheetDenied, append([][]any{eventHead}, r.events(r.Denied)...), eventWidths, head); err != nil {
+	if err := sheet(x, auditreport.SheetDenied, append([][]any{eventHead}, events(r, r.Denied)...), eventWidths, head); err != nil {
 		return nil, err
 	}
-	if err := sheet(x, SheetUsers, append([][]any{eventHead}, r.events(r.UserChanges)...), eventWidths, head); err != nil {
+	if err := sheet(x, auditreport.SheetUsers, append([][]any{eventHead}, events(r, r.UserChanges)...), eventWidths, head); err != nil {
 		return nil, err
 	}
 	return x, nil
@@ -173,14 +161,14 @@ var (
 	eventWidths = []float64{8, 20, 14, 10, 20, 30, 40}
 )
 
-func (r *Report) event(e audit.Event) []any {
-	return []any{e.Seq, r.stamp(e.At), e.User, e.Terminal, audit.Label(e.Kind), e.Object, e.Detail}
+func event(r *auditreport.Report, e audit.Event) []any {
+	return []any{e.Seq, stamp(r, e.At), e.User, e.Terminal, audit.Label(e.Kind), e.Object, e.Detail}
 }
 
-func (r *Report) events(es []audit.Event) [][]any {
+func events(r *auditreport.Report, es []audit.Event) [][]any {
 	out := make([][]any, len(es))
 	for i, e := range es {
-		out[i] = r.event(e)
+		out[i] = event(r, e)
 	}
 	return out
 }

@@ -1,4 +1,7 @@
-package deletion
+// Package deletionxlsx writes a deletion record (internal/deletion) as an
+// Excel workbook: apart, so that what hashes and checks records links no
+// excelize.
+package deletionxlsx
 
 import (
 	"fmt"
@@ -7,16 +10,14 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"kenshin/internal/deletion"
 	"kenshin/internal/safefile"
 )
-
-// Sheet is the name of the record's one sheet.
-const Sheet = "削除記録"
 
 // Write saves the record as an xlsx file through safefile; a non-empty
 // password encrypts it. The record is checked first: an incomplete record
 // is not a record.
-func Write(path string, r *Record, password string) error {
+func Write(path string, r *deletion.Record, password string) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
@@ -31,16 +32,16 @@ func Write(path string, r *Record, password string) error {
 	})
 }
 
-func build(r *Record) (*excelize.File, error) {
+func build(r *deletion.Record) (*excelize.File, error) {
 	x := excelize.NewFile()
-	if err := x.SetSheetName("Sheet1", Sheet); err != nil {
+	if err := x.SetSheetName("Sheet1", deletion.Sheet); err != nil {
 		return nil, err
 	}
 	a4, land, one, zero := 9, "landscape", 1, 0
-	if err := x.SetPageLayout(Sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &land, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+	if err := x.SetPageLayout(deletion.Sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &land, FitToWidth: &one, FitToHeight: &zero}); err != nil {
 		return nil, err
 	}
-	if err := x.SetHeaderFooter(Sheet, &excelize.HeaderFooterOptions{
+	if err := x.SetHeaderFooter(deletion.Sheet, &excelize.HeaderFooterOptions{
 		OddHeader: "&L健診OCR確認 データ削除記録",
 		OddFooter: "&L作成 " + r.At.Local().Format("2006/01/02 15:04") + "&C&P / &N ページ&R確認者印　　　　　",
 	}); err != nil {
@@ -52,7 +53,7 @@ func build(r *Record) (*excelize.File, error) {
 	}
 	records, cells := r.Totals()
 	head := [][2]any{
-		{"削除の種類", Label(r.Reason)},
+		{"削除の種類", deletion.Label(r.Reason)},
 		{"削除の条件", r.Criterion},
 		{"削除日時", r.At.Local().Format("2006-01-02 15:04:05")},
 		{"実施者", r.By},
@@ -61,14 +62,14 @@ func build(r *Record) (*excelize.File, error) {
 		{"削除したバッチ数", len(r.Batches)},
 		{"削除した受診者数", records},
 		{"削除した修正履歴のセル数", cells},
-		{"ハッシュの方式", "SHA-256（削除した行の正規化表現 " + Magic[:len(Magic)-1] + "）"},
+		{"ハッシュの方式", "SHA-256（削除した行の正規化表現 " + deletion.Magic[:len(deletion.Magic)-1] + "）"},
 	}
 	for i, h := range head {
-		if err := x.SetSheetRow(Sheet, fmt.Sprintf("A%d", i+1), &[]any{h[0], h[1]}); err != nil {
+		if err := x.SetSheetRow(deletion.Sheet, fmt.Sprintf("A%d", i+1), &[]any{h[0], h[1]}); err != nil {
 			return nil, err
 		}
 	}
-	if err := x.SetCellStyle(Sheet, "A1", fmt.Sprintf("A%d", len(head)), bold); err != nil {
+	if err := x.SetCellStyle(deletion.Sheet, "A1", fmt.Sprintf("A%d", len(head)), bold); err != nil {
 		return nil, err
 	}
 	top := len(head) + 2
@@ -79,15 +80,15 @@ func build(r *Record) (*excelize.File, error) {
 	title := make([]any, len(cols))
 	for i, c := range cols {
 		name, _ := excelize.ColumnNumberToName(i + 1)
-		if err := x.SetColWidth(Sheet, name, name, c.width); err != nil {
+		if err := x.SetColWidth(deletion.Sheet, name, name, c.width); err != nil {
 			return nil, err
 		}
 		title[i] = c.title
 	}
-	if err := x.SetSheetRow(Sheet, fmt.Sprintf("A%d", top), &title); err != nil {
+	if err := x.SetSheetRow(deletion.Sheet, fmt.Sprintf("A%d", top), &title); err != nil {
 		return nil, err
 	}
-	if err := x.SetCellStyle(Sheet, fmt.Sprintf("A%d", top), fmt.Sprintf("J%d", top), bold); err != nil {
+	if err := x.SetCellStyle(deletion.Sheet, fmt.Sprintf("A%d", top), fmt.Sprintf("J%d", top), bold); err != nil {
 		return nil, err
 	}
 	for i, b := range r.Batches {
@@ -95,7 +96,7 @@ func build(r *Record) (*excelize.File, error) {
 		if b.ID == 0 {
 			row[0] = "—"
 		}
-		if err := x.SetSheetRow(Sheet, fmt.Sprintf("A%d", top+1+i), &row); err != nil {
+		if err := x.SetSheetRow(deletion.Sheet, fmt.Sprintf("A%d", top+1+i), &row); err != nil {
 			return nil, err
 		}
 	}
