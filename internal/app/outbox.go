@@ -183,3 +183,7 @@ func (a *App) SendOutbox(ctx context.Context, s *Session, ob OutboxStore, ws Wor
 	rep.Waiting = len(rep.Failed)
 	return rep, nil
 }
+
+// Offline reports whether the last contact with the central store found it
+// unreachable: the status bar then counts the audit entries that wait.
+func (a *App) Offline() bool { return a.sh().down.Load() }

@@ -79,6 +79,7 @@ type Workbench struct {
 
 	outboxLabel   *widget.Label  // 「送信待ち N 件」 ("" none)
 	outboxN       int            // batches waiting in the outbox
+	auditN        int            // audit entries the shipper could not send yet
 	retryStop     chan struct{}  // stops the 60 s retry; nil: no timer runs
 	sending       bool           // a send of the outbox is under way
 	runSync       bool           // tests: background work runs in place

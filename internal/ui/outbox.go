@@ -49,16 +49,24 @@ func (w *Workbench) refreshOutbox() {
 		n = len(ws)
 	}
 	w.outboxN = n
+	w.auditN = w.unsentAudit()
 	defer w.relayoutStatus()
+	var parts []string
 	if n > 0 {
-		w.outboxLabel.SetText(fmt.Sprintf("送信待ち %d 件", n))
+		parts = append(parts, fmt.Sprintf("送信待ち %d 件", n))
+	}
+	if w.auditN > 0 {
+		parts = append(parts, fmt.Sprintf("操作記録 未送信 %d 件", w.auditN))
+	}
+	w.outboxLabel.SetText(strings.Join(parts, "　"))
+	if len(parts) > 0 {
 		w.outboxLabel.Show()
 	} else {
-		w.outboxLabel.SetText("")
 		w.outboxLabel.Hide()
 	}
+	waiting := n > 0 || w.auditN > 0
 	switch {
-	case n > 0 && w.retryStop == nil:
+	case waiting && w.retryStop == nil:
 		stop := make(chan struct{})
 		w.retryStop = stop
 		go func() {
@@ -73,14 +81,47 @@ func (w *Workbench) refreshOutbox() {
 				}
 			}
 		}()
-	case n == 0 && w.retryStop != nil:
+	case !waiting && w.retryStop != nil:
 		close(w.retryStop)
 		w.retryStop = nil
 	}
 }
 
-// retryTick is the timer's try: quiet.
-func (w *Workbench) retryTick() { w.sendOutbox(true) }
+// retryTick is the timer's try: quiet. The app's shipper sends the audit
+// entries by itself; the tick only shows how many still wait.
+func (w *Workbench) retryTick() {
+	if w.outboxN > 0 {
+		w.sendOutbox(true)
+		return
+	}
+	w.refreshOutbox()
+}
+
+// unsentAudit counts the audit entries of this terminal's review that the
+// shipper could not send yet. It asks only while the server is unreachable
+// or the last shipment failed: while the server answers, entries wait for
+// milliseconds and a count would only flicker.
+func (w *Workbench) unsentAudit() int {
+	a := w.deps.App
+	if a == nil || (!a.Offline() && a.ShipError() == nil) {
+		return 0
+	}
+	n, err := a.PendingAudit(context.Background())
+	if err != nil {
+		return 0 // the count is only shown; the entries stay in the working copy
+	}
+	return n
+}
+
+// auditChanged updates the count after a change when the shipper is
+// failing (the server went away during review), starting the timer that
+// shows the count falling once the server is back.
+func (w *Workbench) auditChanged() {
+	if a := w.deps.App; a == nil || (w.auditN == 0 && !a.Offline() && a.ShipError() == nil) {
+		return // the common case: two atomic loads, no query
+	}
+	w.refreshOutbox()
+}
 
 // sendOutbox sends the waiting batches as the logged-in user. quiet (the
 // timer): nothing is asked or shown unless something was delivered or

@@ -14,6 +14,7 @@ import (
 
 	"kenshin/internal/app"
 	"kenshin/internal/fixture"
+	"kenshin/internal/review"
 	"kenshin/internal/store"
 	"kenshin/internal/workcopy"
 	"kenshin/internal/workspace"
@@ -118,5 +119,73 @@ func TestSubmitQueuesWhenOffline(t *testing.T) {
 	bs, err := ap.Batches(ctx, w.session)
 	if err != nil || len(bs) != 1 {
 		t.Fatalf("stored batches %v %v", bs, err)
+	}
+}
+
+// TestUnsentAuditShown: the server goes away during review; the edits go
+// on (their audit entries wait in the working copy) and the status bar
+// says how many entries wait; once the server is back and they are sent,
+// the count and its timer go away.
+func TestUnsentAuditShown(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
+	st, err := store.Create(ctx, filepath.Join(t.TempDir(), "central.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	fs := &flaky{Store: st}
+	ws, err := workspace.Open(ctx, filepath.Join(t.TempDir(), "ws.db"), c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	ap := app.New(fs, fixture.Forms(t))
+	ap.Now = c.now
+	t.Cleanup(ap.Close)
+	a := test.NewTempApp(t)
+	w := New(a, Deps{Forms: ap.Forms, App: ap, Workspace: workcopy.Adapter{Store: ws}, Now: c.now})
+	t.Cleanup(w.Window().Close)
+	w.runSync = true
+
+	loginAs(t, w, "clerk1")
+	if err := w.OpenPath(testdata("samples/m18-dental-survey.csv")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ap.ShipAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sh := w.active()
+	sh.changed()
+	if w.outboxLabel.Visible() || w.retryStop != nil {
+		t.Fatalf("server up: count %q shown, timer %v", w.outboxLabel.Text, w.retryStop != nil)
+	}
+
+	fs.down.Store(true)
+	for i, p := range sh.session.OpenCells()[:3] {
+		if err := sh.session.Edit(ctx, p.Row, p.Field, "99", "テスト"); err != nil && !errors.Is(err, review.ErrNothing) {
+			t.Fatalf("edit %d with the server down: %v", i, err)
+		}
+		if i == 0 { // the shipper finds the server gone (in the app, in the background)
+			if _, err := ap.ShipAudit(ctx); !app.IsUnreachable(err) {
+				t.Fatalf("shipping to the dead server: %v", err)
+			}
+		}
+		sh.changed()
+	}
+	if !strings.HasPrefix(w.outboxLabel.Text, "操作記録 未送信 ") || !w.outboxLabel.Visible() || w.auditN < 3 {
+		t.Fatalf("server down: status %q (%d waiting)", w.outboxLabel.Text, w.auditN)
+	}
+	if w.retryStop == nil {
+		t.Fatal("no timer to update the count while entries wait")
+	}
+
+	fs.down.Store(false)
+	if _, err := ap.ShipAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.retryTick()
+	if w.outboxLabel.Visible() || w.auditN != 0 || w.retryStop != nil {
+		t.Errorf("after shipping: status %q, %d waiting, timer %v", w.outboxLabel.Text, w.auditN, w.retryStop != nil)
 	}
 }

@@ -324,6 +324,7 @@ func (sh *sheet) changed() {
 		sh.showDetail(row, field)
 	}
 	sh.wb.refreshStatus()
+	sh.wb.auditChanged()
 }
 
 // nextFinding jumps to the next (+1) or previous (-1) cell with an open
