@@ -147,7 +147,7 @@ func TestShippedTemplateParses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Centres) != 4 || f.StorePath != "" || f.DoubleCheckRequired() {
+	if len(f.Centres) != 4 || f.StorePath != "" || !f.DoubleCheckRequired() || f.DoubleCheck == nil {
 		t.Errorf("template read as %+v", f)
 	}
 }
