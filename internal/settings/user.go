@@ -49,8 +49,12 @@ func (f *File) Store() Store {
 	return Store{Path: f.StorePath, CAFile: f.CAFile, PasswordFile: f.PasswordFile}
 }
 
-// Load reads the machine-wide settings file, then the user's file over it:
-// a value the user set replaces the machine's. Neither file is required.
+// Load reads the machine-wide settings file, then the user's file: the
+// user's file fills only what the machine-wide file leaves empty. A store
+// address, CA file or password file that IT set cannot be changed by
+// whoever sits at the terminal (before login, too): pointing a terminal at
+// another server would send the next clerk's password there. Neither file
+// is required.
 func Load() (*File, error) {
 	machine, user, err := LoadParts()
 	if err != nil {
@@ -81,13 +85,13 @@ func LoadParts() (machine, user *File, err error) {
 func merge(machine, user *File) *File {
 	out := *machine
 	out.UserPath = user.Path
-	if user.StorePath != "" {
+	if out.StorePath == "" {
 		out.StorePath = user.StorePath
 	}
-	if user.CAFile != "" {
+	if out.CAFile == "" {
 		out.CAFile = user.CAFile
 	}
-	if user.PasswordFile != "" {
+	if out.PasswordFile == "" {
 		out.PasswordFile = user.PasswordFile
 	}
 	return &out

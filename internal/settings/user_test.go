@@ -28,23 +28,23 @@ func userEnv(t *testing.T, machine string) (machinePath, userPath string) {
 	return machinePath, userPath
 }
 
-// The GUI's サーバーの設定 saves the user's [store]; Load lays it over the
-// machine-wide file, value by value.
-func TestSaveUserOverMachine(t *testing.T) {
-	machine := "[store]\npath = postgres://kenshin_app@db.example.lg.jp/kenshin\nca = /etc/kenshin-review/ca.pem\n\n[centres]\n1 = 中央保健センター\n"
+// The GUI's サーバーの設定 saves the user's [store]; Load takes from it only
+// what the machine-wide file leaves empty: IT's server, CA and password
+// file cannot be replaced at the terminal.
+func TestSaveUserUnderMachine(t *testing.T) {
+	const machine = "[store]\npath = postgres://kenshin_app@db.example.lg.jp/kenshin\nca = /etc/kenshin-review/ca.pem\n\n[centres]\n1 = 中央保健センター\n"
+	const ours = "postgres://kenshin_app@db.example.lg.jp/kenshin"
 	for _, tc := range []struct {
 		name string
 		save Store
 		want Store
 	}{
-		{"address only", Store{Path: "postgres://kenshin_app@db2.example.lg.jp/kenshin"},
-			Store{Path: "postgres://kenshin_app@db2.example.lg.jp/kenshin", CAFile: "/etc/kenshin-review/ca.pem"}},
-		{"all three", Store{Path: " /srv/central.db ", CAFile: "/home/u/ca.pem", PasswordFile: "/home/u/pw"},
-			Store{Path: "/srv/central.db", CAFile: "/home/u/ca.pem", PasswordFile: "/home/u/pw"}},
+		{"another server is not taken", Store{Path: "postgres://kenshin_app@rogue.example.com/kenshin"},
+			Store{Path: ours, CAFile: "/etc/kenshin-review/ca.pem"}},
+		{"another CA is not taken; the password file IT left open is", Store{Path: " /srv/central.db ", CAFile: "/home/u/ca.pem", PasswordFile: "/home/u/pw"},
+			Store{Path: ours, CAFile: "/etc/kenshin-review/ca.pem", PasswordFile: "/home/u/pw"}},
 		{"nothing: the machine's", Store{},
-			Store{Path: "postgres://kenshin_app@db.example.lg.jp/kenshin", CAFile: "/etc/kenshin-review/ca.pem"}},
-		{"windows path with =", Store{Path: `D:\data\a=b\central.db`},
-			Store{Path: `D:\data\a=b\central.db`, CAFile: "/etc/kenshin-review/ca.pem"}},
+			Store{Path: ours, CAFile: "/etc/kenshin-review/ca.pem"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, userPath := userEnv(t, machine)
@@ -139,4 +139,25 @@ func FuzzStoreRoundTrip(f *testing.F) {
 			t.Fatalf("round trip %+v → %+v", want, got.Store())
 		}
 	})
+}
+
+// With no [store] in the machine-wide file (a terminal IT left open), the
+// user's file decides where the store is.
+func TestSaveUserWhenMachineSaysNothing(t *testing.T) {
+	for _, want := range []Store{
+		{Path: "postgres://kenshin_app@db2.example.lg.jp/kenshin", CAFile: "/home/u/ca.pem", PasswordFile: "/home/u/pw"},
+		{Path: `D:\data\a=b\central.db`},
+	} {
+		userEnv(t, "[centres]\n1 = 中央保健センター\n")
+		if _, err := SaveUser(want); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Store(); got != want {
+			t.Errorf("Load: %+v, want %+v", got, want)
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -55,6 +56,9 @@ type Settings struct {
 	Prompt func(location string) (string, error)
 	// Options for the PostgreSQL store.
 	Postgres pgstore.Options
+	// ReadOnly opens a SQLite store without migrating or writing anything
+	// (a connection test must not alter an older store file).
+	ReadOnly bool
 }
 
 // Environment variables FromEnv reads.
@@ -106,7 +110,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // are created with store.Create, server stores with pgstore.Setup).
 func Open(ctx context.Context, s Settings) (app.Store, error) {
 	if KindOf(s.Addr) == SQLite {
-		return store.Open(ctx, s.Addr, store.Options{})
+		return store.Open(ctx, s.Addr, store.Options{ReadOnly: s.ReadOnly})
 	}
 	cfg, err := s.PostgresConfig()
 	if err != nil {
@@ -114,6 +118,9 @@ func Open(ctx context.Context, s Settings) (app.Store, error) {
 	}
 	return pgstore.Open(ctx, cfg, s.Postgres)
 }
+
+// DefaultConnectTimeout bounds a connection attempt to the server.
+const DefaultConnectTimeout = 10 * time.Second
 
 // isLocal: the loopback names, and a socket directory.
 func isLocal(host string) bool {
@@ -216,6 +223,12 @@ func (s Settings) PostgresConfig() (*pgxpool.Config, error) {
 		if !t.secure && !(strings.HasPrefix(t.host, "/") || isLocal(t.host) && s.AllowPlainLocal) {
 			return nil, fail(ErrInsecure, fmt.Sprintf("「%s」への接続が暗号化・証明書確認なしになる設定です", t.host))
 		}
+	}
+	if cc.ConnectTimeout == 0 {
+		// a server that does not answer must not hold a clerk's action (or
+		// the shipper) for the operating system's TCP timeout of minutes;
+		// connect_timeout in the address overrides it
+		cc.ConnectTimeout = DefaultConnectTimeout
 	}
 	pw, err := s.password(pgstore.Location(cc))
 	if err != nil {

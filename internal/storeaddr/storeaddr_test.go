@@ -199,3 +199,25 @@ func FuzzPostgresConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestConnectTimeout: a connection attempt is bounded unless the address
+// says otherwise (a dead server must not hold an action for minutes).
+func TestConnectTimeout(t *testing.T) {
+	t.Setenv(EnvPassword, "")
+	t.Setenv("PGPASSWORD", "")
+	for _, c := range []struct {
+		addr string
+		want time.Duration
+	}{
+		{"postgres://app@localhost/kenshin?sslmode=disable", DefaultConnectTimeout},
+		{"postgres://app@localhost/kenshin?sslmode=disable&connect_timeout=3", 3 * time.Second},
+	} {
+		cfg, err := Settings{Addr: c.addr, AllowPlainLocal: true}.PostgresConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.ConnConfig.ConnectTimeout; got != c.want {
+			t.Errorf("%s: connect timeout %v, want %v", c.addr, got, c.want)
+		}
+	}
+}

@@ -28,8 +28,9 @@ import (
 // (a file path or postgres://), the CA file and the password file, a test
 // of the connection, and saving to the user's settings file. It is reached
 // from the menu and from the login screen, so a wrong address can be fixed
-// before anyone logs in. What the environment sets is shown, read-only,
-// with the variable that sets it.
+// before anyone logs in. What the environment or the machine-wide settings
+// file (IT's) sets is shown read-only, with where it comes from: at a
+// logged-out terminal nobody may point it at another server.
 type serverSettings struct {
 	w       *Workbench
 	addr    *widget.Entry
@@ -41,6 +42,7 @@ type serverSettings struct {
 	notes   *jpText       // environment overrides, where it is saved
 	machine settings.Store
 	dlg     *keyDialog
+	testBtn *widget.Button
 	// testTimeout bounds 「接続を試す」
 	testTimeout time.Duration
 }
@@ -67,15 +69,15 @@ func (w *Workbench) showServerSettings() {
 		machine, user = &settings.File{}, &settings.File{}
 	}
 	ss.machine = machine.Store()
-	eff := settings.Store{Path: user.StorePath, CAFile: user.CAFile, PasswordFile: user.PasswordFile}
+	eff := ss.machine // what IT set stands (settings.Load); the user fills the rest
 	if eff.Path == "" {
-		eff.Path = ss.machine.Path
+		eff.Path = user.StorePath
 	}
 	if eff.CAFile == "" {
-		eff.CAFile = ss.machine.CAFile
+		eff.CAFile = user.CAFile
 	}
 	if eff.PasswordFile == "" {
-		eff.PasswordFile = ss.machine.PasswordFile
+		eff.PasswordFile = user.PasswordFile
 	}
 	ss.addr, ss.ca, ss.pwFile = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	ss.addr.SetPlaceHolder("例: postgres://kenshin_app@db.example.lg.jp/kenshin または D:\\kenshin\\central.db")
@@ -99,6 +101,16 @@ func (w *Workbench) showServerSettings() {
 		e.Disable()
 		notes = append(notes, fmt.Sprintf("「%s」は環境変数 %s で指定されているため、ここでは変えられません（環境変数が優先されます）。", fieldLabel(o.field), o.env))
 	}
+	for _, m := range []struct {
+		field, val string
+	}{{"addr", ss.machine.Path}, {"ca", ss.machine.CAFile}, {"pwFile", ss.machine.PasswordFile}} {
+		e := map[string]*widget.Entry{"addr": ss.addr, "ca": ss.ca, "pwFile": ss.pwFile}[m.field]
+		if m.val == "" || e.Disabled() {
+			continue
+		}
+		e.Disable()
+		notes = append(notes, fmt.Sprintf("「%s」は端末共通の設定（%s）で決められているため、ここでは変えられません。変えるときは情報システムの担当者に依頼してください。", fieldLabel(m.field), filepath.FromSlash(machine.Path)))
+	}
 	if os.Getenv(storeaddr.EnvPassword) != "" || os.Getenv("PGPASSWORD") != "" {
 		notes = append(notes, "パスワードは環境変数（KENSHIN_STORE_PASSWORD または PGPASSWORD）から使われます。")
 	}
@@ -106,7 +118,7 @@ func (w *Workbench) showServerSettings() {
 		notes = append(notes, "環境変数 KENSHIN_STORE_PLAINTEXT=local により、このコンピューター上のサーバーには暗号化なしで接続できます。")
 	}
 	if p := settings.UserPath(); p != "" {
-		notes = append(notes, "保存先: "+filepath.FromSlash(p)+"（この利用者の設定。端末共通の設定より優先されます）")
+		notes = append(notes, "保存先: "+filepath.FromSlash(p)+"（この利用者の設定。端末共通の設定が決めていない項目だけに使われます）")
 	} else {
 		notes = append(notes, "設定ファイルが環境変数 KENSHIN_SETTINGS で指定されているため、この画面からは保存できません。")
 	}
@@ -123,6 +135,7 @@ func (w *Workbench) showServerSettings() {
 		pickPW.Disable()
 	}
 	test := widget.NewButton("接続を試す", ss.test)
+	ss.testBtn = test
 	form := widget.NewForm(
 		widget.NewFormItem("接続先", ss.addr),
 		widget.NewFormItem("CA ファイル", container.NewBorder(nil, nil, nil, pickCA, ss.ca)),
@@ -231,12 +244,23 @@ func (ss *serverSettings) save() {
 // test tries the connection the screen describes and reports, in Japanese,
 // how far it got: the address and TLS policy, reaching the server, the
 // certificate, the login. The password is never shown.
+// It runs off the UI goroutine: a server that does not answer must not
+// freeze the window for the test's timeout.
 func (ss *serverSettings) test() {
 	s := ss.store()
 	typed := ss.pw.Text
-	ctx, cancel := context.WithTimeout(context.Background(), ss.testTimeout)
-	defer cancel()
-	ss.result.SetText(redactPassword(tryStore(ctx, s, typed), typed))
+	timeout := ss.testTimeout
+	ss.result.SetText("接続を試しています…")
+	ss.testBtn.Disable()
+	ss.w.background(func() func() {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		msg := redactPassword(tryStore(ctx, s, typed), typed)
+		return func() {
+			ss.result.SetText(msg)
+			ss.testBtn.Enable()
+		}
+	})
 }
 
 // tryStore opens the store s names and closes it again; the report says
@@ -248,7 +272,8 @@ func tryStore(ctx context.Context, s settings.Store, typed string) string {
 	if s.Path == "" {
 		return "接続先を入力してください"
 	}
-	set := storeaddr.Settings{Addr: s.Path, CAFile: s.CAFile, PasswordFile: s.PasswordFile, AllowPlainLocal: os.Getenv(storeaddr.EnvPlain) == "local"}
+	// ReadOnly: a test opens an SQLite store without migrating or writing
+	set := storeaddr.Settings{Addr: s.Path, CAFile: s.CAFile, PasswordFile: s.PasswordFile, AllowPlainLocal: os.Getenv(storeaddr.EnvPlain) == "local", ReadOnly: true}
 	if v := os.Getenv(storeaddr.EnvCA); v != "" {
 		set.CAFile = v
 	}

@@ -47,8 +47,9 @@ func settingsEnv(t *testing.T, machine string) (userPath string) {
 }
 
 // Q: サーバーの設定 is reachable from the login screen (before anyone has
-// logged in) and from the menu; it shows the machine-wide values, saves
-// the changed ones to the user's file, and says a restart is needed.
+// logged in) and from the menu; it shows the machine-wide values read-only
+// (IT's server cannot be replaced at the terminal), saves what IT left open
+// to the user's file, and says a restart is needed.
 func TestServerSettingsFromLoginAndSave(t *testing.T) {
 	userPath := settingsEnv(t, "[store]\npath = postgres://kenshin_app@db.example.lg.jp/kenshin\nca = /etc/kenshin-review/ca.pem\n")
 	w, _, _ := authBench(t)
@@ -73,7 +74,14 @@ func TestServerSettingsFromLoginAndSave(t *testing.T) {
 	if ss.addr.Text != "postgres://kenshin_app@db.example.lg.jp/kenshin" || ss.ca.Text != "/etc/kenshin-review/ca.pem" {
 		t.Fatalf("shows %q %q, want the machine-wide values", ss.addr.Text, ss.ca.Text)
 	}
-	ss.addr.SetText("postgres://kenshin_app@db2.example.lg.jp/kenshin")
+	if !ss.addr.Disabled() || !ss.ca.Disabled() || ss.pwFile.Disabled() {
+		t.Fatalf("IT's address and CA must be read-only, the password file IT left open editable: %v %v %v", ss.addr.Disabled(), ss.ca.Disabled(), ss.pwFile.Disabled())
+	}
+	if all := allText(w.win.Canvas().Overlays().Top()); !strings.Contains(all, "端末共通の設定") {
+		t.Errorf("the screen does not say why the address is fixed: %s", all)
+	}
+	pwFile := filepath.Join(t.TempDir(), "pw.txt")
+	ss.pwFile.SetText(pwFile)
 	ss.pw.SetText("typed-secret")
 	ss.dlg.Confirm() // 保存する
 	data, err := os.ReadFile(userPath)
@@ -81,14 +89,14 @@ func TestServerSettingsFromLoginAndSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(data)
-	if !strings.Contains(text, "path = postgres://kenshin_app@db2.example.lg.jp/kenshin") || strings.Contains(text, "ca =") || strings.Contains(text, "typed-secret") {
+	if !strings.Contains(text, "password_file = "+pwFile) || strings.Contains(text, "path =") || strings.Contains(text, "ca =") || strings.Contains(text, "typed-secret") {
 		t.Errorf("user's file:\n%s", text)
 	}
 	if !strings.Contains(w.gateMsg.Text, "起動し直す") {
 		t.Errorf("the login screen does not say a restart is needed: %q", w.gateMsg.Text)
 	}
 	f, err := settings.Load()
-	if err != nil || f.StorePath != "postgres://kenshin_app@db2.example.lg.jp/kenshin" || f.CAFile != "/etc/kenshin-review/ca.pem" {
+	if err != nil || f.StorePath != "postgres://kenshin_app@db.example.lg.jp/kenshin" || f.CAFile != "/etc/kenshin-review/ca.pem" || f.PasswordFile != pwFile {
 		t.Errorf("Load after saving: %+v %v", f, err)
 	}
 	// the menu has it too; while locked it is refused
