@@ -7,9 +7,16 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// imeGuard: an Enter that arrives this soon after typed text is taken as the
-// key that committed an input-method conversion, not as "commit the cell".
-const imeGuard = 40 * time.Millisecond
+// imeGuard: an Enter that arrives this soon after text an input method
+// committed is taken as the key that committed the conversion, not as
+// "commit the cell". Committed text is told from typing by its shape: it
+// arrives as a burst (runes under imeBurst apart) or is not ASCII (kana,
+// kanji, full-width digits). Plain typing, however fast, is never guarded:
+// an Enter after typed 46.8 commits the cell.
+const (
+	imeGuard = 40 * time.Millisecond
+	imeBurst = 3 * time.Millisecond
+)
 
 // editor is the one-line entry above the table where a cell is edited:
 // Enter commits and moves down, Tab commits and moves right, Esc cancels.
@@ -17,6 +24,7 @@ type editor struct {
 	widget.Entry
 	s        *sheet
 	lastRune time.Time
+	imeLike  bool // the last text looked committed by an input method
 }
 
 func newEditor(s *sheet) *editor {
@@ -44,11 +52,18 @@ func (e *editor) FocusGained() {
 	}
 }
 
-// TypedRune notes when text arrived, for the IME guard.
+// TypedRune notes when and what text arrived, for the IME guard.
 func (e *editor) TypedRune(r rune) {
 	e.s.wb.touch()
-	e.lastRune = e.s.wb.now()
+	e.noteRune(r)
 	e.Entry.TypedRune(r)
+}
+
+// noteRune records a rune for the IME guard.
+func (e *editor) noteRune(r rune) {
+	now := e.s.wb.now()
+	e.imeLike = r > 0x7e || now.Sub(e.lastRune) < imeBurst
+	e.lastRune = now
 }
 
 // TypedKey commits or cancels; everything else edits the text.
@@ -56,7 +71,9 @@ func (e *editor) TypedKey(k *fyne.KeyEvent) {
 	e.s.wb.touch()
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if e.s.wb.now().Sub(e.lastRune) < imeGuard {
+		if e.imeLike && e.s.wb.now().Sub(e.lastRune) < imeGuard {
+			e.imeLike = false // the next Enter commits the cell
+			e.s.say("日本語入力を確定しました。もう一度 Enter を押すとセルを確定します")
 			return
 		}
 		e.s.commitEdit(1, 0)

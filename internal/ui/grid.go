@@ -287,6 +287,7 @@ func isModifier(k fyne.KeyName) bool {
 func (g *grid) TypedRune(r rune) {
 	g.s.wb.touch()
 	if rows, _ := g.size(); rows > 0 {
+		g.s.editor.noteRune(r) // the IME guard sees the first rune too
 		s := string(r)
 		g.s.beginEdit(&s)
 	}
