@@ -14,6 +14,35 @@ import (
 
 var msg = fmt.Sprintf
 
+// lookalikesIn names each letter read where a digit belongs, by position
+// and kind, with the digit it stands for: O and 0 look the same in most
+// fonts, so "a letter is there" alone does not show the clerk which one.
+func lookalikesIn(v string) string {
+	var parts []string
+	raw := []rune(normalize.Trim(v))
+	folded, _ := normalize.FoldWidth(string(raw)) // Ｏ is O: one rune for one
+	for i, r := range []rune(folded) {
+		d, ok := normalize.DigitFor(r)
+		if !ok || i >= len(raw) {
+			continue
+		}
+		kind := "記号"
+		switch {
+		case raw[i] != r:
+			kind = "全角の英字"
+		case 'A' <= r && r <= 'Z':
+			kind = "英大文字"
+		case 'a' <= r && r <= 'z':
+			kind = "英小文字"
+		}
+		parts = append(parts, msg("%d 文字目の「%c」（%s）→ %c", i+1, raw[i], kind, d))
+	}
+	if len(parts) == 0 {
+		return "O→0、l→1、S→5、B→8、Z→2 など"
+	}
+	return strings.Join(parts, "、")
+}
+
 // checkCell reads one cell into c and appends the findings about it alone.
 // Range checks that depend on age and sex run later, in crossField.
 func (k *Checker) checkCell(f *form.Field, raw string, conf float64, hasConf bool, c *cell, out []batch.Finding) []batch.Finding {
@@ -80,7 +109,7 @@ func checkID(f *form.Field, v string, out []batch.Finding) (bool, []batch.Findin
 			msg("%sが %d 桁しかありません（%d 桁）。先頭の 0 が落ちたか、数字が欠けています", f.Label, len(id.Digits), f.Length)),
 			normalize.PadID(id.Digits, f.Length)))
 	case id.Lookalike:
-		return false, append(out, suggest(finding(f, batch.Error, CodeLookalike, msg("%sに数字と紛らわしい英字があります（O→0、l→1 など）", f.Label)), id.Digits))
+		return false, append(out, suggest(finding(f, batch.Error, CodeLookalike, msg("%sに数字と紛らわしい英字があります: %s", f.Label, lookalikesIn(v))), id.Digits))
 	case id.FullWidth || id.Separated:
 		return true, append(out, suggest(finding(f, batch.Warning, CodeFullWidth, msg("%sに全角数字・空白・区切り記号があります", f.Label)), id.Digits))
 	}
@@ -120,7 +149,7 @@ func checkDate(f *form.Field, p jpdate.Parsed, v string, c *cell, out []batch.Fi
 		return false, append(out, fd)
 	}
 	if p.Lookalike {
-		return false, append(out, suggest(finding(f, batch.Error, CodeLookalike, "日付に数字と紛らわしい英字があります（O→0、l→1 など）"), p.Date.Japanese()))
+		return false, append(out, suggest(finding(f, batch.Error, CodeLookalike, "日付に数字と紛らわしい英字があります: "+lookalikesIn(v)), p.Date.Japanese()))
 	}
 	return true, out
 }
@@ -149,7 +178,7 @@ func (k *Checker) checkNumber(f *form.Field, v string, c *cell, out []batch.Find
 	}
 	switch {
 	case n.Lookalike:
-		out = append(out, suggest(finding(f, batch.Error, CodeLookalike, "数字と紛らわしい英字があります（O→0、l→1、S→5、B→8、Z→2 など）"), fixed))
+		out = append(out, suggest(finding(f, batch.Error, CodeLookalike, "数字と紛らわしい英字があります: "+lookalikesIn(v)), fixed))
 		return false, out
 	case n.PointLike:
 		out = append(out, suggest(finding(f, batch.Warning, CodeDecimalPoint, "小数点が別の記号（, 。・ など）で読まれています"), fixed))
@@ -268,7 +297,7 @@ func checkCode(f *form.Field, v string, c *cell, out []batch.Finding) (bool, []b
 		}
 	}
 	if code, ok := f.Code(b.String()); ok && b.String() != folded {
-		return false, append(out, suggest(finding(f, batch.Error, CodeLookalike, msg("「%s」は数字と紛らわしい英字です", v)), code))
+		return false, append(out, suggest(finding(f, batch.Error, CodeLookalike, msg("「%s」は数字と紛らわしい英字です: %s", v, lookalikesIn(v))), code))
 	}
 	return false, append(out, finding(f, batch.Error, CodeCodeUnknown, msg("「%s」は%sのコード表にありません（%s）", v, f.Label, optionList(f))))
 }
