@@ -87,3 +87,19 @@ func KindLabel(code string) string {
 	}
 	return "その他"
 }
+
+// NotAValue reports whether an error with code means the cell holds no
+// value the health management system could take, whatever the paper says:
+// nothing legible (●, broken bytes, blank where required), a letter read for
+// a digit, a date or number that cannot be read, an ID of the wrong shape,
+// a code not in the list. Such a cell must be corrected; confirming it with
+// any reason would submit the misread. Errors about a readable value (out
+// of hard limits, rules between fields) are judgements a reason may close.
+func NotAValue(code string) bool {
+	switch code {
+	case CodeUnreadable, CodeBadChar, CodeRequired, CodeLookalike, CodeNumber, CodeInteger,
+		CodeDate, CodeTime, CodeDateCalendar, CodeDateEra, CodeIDLength, CodeIDFormat, CodeCodeUnknown:
+		return true
+	}
+	return false
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"kenshin/internal/batch"
+	"kenshin/internal/check"
 	"kenshin/internal/form"
 	"kenshin/internal/normalize"
 )
@@ -194,7 +195,26 @@ func (s *Session) confirmable(row, field int, reason string) error {
 	if !closesErrors(reason) && s.HasOpenError(row, field) {
 		return fmt.Errorf("%w: an error is open and %q does not close it", ErrNotConfirmable, reason)
 	}
+	if code, ok := s.NotAValue(row, field); ok {
+		return fmt.Errorf("%w: the cell holds no usable value (%s)", ErrNotConfirmable, code)
+	}
 	return nil
+}
+
+// NotAValue reports an open error on (row, field) saying the cell holds no
+// value that could be submitted (check.NotAValue: a letter for a digit, an
+// unreadable date, a code not in the list …), and its code. Such a cell is
+// corrected, never confirmed, whatever the reason.
+func (s *Session) NotAValue(row, field int) (string, bool) {
+	if field < 0 {
+		return "", false
+	}
+	for _, f := range s.CellFindings(row, field) {
+		if f.Severity == batch.Error && s.IsOpen(f) && check.NotAValue(f.Code) {
+			return f.Code, true
+		}
+	}
+	return "", false
 }
 
 // HasOpenError reports whether cell (row, field) has an open error finding.

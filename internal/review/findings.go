@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"kenshin/internal/batch"
+	"kenshin/internal/check"
 )
 
 // RowFindings returns every finding of row i: the row's own, duplicates and
@@ -42,13 +43,15 @@ func (s *Session) CellFindings(i, f int) []batch.Finding {
 // findings are therefore outside F8 and the open counts. An error stays open
 // under a confirmation whose reason does not close errors (「用紙と一致」,
 // 「用紙でも判読不能」): only a reasoned confirm, a fix or the supervisor's
-// override gets it through.
+// override gets it through. An error saying the cell holds no usable value
+// (check.NotAValue) stays open under any confirmation, also one replayed
+// from a working copy written before that rule.
 func (s *Session) IsOpen(f batch.Finding) bool {
 	if f.Row <= 0 || !f.Severity.Asks() {
 		return false
 	}
 	c, ok := s.confirms[cellKey{f.Row - 1, f.Field}]
-	if ok && f.Severity == batch.Error && !closesErrors(c.Reason) {
+	if ok && f.Severity == batch.Error && (!closesErrors(c.Reason) || check.NotAValue(f.Code)) {
 		return true
 	}
 	return !ok

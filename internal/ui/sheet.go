@@ -526,6 +526,9 @@ func notConfirmableMsg(s *review.Session, row, field int) string {
 	if field >= 0 && normalize.IsUnreadable(s.Value(row, field)) {
 		return "●（読み取れなかった欄）は確認できません。値を入力するか、用紙でも読めなければ F7（判読不能）を押してください"
 	}
+	if _, bad := s.NotAValue(row, field); bad {
+		return "この欄は値として読めないため、理由を付けても確認できません（英字の混じった数字・読めない日付・一覧にない番号など）。用紙を見て正しい値を入力してください（用紙でも読めなければ F7）"
+	}
 	return "エラーの欄は「用紙と一致」では確認できません（読み取り誤りの可能性が高い値です）。用紙を見て修正するか、Shift+F6 で理由を付けて確認してください"
 }
 
@@ -574,9 +577,13 @@ func (sh *sheet) confirmWithReason() {
 	if _, _, ok := sh.pos(); !ok || !sh.wb.allow(auth.EditCell) {
 		return
 	}
+	r, f, _ := sh.pos()
+	if _, bad := sh.session.NotAValue(r, f); bad && !normalize.IsUnreadable(sh.session.Value(r, f)) {
+		sh.say(notConfirmableMsg(sh.session, r, f)) // no reason makes a misread a value
+		return
+	}
 	reason := newDialogEntry(review.Reasons)
 	reason.SetText(reasonMatchesPaper)
-	r, f, _ := sh.pos()
 	switch {
 	case f >= 0 && normalize.IsUnreadable(sh.session.Value(r, f)):
 		reason.SetText(reasonUnreadable) // ● has no value to confirm: the likely reason
@@ -584,7 +591,8 @@ func (sh *sheet) confirmWithReason() {
 		reason.SetText(review.ReasonAskedWriter) // 用紙と一致 does not close an error
 	}
 	content := container.NewVBox(widget.NewForm(widget.NewFormItem("理由", reason)),
-		wrapText("↓↑ または Space で理由を選ぶ（文字を打てば自由に書けます）。Enter で確認、Esc でやめる", 420))
+		wrapText("↓↑ または Space で理由を選ぶ（文字を打てば自由に書けます）。Enter で確認、Esc でやめる。"+
+			"「"+reasonUnreadable+"」を選ぶと、この欄の値を空欄にします", 420))
 	sh.reasonIn = reason
 	sh.reasonDlg = showKeyDialog(sh.wb.win, "理由を付けて確認", "確認する (Enter)", "やめる (Esc)", content, reason, func(ok bool) {
 		sh.reasonDlg, sh.reasonIn = nil, nil

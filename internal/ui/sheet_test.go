@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"kenshin/internal/batch"
 	"kenshin/internal/form"
 	"kenshin/internal/normalize"
 	"kenshin/internal/review"
@@ -72,7 +73,8 @@ func TestReasonDialogNeverBlanksTheCell(t *testing.T) {
 			want := sh.session.Value(p.Row, p.Field)
 			shiftKey(sh.grid, fyne.KeyF6)
 			if sh.reasonDlg == nil {
-				t.Fatal("Shift+F6 shows no reason dialog")
+				r, f, _ := sh.pos()
+				t.Fatalf("Shift+F6 shows no reason dialog at %d/%d %q: %s", r, f, sh.session.Value(r, f), codes(sh.session.CellFindings(r, f)))
 			}
 			tc.close(sh)
 			if sh.reasonDlg != nil {
@@ -396,7 +398,7 @@ func TestMatchesPaperDoesNotCloseAnError(t *testing.T) {
 	var p review.Pos
 	found := false
 	for _, o := range sh.session.OpenCells() {
-		if v := sh.session.Value(o.Row, o.Field); o.Field >= 0 && !normalize.IsUnreadable(v) && sh.session.HasOpenError(o.Row, o.Field) {
+		if v := sh.session.Value(o.Row, o.Field); o.Field >= 0 && !normalize.IsUnreadable(v) && sh.session.HasOpenError(o.Row, o.Field) && !notValue(sh, o.Row, o.Field) {
 			p, found = o, true
 			break
 		}
@@ -570,22 +572,46 @@ func TestKeystrokesPerSuspectKind(t *testing.T) {
 // scratch copy of the review).
 func paperDate(t *testing.T, sh *sheet, r, f int) string {
 	t.Helper()
+	if fd := sh.fields()[f]; fd.Key == form.KeyAtena {
+		// every child has its own: another row's would be a duplicate
+		return fmt.Sprintf("%0*d", fd.Length, 900000000000000+r)
+	}
 	s, deps := sh.session, sh.wb.deps
 	scratch, err := review.Open(s.Batch, review.Options{User: "probe", Now: deps.Now, Growth: deps.Forms.Growth}, s.Changes())
 	if err != nil {
 		t.Fatal(err)
 	}
+	var tries []string
 	for i := range s.Len() {
-		v := s.Value(i, f)
-		if v == "" || i == r || scratch.Edit(context.Background(), r, f, v, "") != nil {
+		if i != r {
+			tries = append(tries, s.Value(i, f))
+		}
+	}
+	if sh.fields()[f].Type == form.TypeDate {
+		// a date no other row has that fits this child: days before the
+		// exam date, up to four years
+		if exam, err := time.Parse("2006-01-02", s.Value(r, s.Batch.Form.Field(form.KeyExamDate).Index)); err == nil {
+			for d := 0; d < 4*366; d += 7 {
+				tries = append(tries, exam.AddDate(0, 0, -d).Format("2006-01-02"))
+			}
+		}
+	}
+	for _, v := range tries {
+		if v == "" || scratch.Edit(context.Background(), r, f, v, "") != nil {
 			continue
 		}
-		if !scratch.HasOpenError(r, f) {
+		// it fits when this cell is clear and nothing else opened
+		if !scratch.HasOpenError(r, f) && len(scratch.OpenCells()) < len(s.OpenCells()) {
 			return v
 		}
 		scratch.Undo(context.Background())
 	}
 	return "1"
+}
+
+func notValue(sh *sheet, r, f int) bool {
+	_, bad := sh.session.NotAValue(r, f)
+	return bad
 }
 
 func keystrokes(t *testing.T, file string) {
@@ -605,7 +631,8 @@ func keystrokes(t *testing.T, file string) {
 		keys += 2
 		shiftKey(sh.grid, fyne.KeyF6)
 		if sh.reasonDlg == nil {
-			t.Fatal("Shift+F6 shows no reason dialog")
+			r, f, _ := sh.pos()
+			t.Fatalf("Shift+F6 shows no reason dialog at %d/%d %q: %s", r, f, sh.session.Value(r, f), codes(sh.session.CellFindings(r, f)))
 		}
 		sh.reasonIn.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	}
@@ -631,17 +658,15 @@ func keystrokes(t *testing.T, file string) {
 		before, open := keys, len(sh.session.OpenCells())
 		v := sh.session.Value(r, f)
 		switch _, sug := sh.session.Suggestion(r, f); {
-		case strings.Contains(v, normalize.Unreadable):
-			press(fyne.KeyF7)
+		case strings.Contains(v, normalize.Unreadable) && !sh.fields()[f].Required:
+			press(fyne.KeyF7) // a required field cannot stay blank: typed below
 		case sug:
 			press(fyne.KeyF4)
-		case code == "required.missing" || v == "":
-			// the value on the paper, counted as one key ("value + Enter"):
-			// a date as another row has it, anything else 1
-			typed := "1"
-			if fd := sh.fields()[f]; fd.Type == form.TypeDate {
-				typed = paperDate(t, sh, r, f)
-			}
+		case code == "required.missing" || v == "" || notValue(sh, r, f) || strings.Contains(v, normalize.Unreadable):
+			// the value on the paper (a misread that is no value cannot be
+			// confirmed), counted as one key ("value + Enter"): the value of
+			// another row that fits here
+			typed := paperDate(t, sh, r, f)
 			keys++
 			for i, ch := range typed {
 				if i == 0 {
@@ -667,7 +692,7 @@ func keystrokes(t *testing.T, file string) {
 				press(fyne.KeyF6)
 			}
 			if len(sh.session.OpenCells()) >= open {
-				t.Fatalf("stuck at %d/%d %s (%q)", r, f, kind, v)
+				t.Fatalf("stuck at %d/%d %s (%q → %q: %s; paper %q)", r, f, kind, v, sh.session.Value(r, f), codes(sh.session.CellFindings(r, f)), paperDate(t, sh, r, f))
 			}
 		}
 		tl := per[kind]
@@ -785,5 +810,36 @@ func TestDecisionsMoveOn(t *testing.T) {
 				t.Errorf("Enter with the setting off went to %d/%d, want the row below", r3, f3)
 			}
 		})
+	}
+}
+
+func codes(fs []batch.Finding) string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Code)
+	}
+	return strings.Join(out, ",")
+}
+
+// Walkthrough 5: Shift+F6 on a cell that holds no usable value (a letter in
+// a date …) opens no reason dialog: no reason makes a misread a value; the
+// clerk is told to type the paper's value.
+func TestReasonRefusedOnNoValue(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	f := sh.session.Batch.Form.Field(form.KeyExamDate).Index
+	if err := sh.session.Edit(context.Background(), 1, f, "R7.6.S", "test"); err != nil {
+		t.Fatal(err)
+	}
+	sh.changed()
+	sh.goTo(1, f)
+	shiftKey(sh.grid, fyne.KeyF6)
+	if sh.reasonDlg != nil {
+		t.Fatal("Shift+F6 offered reasons on a date with a letter in it")
+	}
+	if !strings.Contains(w.message.Text, "値として読めない") {
+		t.Errorf("message %q", w.message.Text)
+	}
+	if _, ok := sh.session.Confirmed(1, f); ok || !sh.session.HasOpenError(1, f) {
+		t.Error("the misread was confirmed")
 	}
 }
