@@ -74,6 +74,7 @@ type Workbench struct {
 	lastBatch  int64        // the batch submitted last in this session: its report stays printable
 	submitDlg  *keyDialog   // the submit dialog on screen, for tests
 	exportSave *savePrompt  // the export's 保存先 dialog, for tests
+	reportNoPw *keyDialog   // 「パスワードなしで保存しますか」, for tests
 	exportDlg  *keyDialog   // the export dialog on screen, for tests
 	errorList  *widget.List // its list of remaining errors, for tests
 

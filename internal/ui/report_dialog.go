@@ -36,9 +36,24 @@ func (w *Workbench) showReportDialog(src app.ReportSource, name string) {
 			w.showInfo("修正レポート出力", "パスワードが一致しません。")
 			return
 		}
-		w.askSavePath("修正レポート出力", name, ".xlsx", func(path string) {
-			if err := w.writeReport(src, path, pw.Text); err != nil {
-				w.showError("レポートを書き出せませんでした", err)
+		save := func() {
+			w.askSavePath("修正レポート出力", name, ".xlsx", func(path string) {
+				if err := w.writeReport(src, path, pw.Text); err != nil {
+					w.showError("レポートを書き出せませんでした", err)
+				}
+			})
+		}
+		if pw.Text != "" {
+			save()
+			return
+		}
+		// the file holds names and 宛名番号: unencrypted only on purpose
+		warn := wrapText("パスワードなしで保存すると、氏名・宛名番号の入ったファイルが暗号化されずに残ります。"+
+			"USB メモリなどで持ち出す場合や、共有のフォルダーに置く場合は、パスワードを付けてください。", 460)
+		w.reportNoPw = showKeyDialog(w.win, "パスワードなしで保存しますか", "パスワードなしで保存", "戻る", warn, nil, func(ok bool) {
+			w.reportNoPw = nil
+			if ok && w.allow(auth.ExportReport) {
+				save()
 			}
 		})
 	})

@@ -460,3 +460,50 @@ func TestReopeningASubmittedFileSaysSo(t *testing.T) {
 		t.Error("no notice dialog")
 	}
 }
+
+// Walkthrough 22: a report without a password (names and 宛名番号 in the
+// clear) is written only after the clerk says so; 戻る writes nothing.
+func TestReportWithoutPasswordAsks(t *testing.T) {
+	w, _, _ := authBench(t)
+	var wrote []string
+	w.deps.App.Reports = func(path string, _ *submission.Batch, _ *form.Form, opt app.ReportOptions) error {
+		wrote = append(wrote, path+"|"+opt.Password)
+		return nil
+	}
+	loginAs(t, w, "boss")
+	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		goOn bool
+	}{{"戻る", false}, {"パスワードなしで保存", true}} {
+		w.closeDialogs()
+		w.report()
+		enter := func() { w.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
+		enter() // empty password: first the question, then 保存先
+		if w.reportNoPw == nil {
+			t.Fatalf("%s: no question before an unencrypted report", tc.name)
+		}
+		if all := allText(w.win.Canvas().Overlays().Top()); !strings.Contains(all, "暗号化されずに") {
+			t.Errorf("%s: the question does not say why: %s", tc.name, all)
+		}
+		if !tc.goOn {
+			w.reportNoPw.Hide() // 戻る
+			if len(wrote) != 0 {
+				t.Fatalf("戻る wrote %v", wrote)
+			}
+			continue
+		}
+		w.reportNoPw.Confirm()
+		path, ok := w.win.Canvas().Focused().(*widget.Entry)
+		if !ok {
+			t.Fatalf("after パスワードなしで保存: focus %T", w.win.Canvas().Focused())
+		}
+		path.SetText(filepath.Join(t.TempDir(), "plain.xlsx"))
+		enter()
+		if len(wrote) != 1 || !strings.HasSuffix(wrote[0], "plain.xlsx|") {
+			t.Fatalf("wrote %v", wrote)
+		}
+	}
+}
