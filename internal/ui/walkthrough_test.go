@@ -475,7 +475,7 @@ func TestReportWithoutPasswordAsks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		name  string
+		name string
 		goOn bool
 	}{{"戻る", false}, {"パスワードなしで保存", true}} {
 		w.closeDialogs()
