@@ -131,8 +131,10 @@ func New(fa fyne.App, deps Deps) *Workbench {
 	help := widget.NewLabel(keyHelp)
 	help.Truncation = fyne.TextTruncateEllipsis
 	w.statusLeft = container.NewHBox(w.userLabel, w.outboxLabel, w.counts, w.position)
-	w.statusLine = container.NewBorder(nil, nil, w.statusLeft, container.NewGridWrap(fyne.NewSize(160, 30), w.progress), w.message)
-	status := container.NewVBox(w.statusLine, help)
+	// the message has a row of its own: sharing one with the counts, the
+	// only feedback a key gives was cut to a few characters at 1280 px
+	w.statusLine = container.NewBorder(nil, nil, w.statusLeft, container.NewGridWrap(fyne.NewSize(160, 30), w.progress))
+	status := container.NewVBox(w.statusLine, w.message, help)
 	w.main = container.NewBorder(toolbar, status, nil, nil, w.center)
 	w.setContent(w.main)
 	w.win.SetOnClosed(w.logout)
