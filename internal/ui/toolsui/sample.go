@@ -303,7 +303,12 @@ func (sv *Sample) cellBody() []fyne.CanvasObject {
 	if sv.sm.Marks[sv.cur] == sampling.Wrong {
 		st.Importance = widget.DangerImportance
 	}
-	objs = append(objs, st, widget.NewSeparator(),
+	objs = append(objs, st)
+	if f != nil && sv.rv.Edited(i, f.Index) {
+		// only a marked cell can be edited and still sampled (ReconcileSample)
+		objs = append(objs, wrapped("このセルは判定のあとで表で修正されました。判定は修正前の読み取り値に対するもので、付け直せません。"))
+	}
+	objs = append(objs, widget.NewSeparator(),
 		wrapped("用紙と見比べてください。1 または Enter 正しい　2 誤り（用紙と違う）　Backspace 前のセル（付け直し）　↑↓ 移動　Esc 閉じる（付けた判定はこのファイルに残ります）"))
 	return objs
 }

@@ -19,11 +19,13 @@ import (
 func TestSampleScreenResumesAfterRestart(t *testing.T) {
 	tests := []struct {
 		name     string
-		editNext bool // correct the 6th sampled cell (unmarked) before the restart
-		wantNote string
+		editNext   bool // correct the 6th sampled cell (unmarked) before the restart
+		editMarked bool // correct the 3rd (marked wrong) before the restart
+		wantNote   string
 	}{
-		{"plain restart", false, ""},
-		{"a sampled cell corrected before marking", true, "1 件を、判定前だったため抜き取りから外しました"},
+		{"plain restart", false, false, ""},
+		{"a sampled cell corrected before marking", true, false, "1 件を、判定前だったため抜き取りから外しました"},
+		{"a cell found wrong, then corrected", false, true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,8 +51,11 @@ func TestSampleScreenResumesAfterRestart(t *testing.T) {
 			sv.Show()
 			b.typeText(t, "11211")
 			cells := append([]sampling.Cell(nil), sv.Drawn().Cells...)
-			if tt.editNext {
-				c := cells[5]
+			for _, k := range []int{5, 2} {
+				if k == 5 && !tt.editNext || k == 2 && !tt.editMarked {
+					continue
+				}
+				c := cells[k]
 				f := rv.Batch.Form.Field(c.Key)
 				if err := rv.Edit(ctx, c.Row-1, f.Index, rv.Value(c.Row-1, f.Index)+"9", ""); err != nil {
 					t.Fatal(err)
@@ -87,6 +92,17 @@ func TestSampleScreenResumesAfterRestart(t *testing.T) {
 			}
 			if !strings.Contains(sv.msg.Text, tt.wantNote) || (tt.wantNote == "") != (sv.msg.Text == "") {
 				t.Errorf("message %q, want %q", sv.msg.Text, tt.wantNote)
+			}
+			if tt.editMarked { // the mark stays, is shown as given before the correction, and cannot be changed
+				sv.Show()
+				sv.goTo(2)
+				if got := texts(sv.content); !strings.Contains(got, "判定のあとで表で修正されました") {
+					t.Errorf("the corrected cell is not marked as such:\n%s", got)
+				}
+				b.typeText(t, "1")
+				if sm.Marks[2] != sampling.Wrong || !strings.Contains(sv.msg.Text, "判定を付けられません") {
+					t.Errorf("re-marked the corrected cell: mark %v, message %q", sm.Marks[2], sv.msg.Text)
+				}
 			}
 		})
 	}
