@@ -18,7 +18,7 @@ import (
 // before it was marked is dropped, and the screen says so.
 func TestSampleScreenResumesAfterRestart(t *testing.T) {
 	tests := []struct {
-		name     string
+		name       string
 		editNext   bool // correct the 6th sampled cell (unmarked) before the restart
 		editMarked bool // correct the 3rd (marked wrong) before the restart
 		wantNote   string
