@@ -1,9 +1,14 @@
 package workspace
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"syscall"
 	"testing"
 
 	"kenshin/internal/sampling"
@@ -77,3 +82,79 @@ func TestSampleKept(t *testing.T) {
 }
 
 var errAny = errors.New("any error")
+
+// TestHelperSampler is the subprocess of TestSampleMarksSurviveKill9: it
+// draws a sample, marks 5 cells, says "ready" and waits to be killed.
+func TestHelperSampler(t *testing.T) {
+	path := os.Getenv("KENSHIN_SAMPLER")
+	if path == "" {
+		t.Skip("only run as a subprocess")
+	}
+	ws, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openReview(t, ws)
+	sm := sampling.Draw(sampling.Unflagged(s), 42)
+	if err := ws.SaveSample(ctx, s.Batch.Hash, sm, "clerk1", nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		m := sampling.Right
+		if i == 3 {
+			m = sampling.Wrong
+		}
+		if err := ws.MarkSample(ctx, s.Batch.Hash, sm.Cells[i], m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fmt.Println("ready")
+	select {}
+}
+
+// TestSampleMarksSurviveKill9: the marks reported saved are there after
+// the process is killed, in a working copy that opens clean.
+func TestSampleMarksSurviveKill9(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ws.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSampler$", "-test.v")
+	cmd.Env = append(os.Environ(), "KENSHIN_SAMPLER="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	ready := false
+	for sc.Scan() {
+		if sc.Text() == "ready" {
+			ready = true
+			break
+		}
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+	if !ready {
+		t.Fatal("sampler helper failed")
+	}
+	ws, err := OpenChecked(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ws.Close() }()
+	s := openReview(t, ws)
+	got, err := ws.LoadSample(ctx, s.Batch.Hash)
+	if err != nil || got == nil {
+		t.Fatalf("sample after kill: %v %v", got, err)
+	}
+	want := sampling.Draw(sampling.Unflagged(s), 42)
+	if !reflect.DeepEqual(got.Cells, want.Cells) || got.Seed != 42 {
+		t.Fatalf("cells after kill differ from the draw")
+	}
+	marked, wrong := got.Counts()
+	if marked != 5 || wrong != 1 || got.Marks[3] != sampling.Wrong {
+		t.Errorf("after kill: %d marked, %d wrong (%v)", marked, wrong, got.Marks[:6])
+	}
+}
