@@ -77,6 +77,7 @@ func (a *App) OpenReview(ctx context.Context, s *Session, ws Workspace, path, fo
 	if err != nil {
 		return nil, fmt.Errorf("操作記録を書けないため、ファイルを開きません: %w", err)
 	}
+	a.openedIn(b.Hash, ws)
 	a.attach(ws)
 	a.kick()
 	return rv, nil

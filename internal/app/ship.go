@@ -106,6 +106,7 @@ type seenUser struct {
 type shipper struct {
 	mu      sync.Mutex
 	spools  []Spool
+	files   map[string]Workspace // by file hash: the working copy OpenReview opened it in
 	users   map[string]seenUser
 	started bool
 	closed  bool
@@ -123,6 +124,29 @@ func (a *App) sh() *shipper {
 		a.ship = &shipper{users: map[string]seenUser{}, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	})
 	return a.ship
+}
+
+// openedIn remembers the working copy the file hash was opened in, for the
+// use cases that get only the review (the audit sample).
+func (a *App) openedIn(hash string, ws Workspace) {
+	if ws == nil {
+		return
+	}
+	sh := a.sh()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.files == nil {
+		sh.files = map[string]Workspace{}
+	}
+	sh.files[hash] = ws
+}
+
+// workspaceOf is the working copy the file hash was opened in, nil if none.
+func (a *App) workspaceOf(hash string) Workspace {
+	sh := a.sh()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.files[hash]
 }
 
 // attach remembers sp so the shipper sends what waits in it.

@@ -405,7 +405,7 @@ func TestAuditSample(t *testing.T) {
 		t.Errorf("unmarked sample: %v", err)
 	}
 	for i := range sm.Cells {
-		if err := a.MarkSample(sm, i, i == 3); err != nil {
+		if err := a.MarkSample(ctx, u.Clerk, s, sm, i, i == 3); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -323,7 +323,7 @@ func (t *tx) decide(ctx context.Context, batchID int64, rec submission.Record, e
 
 // Batches lists stored batches, newest first.
 func (t *tx) Batches(ctx context.Context) ([]submission.Info, error) {
-	rows, err := t.tx.Query(ctx, `SELECT id, form, file, centre, reviewer, submitter, submitted_at, row_count, stored, skipped, replaced,
+	rows, err := t.tx.Query(ctx, `SELECT id, file_hash, form, file, centre, reviewer, submitter, submitted_at, row_count, stored, skipped, replaced,
 		errors, corrected, confirmed, COALESCE(override_user, ''), COALESCE(override_reason, ''), COALESCE(exported_at, ''), COALESCE(exported_by, ''),
 		COALESCE(imported_at, ''), COALESCE(imported_by, ''), COALESCE(purged_at, '')
 		FROM batches ORDER BY id DESC`)
@@ -335,7 +335,7 @@ func (t *tx) Batches(ctx context.Context) ([]submission.Info, error) {
 	for rows.Next() {
 		var b submission.Info
 		var at string
-		if err := rows.Scan(&b.ID, &b.Form, &b.File, &b.Centre, &b.Reviewer, &b.Submitter, &at, &b.Rows, &b.Stored, &b.Skipped, &b.Replaced,
+		if err := rows.Scan(&b.ID, &b.FileHash, &b.Form, &b.File, &b.Centre, &b.Reviewer, &b.Submitter, &at, &b.Rows, &b.Stored, &b.Skipped, &b.Replaced,
 			&b.Errors, &b.Corrected, &b.Confirmed, &b.OverrideUser, &b.OverrideReason, &b.ExportedAt, &b.ExportedBy,
 			&b.ImportedAt, &b.ImportedBy, &b.PurgedAt); err != nil {
 			return nil, t.wrap("バッチの一覧を読めません", err)

@@ -374,7 +374,7 @@ func decide(ctx context.Context, tx *sql.Tx, batchID int64, rec submission.Recor
 // Batches lists stored batches, newest first.
 func (t *tx) Batches(ctx context.Context) ([]submission.Info, error) {
 	s := t
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, form, file, centre, reviewer, submitter, submitted_at, rows, stored, skipped, replaced,
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, file_hash, form, file, centre, reviewer, submitter, submitted_at, rows, stored, skipped, replaced,
 		errors, corrected, confirmed, COALESCE(override_user, ''), COALESCE(override_reason, ''), COALESCE(exported_at, ''), COALESCE(exported_by, ''),
 		COALESCE(imported_at, ''), COALESCE(imported_by, ''), COALESCE(purged_at, '')
 		FROM batches ORDER BY id DESC`)
@@ -386,7 +386,7 @@ func (t *tx) Batches(ctx context.Context) ([]submission.Info, error) {
 	for rows.Next() {
 		var b submission.Info
 		var at string
-		if err := rows.Scan(&b.ID, &b.Form, &b.File, &b.Centre, &b.Reviewer, &b.Submitter, &at, &b.Rows, &b.Stored, &b.Skipped, &b.Replaced,
+		if err := rows.Scan(&b.ID, &b.FileHash, &b.Form, &b.File, &b.Centre, &b.Reviewer, &b.Submitter, &at, &b.Rows, &b.Stored, &b.Skipped, &b.Replaced,
 			&b.Errors, &b.Corrected, &b.Confirmed, &b.OverrideUser, &b.OverrideReason, &b.ExportedAt, &b.ExportedBy,
 			&b.ImportedAt, &b.ImportedBy, &b.PurgedAt); err != nil {
 			return nil, s.db.Wrap("バッチの一覧を読めません", err)

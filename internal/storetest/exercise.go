@@ -203,7 +203,7 @@ func testBatchRoundTrip(t *testing.T, st app.Store) {
 			t.Fatalf("Batches = %d; want 1", len(infos))
 		}
 		i := infos[0]
-		if i.ID != res.BatchID || i.Rows != 7 || i.Stored != 7 || i.Errors != 1 || i.OverrideUser != "kakunin" ||
+		if i.ID != res.BatchID || i.FileHash != b.FileHash || i.FileHash == "" || i.Rows != 7 || i.Stored != 7 || i.Errors != 1 || i.OverrideUser != "kakunin" ||
 			i.OverrideReason != "用紙を確認済み" || !i.SubmittedAt.Equal(b.SubmittedAt) || i.ExportedAt != "" {
 			t.Errorf("Info = %+v", i)
 		}

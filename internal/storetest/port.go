@@ -194,6 +194,15 @@ func testPortBatches(t *testing.T, st app.Store) {
 		if err != nil || len(list) != 2 || list[0].ID <= list[1].ID {
 			t.Fatalf("batches %+v %v", list, err)
 		}
+		// the file each batch came from, by its bytes (the GUI's 送信済み notice)
+		for _, tt := range []struct {
+			got  submission.Info
+			want *submission.Batch
+		}{{list[1], b}, {list[0], b2}} {
+			if tt.got.FileHash == "" || tt.got.FileHash != tt.want.FileHash {
+				t.Errorf("batch %d: FileHash %q, want %q", tt.got.ID, tt.got.FileHash, tt.want.FileHash)
+			}
+		}
 		got, err := tx.LoadBatch(ctx, res.BatchID)
 		if err != nil || len(got.Records) != 6 || got.Form != "y3-exam" || got.Centre != 3 {
 			t.Fatalf("load %+v %v", got, err)

@@ -21,6 +21,7 @@ func (e *UnresolvedError) Unwrap() error { return ErrUnresolved }
 // Info describes a stored batch.
 type Info struct {
 	ID             int64     `json:"id"`
+	FileHash       string    `json:"file_hash"` // SHA-256 of the CSV's bytes: the file it came from, whatever its name now
 	Form           string    `json:"form"`
 	File           string    `json:"file"`
 	Centre         int       `json:"centre"`

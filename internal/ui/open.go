@@ -94,19 +94,27 @@ type loaded struct {
 	submitted *submission.Info
 }
 
-// submittedBefore finds the newest stored batch of this file: the same
-// file name, form and row count (the store's list keeps no content hash).
-// A store that cannot be asked gives no notice: opening does not need it.
-func (w *Workbench) submittedBefore(path string, s *review.Session) *submission.Info {
+// submittedBefore finds the newest stored batch of this file, matched on
+// the SHA-256 of its bytes: a renamed copy is found, and another file of
+// the same name, form and row count is not. A store that cannot be asked
+// gives no notice: opening does not need it.
+func (w *Workbench) submittedBefore(s *review.Session) *submission.Info {
 	list, err := w.deps.App.Batches(context.Background(), w.session)
 	if err != nil {
 		return nil
 	}
-	name := filepath.Base(path)
-	for i := range list { // newest first
-		b := &list[i]
-		if b.File == name && b.Form == s.Batch.Form.ID && b.Rows == len(s.Batch.Rows) {
-			return b
+	return submittedAs(list, s.Batch.Hash)
+}
+
+// submittedAs is the newest batch in list (newest first) made from the
+// file whose bytes hash to hash, nil if none.
+func submittedAs(list []submission.Info, hash string) *submission.Info {
+	if hash == "" {
+		return nil
+	}
+	for i := range list {
+		if list[i].FileHash == hash {
+			return &list[i]
 		}
 	}
 	return nil
@@ -134,7 +142,7 @@ func (w *Workbench) loadAs(path, formID string) (*loaded, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &loaded{path: path, session: rv.Session, curRow: rv.CurRow, curField: rv.CurField, submitted: w.submittedBefore(path, rv.Session)}, nil
+		return &loaded{path: path, session: rv.Session, curRow: rv.CurRow, curField: rv.CurField, submitted: w.submittedBefore(rv.Session)}, nil
 	}
 	b, err := ocrcsv.ReadFile(path, w.deps.Forms, ocrcsv.Options{FormID: formID})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"kenshin/internal/app"
 	"kenshin/internal/review"
+	"kenshin/internal/sampling"
 	"kenshin/internal/workspace"
 )
 
@@ -48,4 +49,16 @@ func toEntries(es []app.Spooled) []workspace.SpoolEntry {
 		out[i] = workspace.SpoolEntry(e)
 	}
 	return out
+}
+
+var _ app.SampleKeeper = Adapter{}
+
+// SaveSample maps the audit entries.
+func (a Adapter) SaveSample(ctx context.Context, hash string, sm *sampling.Sample, by string, es []app.Spooled) error {
+	return a.Store.SaveSample(ctx, hash, sm, by, toEntries(es))
+}
+
+// DropSampleCells maps the audit entries.
+func (a Adapter) DropSampleCells(ctx context.Context, hash string, cs []sampling.Cell, es []app.Spooled) error {
+	return a.Store.DropSampleCells(ctx, hash, cs, toEntries(es))
 }

@@ -53,7 +53,12 @@ type DamageError struct {
 	Expected   int      // changes the record says the working copy held
 	Found      int      // changes found in it (-1: could not be read)
 	MovedAside []string // the damaged files, renamed, unchanged
-	snapshots  []Snapshot
+	// SpoolCarried is how many audit entries not yet sent wait to be
+	// carried into the next working copy (read from the damaged one, see
+	// carry.go); SpoolLost how many it held that could not be read (-1:
+	// it could not be read at all, so not even their number is known).
+	SpoolCarried, SpoolLost int
+	snapshots               []Snapshot
 }
 
 // Snapshots are the good snapshots to restore from, newest first.
@@ -77,6 +82,15 @@ func (e *DamageError) Error() string {
 		fmt.Fprintf(&b, "作業データの記録「%s」がないか読めないため、作業データ「%s」が完全か確かめられません。", filepath.FromSlash(recordPath(e.Path)), p)
 	}
 	b.WriteString("作業データには何も書き込んでいません。")
+	if e.SpoolCarried > 0 {
+		fmt.Fprintf(&b, "まだ中央に送っていない操作記録 %d 件は読み出し、次の作業データに引き継いで送ります。", e.SpoolCarried)
+	}
+	switch {
+	case e.SpoolLost < 0:
+		b.WriteString("壊れた作業データからは、まだ中央に送っていない操作記録を読み出せませんでした（残っていた件数も分かりません）。")
+	case e.SpoolLost > 0:
+		fmt.Fprintf(&b, "まだ中央に送っていない操作記録のうち %d 件は読み出せず、中央に届きません。", e.SpoolLost)
+	}
 	if len(e.MovedAside) > 0 {
 		names := make([]string, len(e.MovedAside))
 		for i, m := range e.MovedAside {
@@ -236,9 +250,20 @@ func isSQLite(path string) error {
 
 // settle moves the damaged files aside and finds what the working copy can
 // be restored to.
-func (v *verdict) settle(ctx context.Context, path string, now time.Time) error {
+func (v *verdict) settle(ctx context.Context, path, tmp string, now time.Time) error {
 	e := v.damage
 	e.Path = path
+	// The unsent audit entries first: once moved aside, nothing reads them.
+	var err error
+	if v.copy != "" {
+		e.SpoolCarried, e.SpoolLost, err = carryFrom(ctx, v.copy, path)
+	} else {
+		e.SpoolCarried, e.SpoolLost, err = carryAt(ctx, path, tmp)
+	}
+	if err != nil {
+		e.SpoolLost = -1
+		e.Detail += "; 操作記録を引き継げません: " + err.Error()
+	}
 	// A working copy that passed SQLite's check holds a consistent state
 	// (a WAL is replayed up to its last whole commit): when it only lost
 	// its record, or lost changes but still holds at least as many as the
@@ -306,7 +331,7 @@ func OpenChecked(ctx context.Context, path string, now func() time.Time) (*Store
 	case err != nil:
 		return nil, err
 	case v.damage != nil:
-		return nil, v.settle(ctx, path, now())
+		return nil, v.settle(ctx, path, tmp, now())
 	case v.foreign != nil:
 		return nil, v.foreign
 	}
@@ -315,6 +340,10 @@ func OpenChecked(ctx context.Context, path string, now func() time.Time) (*Store
 		return nil, err
 	}
 	if err := s.adopt(ctx, v); err != nil {
+		_ = s.db.Close() // already failing
+		return nil, err
+	}
+	if err := s.takeCarried(ctx); err != nil {
 		_ = s.db.Close() // already failing
 		return nil, err
 	}
@@ -394,6 +423,9 @@ func Restore(ctx context.Context, path string, snap Snapshot, now func() time.Ti
 		}
 		return nil, &Error{What: "作業データの控え", Path: snap.Path, Msg: "控えが壊れているため戻せません（" + detail + "）。別の控えを選んでください。何も変更していません"}
 	}
+	if _, _, err := carryAt(ctx, path, tmp); err != nil {
+		return nil, &Error{What: "作業データ", Path: path, Msg: "まだ送っていない操作記録を引き継げないため、何も戻していません", Err: err}
+	}
 	if _, err := moveAside(path, now(), false); err != nil {
 		return nil, &Error{What: "作業データ", Path: path, Msg: "今のファイルを別名にできません。何も戻していません", Err: err}
 	}
@@ -416,6 +448,14 @@ func Restore(ctx context.Context, path string, snap Snapshot, now func() time.Ti
 func StartFresh(ctx context.Context, path string, now func() time.Time) (*Store, error) {
 	if now == nil {
 		now = time.Now
+	}
+	tmp, err := tempDir(path)
+	if err != nil {
+		return nil, &Error{What: "作業データ", Path: path, Msg: "フォルダを作れません", Err: err}
+	}
+	defer func() { _ = os.RemoveAll(tmp) }() // our own copy
+	if _, _, err := carryAt(ctx, path, tmp); err != nil {
+		return nil, &Error{What: "作業データ", Path: path, Msg: "まだ送っていない操作記録を引き継げないため、何も変更していません", Err: err}
 	}
 	if _, err := moveAside(path, now(), false); err != nil {
 		return nil, &Error{What: "作業データ", Path: path, Msg: "今のファイルを別名にできません。何も変更していません", Err: err}

@@ -18,13 +18,12 @@ import (
 	"kenshin/internal/sampling"
 )
 
-// samples keeps the audit sample drawn for each file (by the hash of its
-// bytes) until the process ends or ForgetSample: one sample a file
-// (drawing again until the figures look better would defeat the sample),
-// found again when the screen is reopened, also after the tab was closed
-// for a user switch (the second person's check comes between), and
-// attached by the submit flow (AttachSample). It holds cell places only,
-// no values.
+// samples caches the audit sample of each file (by the hash of its bytes)
+// while the process runs: found again when the screen is reopened, also
+// after the tab was closed for a user switch, and attached by the submit
+// flow (AttachSample). The sample and its marks are kept in the working
+// copy (App.DrawSample, App.MarkSample), so after a restart they come back
+// from there. It holds cell places only, no values.
 var samples = struct {
 	sync.Mutex
 	m map[string]*sampling.Sample
@@ -42,15 +41,16 @@ func keepSample(rv *review.Session, sm *sampling.Sample) {
 	samples.m[rv.Batch.Hash] = sm
 }
 
-// ForgetSample drops the sample of rv's file, once its batch is stored.
+// ForgetSample drops the cached sample of rv's file, once its batch is
+// stored (the working copy's goes with the file's working copy).
 func ForgetSample(rv *review.Session) {
 	samples.Lock()
 	defer samples.Unlock()
 	delete(samples.m, rv.Batch.Hash)
 }
 
-// FinishedSample is the fully marked audit sample of rv, nil when none
-// was drawn or cells are still unmarked.
+// FinishedSample is the fully marked audit sample of rv in this process,
+// nil when none was drawn or cells are still unmarked.
 func FinishedSample(rv *review.Session) *sampling.Sample {
 	if sm := sampleOf(rv); sm != nil && sm.Complete() && len(sm.Cells) > 0 {
 		return sm
@@ -58,14 +58,32 @@ func FinishedSample(rv *review.Session) *sampling.Sample {
 	return nil
 }
 
+// current is rv's sample: the cached one, else the one kept in the working
+// copy (a restart), brought up to date with the review (cells corrected
+// before they were marked are dropped; note says so). nil: none drawn.
+func current(a *app.App, s *app.Session, rv *review.Session) (sm *sampling.Sample, note string, err error) {
+	ctx := context.Background()
+	if sm = sampleOf(rv); sm == nil {
+		if sm, err = a.KeptSample(ctx, s, rv); err != nil || sm == nil {
+			return nil, "", err
+		}
+		keepSample(rv, sm)
+	}
+	dropped, err := a.ReconcileSample(ctx, s, rv, sm)
+	if err != nil {
+		return nil, "", err
+	}
+	return sm, app.DroppedNote(dropped, len(sm.Cells)), nil
+}
+
 // AttachSample puts the finished audit sample of rv (if any) on the
 // prepared submission, so that Submit stores it and the report prints it.
 // The submit flow calls it right after preparing the batch; attached is
 // false when there is no finished sample.
 func AttachSample(a *app.App, s *app.Session, rv *review.Session, sub *app.Submission) (attached bool, err error) {
-	sm := FinishedSample(rv)
-	if sm == nil {
-		return false, nil
+	sm, _, err := current(a, s, rv)
+	if err != nil || sm == nil || !sm.Complete() || len(sm.Cells) == 0 {
+		return false, err
 	}
 	if _, err := a.AttachSample(s, sub, sm); err != nil {
 		return false, err
@@ -81,7 +99,8 @@ func AttachSample(a *app.App, s *app.Session, rv *review.Session, sub *app.Submi
 // to the batch.
 //
 // Keys: 1 or Enter 正しい, 2 誤り, Backspace previous (to change a mark),
-// ↑↓ move without marking, Esc close (the marks are kept for this file).
+// ↑↓ move without marking, Esc close (the marks are kept for this file, in
+// the working copy: they survive quitting).
 type Sample struct {
 	widget.BaseWidget
 	frame
@@ -103,9 +122,11 @@ func NewSample(env Env, rv *review.Session) (*Sample, error) {
 	if !env.allow(auth.EditCell) {
 		return nil, ErrRefused
 	}
-	sm := sampleOf(rv)
+	sm, note, err := current(env.App, env.Session, rv)
+	if err != nil {
+		return nil, err
+	}
 	if sm == nil {
-		var err error
 		if sm, err = env.App.DrawSample(context.Background(), env.Session, rv); err != nil {
 			return nil, err
 		}
@@ -114,11 +135,18 @@ func NewSample(env Env, rv *review.Session) (*Sample, error) {
 		}
 		keepSample(rv, sm)
 	}
+	if len(sm.Cells) == 0 {
+		return nil, fmt.Errorf("抜き取ったセルはすべて判定前に修正されたため、抜き取りに残るセルがありません")
+	}
 	sv := &Sample{frame: frame{env: env}, rv: rv, dir: filepath.Dir(rv.Batch.File), sm: sm}
 	sv.ExtendBaseWidget(sv)
 	sv.cur = sv.firstUnmarked()
 	sv.page()
 	sv.render()
+	if note != "" {
+		sv.msg.SetText(note)
+		env.say(note)
+	}
 	return sv, nil
 }
 
@@ -200,7 +228,7 @@ func (sv *Sample) mark(wrong bool) {
 	if sv.finished() || !sv.env.allow(auth.EditCell) {
 		return
 	}
-	if err := sv.env.App.MarkSample(sv.sm, sv.cur, wrong); err != nil {
+	if err := sv.env.App.MarkSample(context.Background(), sv.env.Session, sv.rv, sv.sm, sv.cur, wrong); err != nil {
 		sv.msg.SetText("記録できません: " + sv.env.text(err))
 		return
 	}
@@ -275,7 +303,12 @@ func (sv *Sample) cellBody() []fyne.CanvasObject {
 	if sv.sm.Marks[sv.cur] == sampling.Wrong {
 		st.Importance = widget.DangerImportance
 	}
-	objs = append(objs, st, widget.NewSeparator(),
+	objs = append(objs, st)
+	if f != nil && sv.rv.Edited(i, f.Index) {
+		// only a marked cell can be edited and still sampled (ReconcileSample)
+		objs = append(objs, wrapped("このセルは判定のあとで表で修正されました。判定は修正前の読み取り値に対するもので、付け直せません。"))
+	}
+	objs = append(objs, widget.NewSeparator(),
 		wrapped("用紙と見比べてください。1 または Enter 正しい　2 誤り（用紙と違う）　Backspace 前のセル（付け直し）　↑↓ 移動　Esc 閉じる（付けた判定はこのファイルに残ります）"))
 	return objs
 }
