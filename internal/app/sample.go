@@ -22,7 +22,7 @@ type SampleKeeper interface {
 	SaveSample(ctx context.Context, hash string, sm *sampling.Sample, by string, es []Spooled) error
 	// LoadSample is nil, nil when no sample was drawn for the file.
 	LoadSample(ctx context.Context, hash string) (*sampling.Sample, error)
-	MarkSample(ctx context.Context, hash string, c sampling.Cell, m sampling.Mark) error
+	MarkSample(ctx context.Context, hash string, c sampling.Cell, m sampling.Mark, by string) error
 	DropSampleCells(ctx context.Context, hash string, cs []sampling.Cell, es []Spooled) error
 }
 
@@ -142,10 +142,19 @@ func (a *App) ReconcileSample(ctx context.Context, s *Session, rv *review.Sessio
 		a.kick()
 	}
 	cells, marks := make([]sampling.Cell, 0, len(keep)), make([]sampling.Mark, 0, len(keep))
+	var by []string
 	for _, i := range keep {
 		cells, marks = append(cells, sm.Cells[i]), append(marks, sm.Marks[i])
+		if i < len(sm.By) {
+			by = append(by, sm.By[i])
+		}
 	}
 	sm.Cells, sm.Marks = cells, marks
+	if len(by) == len(cells) {
+		sm.By = by
+	} else {
+		sm.By = nil
+	}
 	return dropped, nil
 }
 
@@ -195,11 +204,11 @@ func (a *App) MarkSample(ctx context.Context, s *Session, rv *review.Session, sm
 		return ErrSampleCellEdited
 	}
 	if k != nil {
-		if err := k.MarkSample(ctx, rv.Batch.Hash, c, m); err != nil {
+		if err := k.MarkSample(ctx, rv.Batch.Hash, c, m, s.name()); err != nil {
 			return err
 		}
 	}
-	return sm.Set(i, m)
+	return sm.SetBy(i, m, s.name())
 }
 
 // AttachSample computes the estimate of a fully marked sample and puts it
@@ -210,8 +219,15 @@ func (a *App) AttachSample(s *Session, sub *Submission, sm *sampling.Sample) (sa
 	if err != nil {
 		return est, err
 	}
+	// By is who marked the cells (the report's 抜き取り検査をした人), not
+	// whoever submits; a sample marked before who-marked was kept names
+	// the submitter
+	by := strings.Join(sm.MarkedBy(), "、")
+	if by == "" {
+		by = s.name()
+	}
 	out := &submission.Sample{Seed: sm.Seed, Population: est.Population, N: est.N, Errors: est.Errors, Rate: est.Rate, Upper: est.Upper,
-		By: s.name(), At: a.now(), Summary: est.String()}
+		By: by, At: a.now(), Summary: est.String()}
 	for i, c := range sm.Cells {
 		if sm.Marks[i] == sampling.Wrong {
 			out.Wrong = append(out.Wrong, submission.SampleCell{Row: c.Row, Key: c.Key})

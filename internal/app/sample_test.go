@@ -9,6 +9,7 @@ import (
 	"kenshin/internal/app"
 	"kenshin/internal/fixture"
 	"kenshin/internal/sampling"
+	"kenshin/internal/submission"
 	"kenshin/internal/workcopy"
 	"kenshin/internal/workspace"
 )
@@ -74,11 +75,17 @@ func TestSampleSurvivesRestart(t *testing.T) {
 		t.Fatalf("%d cells drawn", len(sm.Cells))
 	}
 	for i := range 5 {
-		if err := r.a.MarkSample(ctx, u.Clerk, rv.Session, sm, i, i == 2); err != nil {
+		who := u.Clerk // three by the clerk, two by the supervisor
+		if i >= 3 {
+			who = u.Boss
+		}
+		if err := r.a.MarkSample(ctx, who, rv.Session, sm, i, i == 2); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want := &sampling.Sample{Seed: sm.Seed, Population: sm.Population, Cells: sm.Cells, Marks: sm.Marks}
+	by := make([]string, len(sm.Cells))
+	copy(by, []string{"clerk1", "clerk1", "clerk1", "boss", "boss"})
+	want := &sampling.Sample{Seed: sm.Seed, Population: sm.Population, Cells: sm.Cells, Marks: sm.Marks, By: by}
 	r.stop()
 
 	wc := r.start()
@@ -112,6 +119,19 @@ func TestSampleSurvivesRestart(t *testing.T) {
 	}
 	if drawn != 1 {
 		t.Errorf("%d draws spooled, want 1", drawn)
+	}
+	// the batch names who marked, not who submits
+	for i := 5; i < len(got.Cells); i++ {
+		if err := r.a.MarkSample(ctx, u.Clerk, rv2.Session, got, i, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub := &app.Submission{Batch: &submission.Batch{}}
+	if _, err := r.a.AttachSample(u.Boss, sub, got); err != nil {
+		t.Fatal(err)
+	}
+	if sub.Batch.Sample.By != "clerk1、boss" {
+		t.Errorf("the sample is recorded as done by %q, want clerk1、boss", sub.Batch.Sample.By)
 	}
 	r.stop()
 }
@@ -175,7 +195,7 @@ func TestSampledCellEditedAfterDraw(t *testing.T) {
 			} else if err := r.a.MarkSample(ctx, u.Clerk, rv.Session, sm, at, false); !errors.Is(err, tt.remark) {
 				t.Errorf("re-marking the edited cell: %v, want %v", err, tt.remark)
 			}
-			want := &sampling.Sample{Seed: sm.Seed, Population: sm.Population, Cells: sm.Cells, Marks: sm.Marks}
+			want := &sampling.Sample{Seed: sm.Seed, Population: sm.Population, Cells: sm.Cells, Marks: sm.Marks, By: sm.By}
 			r.stop()
 
 			wc := r.start()

@@ -50,9 +50,10 @@ func Size(population int) int {
 // Sample is a drawn audit sample and its marks.
 type Sample struct {
 	Seed       uint64
-	Population int    // unflagged cells it was drawn from
-	Cells      []Cell // in row order, then the order the cells were given
-	Marks      []Mark // parallel to Cells
+	Population int      // unflagged cells it was drawn from
+	Cells      []Cell   // in row order, then the order the cells were given
+	Marks      []Mark   // parallel to Cells
+	By         []string // who marked each cell ("" unmarked); nil: nobody yet
 }
 
 // Draw takes the default-size sample (Size) from the unflagged cells.
@@ -99,6 +100,29 @@ func (s *Sample) Set(i int, m Mark) error {
 	}
 	s.Marks[i] = m
 	return nil
+}
+
+// SetBy records the verdict on sampled cell i and who gave it.
+func (s *Sample) SetBy(i int, m Mark, by string) error {
+	if err := s.Set(i, m); err != nil {
+		return err
+	}
+	if len(s.By) != len(s.Cells) {
+		s.By = append(s.By, make([]string, len(s.Cells)-len(s.By))...)
+	}
+	s.By[i] = by
+	return nil
+}
+
+// MarkedBy lists who marked cells, each once, in the order of the cells.
+func (s *Sample) MarkedBy() []string {
+	var out []string
+	for i, b := range s.By {
+		if b != "" && i < len(s.Marks) && s.Marks[i] != Unmarked && !slices.Contains(out, b) {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // Counts returns how many cells are marked and how many of them wrong.

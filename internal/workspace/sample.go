@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"kenshin/internal/sampling"
@@ -71,7 +72,7 @@ func (s *Store) LoadSample(ctx context.Context, hash string) (*sampling.Sample, 
 		return nil, fail(err)
 	}
 	sm.Seed = uint64(seed) // #nosec G115 -- the bits SaveSample stored
-	rows, err := s.db.QueryContext(ctx, `SELECT row, key, mark FROM sample_cells WHERE hash = ? ORDER BY ord`, hash)
+	rows, err := s.db.QueryContext(ctx, `SELECT row, key, mark, marked_by FROM sample_cells WHERE hash = ? ORDER BY ord`, hash)
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -79,7 +80,8 @@ func (s *Store) LoadSample(ctx context.Context, hash string) (*sampling.Sample, 
 	for rows.Next() {
 		var c sampling.Cell
 		var m int
-		if err := rows.Scan(&c.Row, &c.Key, &m); err != nil {
+		var by string
+		if err := rows.Scan(&c.Row, &c.Key, &m, &by); err != nil {
 			return nil, fail(err)
 		}
 		if sampling.Mark(m) < sampling.Unmarked || sampling.Mark(m) > sampling.Wrong {
@@ -87,16 +89,20 @@ func (s *Store) LoadSample(ctx context.Context, hash string) (*sampling.Sample, 
 		}
 		sm.Cells = append(sm.Cells, c)
 		sm.Marks = append(sm.Marks, sampling.Mark(m))
+		sm.By = append(sm.By, by)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fail(err)
+	}
+	if !slices.ContainsFunc(sm.By, func(b string) bool { return b != "" }) {
+		sm.By = nil // nobody marked yet: as a freshly drawn sample
 	}
 	return sm, nil
 }
 
 // MarkSample saves the mark of one sampled cell, in its own transaction.
-func (s *Store) MarkSample(ctx context.Context, hash string, c sampling.Cell, m sampling.Mark) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE sample_cells SET mark = ? WHERE hash = ? AND row = ? AND key = ?`, int(m), hash, c.Row, c.Key)
+func (s *Store) MarkSample(ctx context.Context, hash string, c sampling.Cell, m sampling.Mark, by string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE sample_cells SET mark = ?, marked_by = ? WHERE hash = ? AND row = ? AND key = ?`, int(m), by, hash, c.Row, c.Key)
 	if err != nil {
 		return s.wrap("抜き取りの判定を保存できません", err)
 	}

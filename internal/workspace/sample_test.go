@@ -48,17 +48,17 @@ func TestSampleKept(t *testing.T) {
 		{"drawn", func() error { return ws.SaveSample(ctx, hash, sm, "clerk1", []SpoolEntry{spoolEntry(2)}) }, nil, sm},
 		{"one sample a file", func() error { return ws.SaveSample(ctx, hash, sm, "clerk1", nil) }, ErrSampleExists, sm},
 		{"marked", func() error {
-			if err := ws.MarkSample(ctx, hash, sm.Cells[0], sampling.Right); err != nil {
+			if err := ws.MarkSample(ctx, hash, sm.Cells[0], sampling.Right, "clerk1"); err != nil {
 				return err
 			}
-			return ws.MarkSample(ctx, hash, sm.Cells[2], sampling.Wrong)
-		}, nil, &sampling.Sample{Seed: sm.Seed, Population: 90, Cells: sm.Cells, Marks: []sampling.Mark{1, 0, 2}}},
-		{"a cell not in the sample", func() error { return ws.MarkSample(ctx, hash, sampling.Cell{Row: 9, Key: "weight"}, sampling.Right) }, errAny,
-			&sampling.Sample{Seed: sm.Seed, Population: 90, Cells: sm.Cells, Marks: []sampling.Mark{1, 0, 2}}},
-		{"reopened", reopen, nil, &sampling.Sample{Seed: sm.Seed, Population: 90, Cells: sm.Cells, Marks: []sampling.Mark{1, 0, 2}}},
+			return ws.MarkSample(ctx, hash, sm.Cells[2], sampling.Wrong, "clerk1")
+		}, nil, &sampling.Sample{Seed: sm.Seed, Population: 90, Cells: sm.Cells, Marks: []sampling.Mark{1, 0, 2}, By: []string{"clerk1", "", "clerk1"}}},
+		{"a cell not in the sample", func() error { return ws.MarkSample(ctx, hash, sampling.Cell{Row: 9, Key: "weight"}, sampling.Right, "clerk1") }, errAny,
+			&sampling.Sample{Seed: sm.Seed, Population: 90, Cells: sm.Cells, Marks: []sampling.Mark{1, 0, 2}, By: []string{"clerk1", "", "clerk1"}}},
+		{"reopened", reopen, nil, &sampling.Sample{Seed: sm.Seed, Population: 90, Cells: sm.Cells, Marks: []sampling.Mark{1, 0, 2}, By: []string{"clerk1", "", "clerk1"}}},
 		{"a cell dropped", func() error {
 			return ws.DropSampleCells(ctx, hash, sm.Cells[1:2], []SpoolEntry{spoolEntry(3)})
-		}, nil, &sampling.Sample{Seed: sm.Seed, Population: 90, Cells: []sampling.Cell{sm.Cells[0], sm.Cells[2]}, Marks: []sampling.Mark{1, 2}}},
+		}, nil, &sampling.Sample{Seed: sm.Seed, Population: 90, Cells: []sampling.Cell{sm.Cells[0], sm.Cells[2]}, Marks: []sampling.Mark{1, 2}, By: []string{"clerk1", "clerk1"}}},
 		{"forgotten with the file", func() error { return ws.Forget(ctx, hash) }, nil, nil},
 	}
 	for _, st := range steps {
@@ -104,7 +104,7 @@ func TestHelperSampler(t *testing.T) {
 		if i == 3 {
 			m = sampling.Wrong
 		}
-		if err := ws.MarkSample(ctx, s.Batch.Hash, sm.Cells[i], m); err != nil {
+		if err := ws.MarkSample(ctx, s.Batch.Hash, sm.Cells[i], m, "clerk1"); err != nil {
 			t.Fatal(err)
 		}
 	}
