@@ -53,7 +53,9 @@ func TestSampleKept(t *testing.T) {
 			}
 			return ws.MarkSample(ctx, hash, sm.Cells[2], sampling.Wrong, "clerk1")
 		}, nil, &sampling.Sample{Seed: sm.Seed, Population: 90, Cells: sm.Cells, Marks: []sampling.Mark{1, 0, 2}, By: []string{"clerk1", "", "clerk1"}}},
-		{"a cell not in the sample", func() error { return ws.MarkSample(ctx, hash, sampling.Cell{Row: 9, Key: "weight"}, sampling.Right, "clerk1") }, errAny,
+		{"a cell not in the sample", func() error {
+			return ws.MarkSample(ctx, hash, sampling.Cell{Row: 9, Key: "weight"}, sampling.Right, "clerk1")
+		}, errAny,
 			&sampling.Sample{Seed: sm.Seed, Population: 90, Cells: sm.Cells, Marks: []sampling.Mark{1, 0, 2}, By: []string{"clerk1", "", "clerk1"}}},
 		{"reopened", reopen, nil, &sampling.Sample{Seed: sm.Seed, Population: 90, Cells: sm.Cells, Marks: []sampling.Mark{1, 0, 2}, By: []string{"clerk1", "", "clerk1"}}},
 		{"a cell dropped", func() error {
