@@ -138,6 +138,13 @@ func (w *Workbench) toolsEnv() toolsui.Env {
 				sh.toTable()
 			}
 		},
+		GoTo: func(row int, key string) {
+			if sh := w.active(); sh != nil {
+				if f := sh.session.Batch.Form.Field(key); f != nil {
+					sh.goTo(row-1, f.Index)
+				}
+			}
+		},
 	}
 }
 

@@ -46,7 +46,8 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, bool, error)) {
 	st := s.Stats()
 	info := widget.NewLabel(fmt.Sprintf("%s\n%d 行（修正 %d、確認 %d、警告 %d）を中央データに送信します。\n送信後、この端末の作業データは削除されます。",
 		s.Batch.Form.Title, st.Rows, st.Corrected, st.Confirmed, st.Warnings))
-	items := []*widget.FormItem{widget.NewFormItem("", info), widget.NewFormItem("保健センター", sel)}
+	sampleLine, sampleErr := toolsui.SampleStatus(w.deps.App, w.session, s)
+	items := []*widget.FormItem{widget.NewFormItem("", info), widget.NewFormItem("", widget.NewLabel(sampleLine)), widget.NewFormItem("保健センター", sel)}
 	reason := widget.NewEntry()
 	if st.Errors > 0 { // only a supervisor gets here with errors left
 		reason.SetPlaceHolder("エラーを残したまま送信する理由（必須）")
@@ -61,6 +62,10 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, bool, error)) {
 		}
 		if sel.SelectedIndex() < 0 {
 			done("", false, errors.New("保健センターを選んでください"))
+			return
+		}
+		if errors.Is(sampleErr, toolsui.ErrSampleUnfinished) {
+			done("", false, sampleErr)
 			return
 		}
 		req := app.SubmitRequest{Centre: codes[sel.SelectedIndex()]}

@@ -49,6 +49,9 @@ type Env struct {
 	Touch func()
 	// Done runs when a screen closes (give the keyboard back); nil: nothing.
 	Done func()
+	// GoTo puts the table's cursor on the cell of CSV data row row (1-based)
+	// and field key, after Done; nil: the screen cannot lead there.
+	GoTo func(row int, key string)
 	// Now is the clock (the statistics' periods); nil: time.Now.
 	Now func() time.Time
 }

@@ -2,6 +2,7 @@ package toolsui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,30 @@ func current(a *app.App, s *app.Session, rv *review.Session) (sm *sampling.Sampl
 		return nil, "", err
 	}
 	return sm, app.DroppedNote(dropped, len(sm.Cells)), nil
+}
+
+// ErrSampleUnfinished refuses a submit while the audit sample of the file is
+// marked only in part: finishing it is the point of having drawn it.
+var ErrSampleUnfinished = errors.New("抜き取り検査が途中です。ツール → 抜き取り検査で残りのセルを判定してから送信してください")
+
+// SampleStatus is one line for the submit dialog about rv's audit sample,
+// and ErrSampleUnfinished when it is marked only in part.
+func SampleStatus(a *app.App, s *app.Session, rv *review.Session) (string, error) {
+	sm, _, err := current(a, s, rv)
+	switch {
+	case err != nil:
+		return "抜き取り検査: 状態を読めません（" + err.Error() + "）", err
+	case sm == nil || len(sm.Cells) == 0:
+		return "抜き取り検査: していません（ツール → 抜き取り検査）", nil
+	case !sm.Complete():
+		marked, _ := sm.Counts()
+		return fmt.Sprintf("抜き取り検査: 途中（%d / %d セル）。終えてから送信してください", marked, len(sm.Cells)), ErrSampleUnfinished
+	}
+	est, err := sm.Estimate()
+	if err != nil {
+		return "抜き取り検査: " + err.Error(), err
+	}
+	return "抜き取り検査: 済み（" + est.String() + "）", nil
 }
 
 // AttachSample puts the finished audit sample of rv (if any) on the
@@ -187,7 +212,20 @@ func (sv *Sample) TypedKey(e *fyne.KeyEvent) {
 	switch e.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if sv.finished() {
+			// to the first cell marked wrong, to correct it against the paper
+			first := -1
+			for i, m := range sv.sm.Marks {
+				if m == sampling.Wrong {
+					first = i
+					break
+				}
+			}
 			sv.close()
+			if first >= 0 && sv.env.GoTo != nil {
+				c := sv.sm.Cells[first]
+				sv.env.GoTo(c.Row, c.Key)
+				sv.env.say("抜き取り検査で誤りと付けたセルです。用紙を見て直してください")
+			}
 			return
 		}
 		sv.mark(false)
@@ -321,7 +359,6 @@ func (sv *Sample) resultBody() []fyne.CanvasObject {
 	head := bold(est.String())
 	head.Wrapping = fyne.TextWrapWord
 	objs := []fyne.CanvasObject{head,
-		widget.NewLabel(fmt.Sprintf("推定残存誤り率 %.1f %%　95 %% 上限 %.1f %%", 100*est.Rate, 100*est.Upper)),
 		widget.NewLabel(fmt.Sprintf("指摘のないセル %d のうち、残っている誤りは推定 %.0f セル（95 %% 上限 %.0f セル）", est.Population, est.ExpectedErrors(), est.MaxErrors())),
 		wrapped("計算方法: 正確な二項分布による Clopper–Pearson の信頼限界（片側 95 %）。上限は、本当の誤り率がこれを超えていれば今回のように少ない誤りしか見つからない確率が 5 % 以下、という値です。"),
 	}
@@ -338,8 +375,12 @@ func (sv *Sample) resultBody() []fyne.CanvasObject {
 	if len(bad) > 0 {
 		objs = append(objs, wrapped("誤りのセル: "+strings.Join(bad, "、")+"。表で直してください（直しても抜き取りの結果は変わりません）。"))
 	}
+	keys := "Enter・Esc 閉じる　Backspace 最後のセルへ戻る（付け直し）"
+	if len(bad) > 0 {
+		keys = "Enter 誤りのセルへ移動して直す　Esc 閉じる　Backspace 最後のセルへ戻る（付け直し）"
+	}
 	objs = append(objs, widget.NewSeparator(),
 		wrapped("この結果は送信するときにバッチに記録され、修正レポートの概要シートに印刷されます。"),
-		wrapped("Enter・Esc 閉じる　Backspace 最後のセルへ戻る（付け直し）"))
+		wrapped(keys))
 	return objs
 }

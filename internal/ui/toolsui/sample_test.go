@@ -192,3 +192,63 @@ func TestSampleRefusedKeptForgotten(t *testing.T) {
 		t.Errorf("%d draws logged; want 2 (two files)", len(ev))
 	}
 }
+
+// TestSampleStatus: the submit dialog's line says whether a sample was
+// done, and a sample marked only in part refuses the submit (walkthrough
+// 1: a partial sample was dropped without a word).
+func TestSampleStatus(t *testing.T) {
+	b := newBench(t)
+	s := reviewed(t, 30, 62)
+	line, err := SampleStatus(b.a, b.u.Clerk, s)
+	if err != nil || !strings.Contains(line, "していません") {
+		t.Fatalf("none drawn: %q %v", line, err)
+	}
+	sv, err := NewSample(b.env(b.u.Clerk), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv.Show()
+	sm := sv.Drawn()
+	b.typeText(t, "1")
+	b.typeText(t, "2")
+	line, err = SampleStatus(b.a, b.u.Clerk, s)
+	if !errors.Is(err, ErrSampleUnfinished) || !strings.Contains(line, "途中（2 / "+strconv.Itoa(len(sm.Cells))+" セル）") {
+		t.Fatalf("partly marked: %q %v", line, err)
+	}
+	for sv.cur < len(sm.Cells) {
+		b.press(t, fyne.KeyReturn)
+	}
+	line, err = SampleStatus(b.a, b.u.Clerk, s)
+	if err != nil || !strings.Contains(line, "済み") || !strings.Contains(line, "誤り 1") {
+		t.Fatalf("finished: %q %v", line, err)
+	}
+}
+
+// Walkthrough 10: Enter on the result leads to the first cell marked wrong,
+// so the clerk corrects it against the paper.
+func TestSampleResultLeadsToTheWrongCell(t *testing.T) {
+	b := newBench(t)
+	s := reviewed(t, 30, 63)
+	env := b.env(b.u.Clerk)
+	var went []string
+	env.GoTo = func(row int, key string) { went = append(went, strconv.Itoa(row)+" "+key) }
+	sv, err := NewSample(env, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv.Show()
+	sm := sv.Drawn()
+	b.typeText(t, "1")
+	b.typeText(t, "2") // cell 1 wrong
+	for sv.cur < len(sm.Cells) {
+		b.press(t, fyne.KeyReturn)
+	}
+	if got := texts(sv.content); !strings.Contains(got, "誤りのセルへ移動") {
+		t.Errorf("the result does not offer the way to the wrong cell:\n%s", got)
+	}
+	b.press(t, fyne.KeyReturn)
+	want := strconv.Itoa(sm.Cells[1].Row) + " " + sm.Cells[1].Key
+	if len(went) != 1 || went[0] != want {
+		t.Fatalf("went to %v, want %s", went, want)
+	}
+}
