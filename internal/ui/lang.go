@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -66,11 +67,32 @@ var fyneLocales = []fyne.Locale{"ja", "en", "cs", "de", "el", "es", "fr", "pl", 
 // (Quit, Save File, Cancel, Error …). New calls it; calling it again is
 // harmless.
 func UseJapanese() error {
+	quietCLocale()
 	var errs []error
 	for _, l := range fyneLocales {
 		errs = append(errs, lang.AddTranslationsForLocale([]byte(jaFyne), l))
 	}
 	return errors.Join(errs...)
+}
+
+// quietCLocale: under LANG=C.UTF-8 (Xvfb, CI, a bare Linux desktop) Fyne
+// reads the language "C", cannot parse it and logs an error for every
+// translation it registers. LANGUAGE, which only chooses the language of
+// messages (not the character set the input method uses), then says
+// Japanese; a real locale or an own LANGUAGE is left alone.
+func quietCLocale() {
+	if os.Getenv("LANGUAGE") != "" {
+		return
+	}
+	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(env); v != "" {
+			if v == "C" || v == "POSIX" || !strings.HasPrefix(v, "C.") {
+				return // "C" alone already means no language; others parse
+			}
+			_ = os.Setenv("LANGUAGE", "ja") // in-process only; failure leaves the log lines, nothing else
+			return
+		}
+	}
 }
 
 // jaPlaces are the names of the file dialog's places. Fyne v2.7.1 writes

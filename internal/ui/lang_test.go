@@ -103,3 +103,27 @@ func TestKeyHelp(t *testing.T) {
 		}
 	}
 }
+
+// quietCLocale says Japanese through LANGUAGE only where Fyne would read
+// the unparsable language "C" (LANG=C.UTF-8), and leaves real settings.
+func TestQuietCLocale(t *testing.T) {
+	for _, tc := range []struct {
+		lcAll, lang, language, want string
+	}{
+		{"", "C.UTF-8", "", "ja"},
+		{"C.utf8", "ja_JP.UTF-8", "", "ja"},
+		{"", "ja_JP.UTF-8", "", ""},
+		{"", "C", "", ""},
+		{"", "C.UTF-8", "en", "en"},
+		{"", "", "", ""},
+	} {
+		t.Setenv("LC_ALL", tc.lcAll)
+		t.Setenv("LC_MESSAGES", "")
+		t.Setenv("LANG", tc.lang)
+		t.Setenv("LANGUAGE", tc.language)
+		quietCLocale()
+		if got := os.Getenv("LANGUAGE"); got != tc.want {
+			t.Errorf("LC_ALL=%q LANG=%q LANGUAGE=%q: LANGUAGE %q, want %q", tc.lcAll, tc.lang, tc.language, got, tc.want)
+		}
+	}
+}

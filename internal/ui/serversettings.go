@@ -151,7 +151,9 @@ func (w *Workbench) showServerSettings() {
 	if settings.UserPath() == "" {
 		save = "" // nowhere to save: only 閉じる
 	}
-	ss.dlg = showKeyDialog(w.win, "サーバーの設定", save, "閉じる", container.NewVScroll(content), ss.addr, func(ok bool) {
+	// nothing focused at first: Esc closes at once (a focused entry keeps
+	// Esc to itself); Tab or a click goes into the fields
+	ss.dlg = showKeyDialog(w.win, "サーバーの設定", save, "閉じる", container.NewVScroll(content), nil, func(ok bool) {
 		if ok {
 			ss.save()
 		}

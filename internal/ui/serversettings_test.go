@@ -228,3 +228,21 @@ func TestFatalOffersServerSettings(t *testing.T) {
 		t.Fatal("サーバーの設定 did not open")
 	}
 }
+
+// Walkthrough 18: Esc closes the server settings at once (nothing inside
+// holds the keyboard when it opens).
+func TestServerSettingsEscCloses(t *testing.T) {
+	settingsEnv(t, "")
+	w, _ := newTestBench(t, nil)
+	w.showServerSettings()
+	if w.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("no dialog")
+	}
+	if f := w.win.Canvas().Focused(); f != nil {
+		t.Fatalf("%T holds the keyboard", f)
+	}
+	w.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.win.Canvas().Overlays().Top() != nil {
+		t.Error("Esc did not close the server settings")
+	}
+}
