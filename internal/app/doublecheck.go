@@ -117,6 +117,9 @@ func (a *App) CheckTarget(ctx context.Context, s *Session, rv *review.Session) (
 	if err := a.allow(ctx, s, auth.DoubleCheck); err != nil {
 		return nil, err
 	}
+	if err := a.checkFieldsSettled(rv); err != nil {
+		return nil, err
+	}
 	b := submission.Describe(rv, submission.MajorityVenue(rv), a.now())
 	if b.Reviewer == s.name() {
 		// the checker opened a working copy no one else has changed: who
@@ -124,6 +127,38 @@ func (a *App) CheckTarget(ctx context.Context, s *Session, rv *review.Session) (
 		b.Reviewer = ""
 	}
 	return &Submission{Batch: b}, nil
+}
+
+// ErrCheckFieldsOpen: a field the second person checks still has an open
+// error (●, a misread): the check is of the values to be submitted, so
+// they are settled first; else the checker would confirm a value the
+// table still marks wrong.
+var ErrCheckFieldsOpen = errors.New("ダブルチェックの前に、対象の項目のエラーを表で直してください")
+
+func (a *App) checkFieldsSettled(rv *review.Session) error {
+	f := rv.Batch.Form
+	var open []string
+	n := 0
+	for i := range rv.Len() {
+		for _, k := range CheckKeys(a.form(f.ID)) {
+			fd := f.Field(k)
+			if fd == nil || !rv.HasOpenError(i, fd.Index) {
+				continue
+			}
+			n++
+			if len(open) < 3 {
+				open = append(open, fmt.Sprintf("%d 件目「%s」", i+1, fd.Label))
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	more := ""
+	if n > len(open) {
+		more = fmt.Sprintf(" ほか %d 件", n-len(open))
+	}
+	return fmt.Errorf("%w（%s%s）", ErrCheckFieldsOpen, strings.Join(open, "、"), more)
 }
 
 // StartDoubleCheck starts (or resumes) the second-person check of a
@@ -151,7 +186,11 @@ func (a *App) StartDoubleCheck(ctx context.Context, s *Session, sub *Submission,
 		}
 		for _, c := range b.Trail {
 			if c.EditedBy == s.name() || c.ConfirmedBy == s.name() {
-				return fmt.Errorf("ダブルチェックは修正・確認をした人以外が行ってください（%s は %d 行目 %s を修正・確認しています）: %w", s.name(), c.Row, c.Key, auth.ErrDenied)
+				label := c.Key
+				if fm := a.form(b.Form); fm != nil && fm.Field(c.Key) != nil {
+					label = fm.Field(c.Key).Label
+				}
+				return fmt.Errorf("ダブルチェックは修正・確認をした人以外が行ってください（%s は %d 件目「%s」を修正・確認しています）: %w", s.name(), c.Row, label, auth.ErrDenied)
 			}
 		}
 		p = &pendingCheck{Reviewer: b.Reviewer, Checker: s.name(), Mode: mode,

@@ -455,3 +455,27 @@ func TestConfirmGroup(t *testing.T) {
 		t.Errorf("again: %d, %v; want nothing new", n, err)
 	}
 }
+
+// Walkthrough 3: the second person checks the values to be submitted, so a
+// checked field with an open error (●, a misread) is settled first; the
+// refusal names the place by label.
+func TestCheckTargetWaitsForOpenErrors(t *testing.T) {
+	a, _ := newApp(t)
+	u := fixture.SetUp(t, a)
+	s := fixture.Session(t, fixture.File{Form: "m4-exam", Rows: 5, Seed: 52})
+	fixture.Clean(t, s)
+	j := s.Batch.Form.Field("judgement")
+	if err := s.Edit(ctx, 2, j.Index, "●", "test"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.CheckTarget(ctx, u.Boss, s)
+	if !errors.Is(err, app.ErrCheckFieldsOpen) || !strings.Contains(err.Error(), "3 件目「"+j.Label+"」") {
+		t.Fatalf("check with ● in 判定: %v", err)
+	}
+	if err := s.Edit(ctx, 2, j.Index, "1", "用紙を見て入力"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CheckTarget(ctx, u.Boss, s); err != nil {
+		t.Fatalf("after the fix: %v", err)
+	}
+}
