@@ -27,6 +27,7 @@ import (
 )
 
 func main() {
+	ui.QuietLocale()
 	a := app.NewWithID("jp.kenshin.review")
 	// the theme first: every window and dialog after this, the start-up
 	// failures included, has the Japanese font and Japanese Fyne strings

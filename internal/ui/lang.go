@@ -80,6 +80,10 @@ func UseJapanese() error {
 // translation it registers. LANGUAGE, which only chooses the language of
 // messages (not the character set the input method uses), then says
 // Japanese; a real locale or an own LANGUAGE is left alone.
+// QuietLocale is quietCLocale for main, before the Fyne app is made (it
+// reads the language when it starts).
+func QuietLocale() { quietCLocale() }
+
 func quietCLocale() {
 	if os.Getenv("LANGUAGE") != "" {
 		return
