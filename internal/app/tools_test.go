@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"kenshin/internal/app"
+	"kenshin/internal/audit"
 	"kenshin/internal/auth"
 	"kenshin/internal/deletion"
 	"kenshin/internal/doublecheck"
@@ -328,6 +329,7 @@ func TestDoubleCheckBlocksSubmit(t *testing.T) {
 	if err != nil || len(mm) != 1 || mm[0].Row != first.Row || mm[0].Rekeyed != "99999999" {
 		t.Fatalf("mismatches %+v, %v", mm, err)
 	}
+	checkStateGate(t, a, st, u, c2, sub)
 	if _, err := a.DecideMismatch(ctx, u.Boss, sub, first.Row, first.Key, "99999999", "用紙を確認した"); err != nil {
 		t.Fatal(err)
 	}
@@ -453,5 +455,40 @@ func TestConfirmGroup(t *testing.T) {
 	}
 	if n, err := a.ConfirmGroup(ctx, u.Clerk, s, v, 0, "用紙と一致"); err != nil || n != 0 {
 		t.Errorf("again: %d, %v; want nothing new", n, err)
+	}
+}
+
+// checkStateGate: the stored check with its values is for the supervisor
+// only, behind the gate, and the read is logged; the checker gets the
+// counts without a value; a locked session gets nothing.
+func checkStateGate(t *testing.T, a *app.App, st *store.Store, u fixture.Users, checker *app.Session, sub *app.Submission) {
+	t.Helper()
+	denied := len(events(t, st, audit.Denied))
+	if ds, err := a.DoubleCheckState(ctx, checker, sub); !errors.Is(err, auth.ErrDenied) || ds != nil {
+		t.Errorf("the checker reads every value: %v; want ErrDenied", err)
+	}
+	if d := events(t, st, audit.Denied); len(d) != denied+1 || d[len(d)-1].User != "clerk2" || d[len(d)-1].Object != string(auth.DecideMismatch) {
+		t.Errorf("the refusal is not logged: %+v", d)
+	}
+	before := len(events(t, st, audit.FileOpened))
+	ds, err := a.DoubleCheckState(ctx, u.Boss, sub)
+	if err != nil || ds == nil || ds.Checker != "clerk2" {
+		t.Fatalf("supervisor: %v, %v", ds, err)
+	}
+	opened := events(t, st, audit.FileOpened)
+	if len(opened) != before+1 || opened[len(opened)-1].User != "boss" || !strings.Contains(opened[len(opened)-1].Detail, "double_check_values") {
+		t.Errorf("the supervisor's read of the values is not logged: %+v", opened[before:])
+	}
+	pv, err := a.DoubleCheckProgress(ctx, checker, sub)
+	if err != nil || pv == nil || pv.Items != nil || pv.Checker != "clerk2" || pv.Total != 12 || pv.Open != 1 {
+		t.Errorf("the checker's progress: %+v, %v; want the counts, no items", pv, err)
+	}
+	if _, err := a.DoubleCheckProgress(ctx, u.Admin, sub); !errors.Is(err, auth.ErrDenied) {
+		t.Errorf("an administrator reads the check: %v; want ErrDenied", err)
+	}
+	locked := &app.Session{User: u.Boss.User, Terminal: "T9"}
+	locked.MarkLocked()
+	if _, err := a.DoubleCheckState(ctx, locked, sub); !errors.Is(err, app.ErrLocked) {
+		t.Errorf("a locked session reads the check: %v; want ErrLocked", err)
 	}
 }
