@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -164,5 +166,74 @@ func TestLockScreenShowsWhileTheServerHangs(t *testing.T) {
 	}
 	if !w.locked || w.win.Content() == w.main || !w.session.Locked() {
 		t.Fatal("the lock screen is not up")
+	}
+}
+
+// brokenSpool is a working copy whose waiting entries cannot be read (a
+// failure other than an outage: every shipment fails).
+type brokenSpool struct {
+	app.Workspace
+	broken atomic.Bool
+}
+
+func (b *brokenSpool) UnsentAudit(ctx context.Context, n int) ([]app.Spooled, error) {
+	if b.broken.Load() {
+		return nil, errors.New("disk unplugged")
+	}
+	return b.Workspace.UnsentAudit(ctx, n)
+}
+
+// TestShipErrorIsToldOnce: a shipment failing for another reason than an
+// outage is told in the status line after the next change, once.
+func TestShipErrorIsToldOnce(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
+	st, err := store.Create(ctx, filepath.Join(t.TempDir(), "central.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ws, err := workspace.Open(ctx, filepath.Join(t.TempDir(), "ws", "work.db"), c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	bs := &brokenSpool{Workspace: workcopy.Adapter{Store: ws}}
+	ap := app.New(st, fixture.Forms(t))
+	ap.DoubleCheckOff = true
+	ap.Now = c.now
+	t.Cleanup(ap.Close)
+	w := New(test.NewTempApp(t), Deps{Forms: ap.Forms, App: ap, Workspace: bs, Now: c.now})
+	t.Cleanup(w.Window().Close)
+	loginAs(t, w, "clerk1")
+	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
+		t.Fatal(err)
+	}
+	sh := w.active()
+	wf := sh.session.Batch.Form.Field("weight").Index
+	edit := func(row int) {
+		sh.grid.moveTo(row, wf)
+		sh.grid.TypedRune('7')
+		c.t = c.t.Add(time.Second)
+		sh.editor.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+	bs.broken.Store(true)
+	told := 0
+	for i := range 4 {
+		edit(i) // the first one's shipment fails
+		if i == 0 {
+			for end := time.Now().Add(5 * time.Second); ap.ShipError() == nil; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(end) {
+					t.Fatal("the shipment did not fail")
+				}
+			}
+		}
+		if got := w.message.Text; strings.Contains(got, "操作記録を中央データに送れません") && strings.Contains(got, "disk unplugged") {
+			told++
+		}
+		w.setMessage("")
+	}
+	if told != 1 {
+		t.Errorf("the failure was told after %d of 4 edits; want exactly one", told)
 	}
 }
