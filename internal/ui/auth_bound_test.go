@@ -78,6 +78,17 @@ func (g *gateStore) Update(ctx context.Context, fn func(app.Tx) error) error {
 	return g.Store.Update(ctx, fn)
 }
 
+// stopRetry stops the status bar's retry timer when the test ends: left
+// running, it would draw into the next test's window from its goroutine.
+func stopRetry(t *testing.T, w *Workbench) {
+	t.Cleanup(func() {
+		if w.retryStop != nil {
+			close(w.retryStop)
+			w.retryStop = nil
+		}
+	})
+}
+
 // gateBench is a workbench over gateStore with a real working copy, the
 // clerk logged in and the sample file open.
 func gateBench(t *testing.T) (*Workbench, *gateStore, *clock, *sheet) {
@@ -103,6 +114,7 @@ func gateBench(t *testing.T) (*Workbench, *gateStore, *clock, *sheet) {
 	a := test.NewTempApp(t)
 	w := New(a, Deps{Forms: ap.Forms, App: ap, Workspace: workcopy.Adapter{Store: ws}, Now: c.now, IdleLock: 10 * time.Minute})
 	t.Cleanup(w.Window().Close)
+	stopRetry(t, w)
 	loginAs(t, w, "clerk1")
 	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
 		t.Fatal(err)
@@ -205,6 +217,7 @@ func TestShipErrorIsToldOnce(t *testing.T) {
 	t.Cleanup(ap.Close)
 	w := New(test.NewTempApp(t), Deps{Forms: ap.Forms, App: ap, Workspace: bs, Now: c.now})
 	t.Cleanup(w.Window().Close)
+	stopRetry(t, w)
 	loginAs(t, w, "clerk1")
 	if err := w.OpenPath(testdata("samples/m4-exam.csv")); err != nil {
 		t.Fatal(err)
