@@ -193,10 +193,12 @@ func (a *App) appendAudit(ctx context.Context, tx Tx, e entry) (audit.Head, erro
 	return audit.HeadOf(&ev), nil
 }
 
-// record appends one entry for s in its own transaction (lock, logout,
-// denied attempts: the entry is the whole action).
+// record appends one entry for s in its own transaction (backup,
+// restore: the entry is the whole action, and its head is wanted).
+// What waits in the spool is sent first when that can be done at once;
+// otherwise the entry lands before it (best effort).
 func (a *App) record(ctx context.Context, s *Session, kind, object, detail string) (audit.Head, error) {
-	a.shipBefore(ctx)
+	a.shipBefore(ctx) // best effort: see above
 	var h audit.Head
 	err := a.update(ctx, func(tx Tx) error {
 		var err error
@@ -206,12 +208,42 @@ func (a *App) record(ctx context.Context, s *Session, kind, object, detail strin
 	return h, err
 }
 
+// note is record for the entries that need no head (lock, logout, a
+// refusal), bounded in time: when what waits in the spool cannot be sent
+// first at once (a shipment is under way, or the server is down), the
+// entry is spooled behind it instead, so the chain keeps the order of the
+// actions and nobody waits for a hung server. Only with no working copy to
+// spool into is it written centrally, within ShipWait.
+func (a *App) note(ctx context.Context, s *Session, kind, object, detail string) error {
+	e := entry{s.name(), s.terminal(), kind, object, detail}
+	if !a.shipBefore(ctx) {
+		if sp := a.firstSpool(); sp != nil {
+			es, err := a.spooled(e)
+			if err == nil {
+				err = sp.SpoolAudit(ctx, es...)
+			}
+			if err == nil {
+				a.kick()
+				return nil
+			}
+			// the working copy refuses it: centrally, out of order, rather than not at all
+		}
+	}
+	wctx, cancel := context.WithTimeout(ctx, a.sh().timing.shipWait)
+	defer cancel()
+	err := a.update(wctx, func(tx Tx) error {
+		_, err := a.appendAudit(wctx, tx, e)
+		return err
+	})
+	return timedOut(err)
+}
+
 // allow checks that s may do act. A refusal is itself logged (best effort:
 // the refusal stands even when the log cannot be written).
 func (a *App) allow(ctx context.Context, s *Session, act auth.Action) error {
 	err := a.check(ctx, s, act)
 	if err != nil {
-		_, _ = a.record(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
+		_ = a.note(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
 	}
 	return err
 }
@@ -229,6 +261,7 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 		return auth.Check(nil, act)
 	}
 	var fresh *auth.User
+	online := true
 	if err := a.Store.View(ctx, func(tx Tx) error {
 		var err error
 		fresh, err = tx.User(ctx, u.Name)
@@ -240,15 +273,20 @@ func (a *App) check(ctx context.Context, s *Session, act auth.Action) error {
 			a.noteUser(u.Name, nil)
 			return auth.ErrDisabled
 		case IsUnreachable(err):
-			// Offline: the roles read at login decide what may be prepared
-			// here; whatever reaches the server later passes this gate
-			// again with the current ones (SendOutbox submits anew).
-			fresh = u
+			// Offline: the user as last read (else the login's) decides
+			// what may be prepared here, as for the local actions: a user
+			// seen disabled stays refused. Whatever reaches the server
+			// later passes this gate again (SendOutbox submits anew).
+			online = false
+			seen, ok := a.seen(u.Name)
+			if fresh = a.offlineUser(u, seen, ok); fresh == nil {
+				return auth.ErrDisabled
+			}
 		default:
 			return err
 		}
 	}
-	if fresh != u {
+	if online {
 		a.noteContact(nil)
 		a.noteUser(u.Name, fresh)
 	}
@@ -271,7 +309,7 @@ func (a *App) updateAs(ctx context.Context, s *Session, act auth.Action, fn func
 		return fn(tx)
 	})
 	if denied != nil {
-		_, _ = a.record(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
+		_ = a.note(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
 	}
 	return err
 }

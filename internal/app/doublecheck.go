@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"kenshin/internal/audit"
 	"kenshin/internal/auth"
 	"kenshin/internal/check"
 	"kenshin/internal/doublecheck"
@@ -303,15 +304,52 @@ func (a *App) DecideMismatch(ctx context.Context, s *Session, sub *Submission, r
 }
 
 // DoubleCheckState is the check of sub as it stands (nil: not started),
-// with every value: for the supervisor and the report, not the checker.
-func (a *App) DoubleCheckState(ctx context.Context, sub *Submission) (*doublecheck.Session, error) {
+// with every value, first and re-keyed: for the supervisor (and the
+// report), not the checker. The gate (DecideMismatch) is checked inside
+// the read's transaction, and the read is logged with the file's place,
+// as an opened file is, since it shows the children's values.
+func (a *App) DoubleCheckState(ctx context.Context, s *Session, sub *Submission) (*doublecheck.Session, error) {
 	var out *doublecheck.Session
-	err := a.Store.View(ctx, func(tx Tx) error {
+	b := sub.Batch
+	err := a.updateAs(ctx, s, auth.DecideMismatch, func(tx Tx) error {
 		var err error
-		_, out, err = a.loadCheck(ctx, tx, sub.Batch)
+		if _, out, err = a.loadCheck(ctx, tx, b); err != nil || out == nil {
+			return err
+		}
+		_, err = a.appendAudit(ctx, tx, entry{s.name(), s.terminal(), audit.FileOpened, "file " + short(b.FileHash),
+			"double_check_values mode=" + modeName(out.Mode)})
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DoubleCheckProgress is the check of sub as it stands (nil: not started)
+// without any value: who checks, the mode and the counts, for the
+// checker's screen (DoubleCheck). Items is empty.
+func (a *App) DoubleCheckProgress(ctx context.Context, s *Session, sub *Submission) (*CheckView, error) {
+	var out *CheckView
+	var denied error
+	err := a.Store.View(ctx, func(tx Tx) error {
+		if denied = a.checkIn(ctx, tx, s, auth.DoubleCheck); denied != nil {
+			return denied
+		}
+		_, ds, err := a.loadCheck(ctx, tx, sub.Batch)
+		if ds != nil {
+			out = view(ds)
+			out.Items = nil // the counts only
+		}
+		return err
+	})
+	if denied != nil {
+		_ = a.note(ctx, s, audit.Denied, string(auth.DoubleCheck), "") // the refusal is returned either way
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // settleCheck, inside Submit's transaction: with the check required, a

@@ -164,7 +164,7 @@ func (j *journal) appendCentral(ctx context.Context, cs []review.Change) error {
 		return nil
 	})
 	if denied != nil {
-		_, _ = a.record(ctx, j.s, audit.Denied, string(auth.EditCell), "") // the refusal is returned either way
+		_ = a.note(ctx, j.s, audit.Denied, string(auth.EditCell), "") // the refusal is returned either way
 		return denied
 	}
 	if err != nil {

@@ -66,11 +66,52 @@ const UserMaxAge = 30 * time.Second
 // server that does not answer by then counts as unreachable.
 const gateReadTimeout = 3 * time.Second
 
-// Shipping backoff while the server is unreachable.
+// Shipping backoff while the server is unreachable; a new action wakes the
+// backoff, but tries no more often than shipKickGap.
 const (
 	shipRetryMin = 2 * time.Second
 	shipRetryMax = time.Minute
+	shipKickGap  = 2 * time.Second
 )
+
+// Bounds on waiting for the central store. A server that does not answer
+// within them counts as unreachable, so nothing waits on a hung
+// connection: a background shipment (shipTimeout), the shipment a central
+// entry tries first (shipBeforeWait), and the one a submit needs first
+// (ShipWait; also the bound of a command's exit shipment in kenshinctl).
+const (
+	shipTimeout    = 30 * time.Second
+	shipBeforeWait = 3 * time.Second
+	ShipWait       = 15 * time.Second
+)
+
+// timing is the shipper's waits (tests shorten them per App).
+type timing struct {
+	retryMin, retryMax, kickGap   time.Duration
+	timeout, beforeWait, shipWait time.Duration
+}
+
+var defaultTiming = timing{retryMin: shipRetryMin, retryMax: shipRetryMax, kickGap: shipKickGap,
+	timeout: shipTimeout, beforeWait: shipBeforeWait, shipWait: ShipWait}
+
+// slowServer is a wait for the central store that ran out of time: it
+// counts as an outage (IsUnreachable), so the entries wait in the spool
+// and a submit may wait in the outbox.
+type slowServer struct{ err error }
+
+func (e slowServer) Error() string {
+	return "中央データのサーバーが時間内に応答しません（" + e.err.Error() + "）"
+}
+func (e slowServer) Unwrap() error     { return e.err }
+func (e slowServer) Unreachable() bool { return true }
+
+// timedOut turns a deadline that ran out into slowServer.
+func timedOut(err error) error {
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && !IsUnreachable(err) {
+		return slowServer{err}
+	}
+	return err
+}
 
 // newSpoolID is a fresh random spool id.
 func newSpoolID() (string, error) {
@@ -114,14 +155,20 @@ type shipper struct {
 	kick    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
-	down    atomic.Bool           // the last contact found the server unreachable
-	shipMu  sync.Mutex            // one shipment at a time
+	down    atomic.Bool   // the last contact found the server unreachable
+	busy    chan struct{} // one shipment at a time: a token, so a wait for it can be bounded
+	timing  timing
 	lastErr atomic.Pointer[error] // the last background shipment's failure other than an outage
+	// tried is when checkLocal last read a stale user in line while the
+	// server was believed down: at most once per UserMaxAge, so an outage
+	// does not slow every keystroke by a timeout
+	tried time.Time
 }
 
 func (a *App) sh() *shipper {
 	a.shipOnce.Do(func() {
-		a.ship = &shipper{users: map[string]seenUser{}, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+		a.ship = &shipper{users: map[string]seenUser{}, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+			busy: make(chan struct{}, 1), timing: defaultTiming}
 	})
 	return a.ship
 }
@@ -148,6 +195,23 @@ func (a *App) workspaceOf(hash string) Workspace {
 	defer sh.mu.Unlock()
 	return sh.files[hash]
 }
+
+// acquire takes the shipment token, waiting no longer than ctx allows.
+func (sh *shipper) acquire(ctx context.Context) error {
+	select {
+	case sh.busy <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case sh.busy <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return timedOut(fmt.Errorf("操作記録の送信が終わるのを待てません: %w", ctx.Err()))
+	}
+}
+
+func (sh *shipper) release() { <-sh.busy }
 
 // attach remembers sp so the shipper sends what waits in it.
 func (a *App) attach(sp Spool) {
@@ -231,9 +295,13 @@ func (a *App) shipLoop() {
 			return
 		case <-sh.kick:
 		}
-		wait := shipRetryMin
+		tm := sh.timing
+		wait := tm.retryMin
 		for {
-			_, err := a.ShipAudit(ctx)
+			sctx, scancel := context.WithTimeout(ctx, tm.timeout)
+			_, err := a.ShipAudit(sctx)
+			scancel()
+			tried := time.Now()
 			if err == nil || !IsUnreachable(err) || ctx.Err() != nil {
 				if ctx.Err() == nil {
 					sh.lastErr.Store(&err) // nil: the last one went through
@@ -243,12 +311,23 @@ func (a *App) shipLoop() {
 			if n, err := a.PendingAudit(ctx); err == nil && n == 0 {
 				break // only a refresh of the users failed: the next action asks again
 			}
+			// a new action (a kick) tries at once: the server may be back,
+			// and the gate's bound counts from the user's last read
 			select {
 			case <-sh.stop:
 				return
+			case <-sh.kick:
+				// but no more often than kickGap while the clerk types
+				if d := tm.kickGap - time.Since(tried); d > 0 {
+					select {
+					case <-sh.stop:
+						return
+					case <-time.After(d):
+					}
+				}
 			case <-time.After(wait):
 			}
-			wait = min(2*wait, shipRetryMax)
+			wait = min(2*wait, tm.retryMax)
 		}
 	}
 }
@@ -293,9 +372,18 @@ func (a *App) ShipAudit(ctx context.Context, also ...Spool) (int, error) {
 // nothing was waiting.
 func (a *App) shipAll(ctx context.Context, refresh bool) (int, error) {
 	sh := a.sh()
-	sh.shipMu.Lock()
-	defer sh.shipMu.Unlock()
-	total, updated := 0, false
+	if err := sh.acquire(ctx); err != nil {
+		return 0, err
+	}
+	defer sh.release()
+	return a.shipLocked(ctx, refresh)
+}
+
+// shipLocked is shipAll with the token held. An answer that does not come
+// within ctx counts as an outage.
+func (a *App) shipLocked(ctx context.Context, refresh bool) (total int, err error) {
+	defer func() { err = timedOut(err) }()
+	updated := false
 	for _, sp := range a.spoolList() {
 		for {
 			es, err := sp.UnsentAudit(ctx, shipChunk)
@@ -306,7 +394,7 @@ func (a *App) shipAll(ctx context.Context, refresh bool) (int, error) {
 				break
 			}
 			n, err := a.shipChunk(ctx, es)
-			a.noteContact(err)
+			a.noteContact(timedOut(err))
 			if err != nil {
 				return total, err
 			}
@@ -328,7 +416,7 @@ func (a *App) shipAll(ctx context.Context, refresh bool) (int, error) {
 	}
 	if refresh && !updated && a.usersDue() {
 		err := a.Store.View(ctx, func(tx Tx) error { return a.refreshUsers(ctx, tx) })
-		a.noteContact(err)
+		a.noteContact(timedOut(err))
 		if err != nil {
 			return total, err
 		}
@@ -389,13 +477,17 @@ func (a *App) noteContact(err error) {
 }
 
 // shipFirst sends what waits before a central action whose entry must
-// follow the spooled ones in the chain (submit, outbox). An unreachable
-// server is left to the action itself to report.
+// follow the spooled ones in the chain (submit, outbox), waiting at most
+// ShipWait (a shipment in progress included): a server that does not
+// answer by then counts as unreachable, and that is left to the action
+// itself to report.
 func (a *App) shipFirst(ctx context.Context, ws Workspace) error {
 	if ws != nil {
 		a.attach(ws)
 	}
-	if _, err := a.ShipAudit(ctx); err != nil {
+	sctx, cancel := context.WithTimeout(ctx, a.sh().timing.shipWait)
+	defer cancel()
+	if _, err := a.ShipAudit(sctx); err != nil {
 		if IsUnreachable(err) {
 			return err
 		}
@@ -406,12 +498,33 @@ func (a *App) shipFirst(ctx context.Context, ws Workspace) error {
 
 // shipBefore sends what waits before an entry written centrally at once
 // (lock, logout, a refusal), so that the chain keeps the order of the
-// actions; best effort, and skipped while the server is known to be down.
-func (a *App) shipBefore(ctx context.Context) {
-	if a.sh().down.Load() {
-		return
+// actions. It never waits for a shipment in progress, and itself waits at
+// most shipBeforeWait. It reports whether nothing is left waiting, that is
+// whether a central entry written now still comes after every spooled one.
+func (a *App) shipBefore(ctx context.Context) bool {
+	sh := a.sh()
+	select {
+	case sh.busy <- struct{}{}:
+	default:
+		return false // a shipment is under way (perhaps hung): the entry goes behind it
 	}
-	_, _ = a.shipAll(ctx, false) // best effort: what is not sent now is sent later, only out of order
+	defer sh.release()
+	if sh.down.Load() {
+		n, err := a.PendingAudit(ctx)
+		return err == nil && n == 0
+	}
+	sctx, cancel := context.WithTimeout(ctx, sh.timing.beforeWait)
+	defer cancel()
+	_, err := a.shipLocked(sctx, false)
+	return err == nil
+}
+
+// firstSpool is a working copy the App knows (nil: none).
+func (a *App) firstSpool() Spool {
+	if l := a.spoolList(); len(l) > 0 {
+		return l[0]
+	}
+	return nil
 }
 
 // ---- the users the gate keeps
@@ -498,12 +611,13 @@ func (a *App) checkLocal(ctx context.Context, s *Session, act auth.Action) error
 		if age > UserMaxAge/2 || down {
 			a.kick() // refreshed in the background before it is stale
 		}
-	case down:
+	case down && !a.inlineDue():
 		cur = a.offlineUser(u, seen, ok)
 		a.kick() // the shipper retries, and finds the server back
 	default:
-		// never read, changed on this terminal, or stale while the server
-		// is believed up: read it now, bounded
+		// never read, changed on this terminal, or stale (while the server
+		// is believed up, or down since the last try: it may be back, and
+		// the bound holds only if it is asked): read it now, bounded
 		rctx, cancel := context.WithTimeout(ctx, gateReadTimeout)
 		err := a.Store.View(rctx, func(tx Tx) error {
 			var err error
@@ -511,6 +625,7 @@ func (a *App) checkLocal(ctx context.Context, s *Session, act auth.Action) error
 			return err
 		})
 		cancel()
+		err = timedOut(err)
 		switch {
 		case err == nil:
 			a.noteContact(nil)
@@ -518,7 +633,7 @@ func (a *App) checkLocal(ctx context.Context, s *Session, act auth.Action) error
 		case errors.Is(err, ErrNotFound):
 			a.noteUser(u.Name, nil)
 			return auth.ErrDisabled
-		case IsUnreachable(err) || errors.Is(err, context.DeadlineExceeded):
+		case IsUnreachable(err):
 			a.sh().down.Store(true)
 			cur = a.offlineUser(u, seen, ok)
 			a.kick()
@@ -533,6 +648,21 @@ func (a *App) checkLocal(ctx context.Context, s *Session, act auth.Action) error
 		return auth.ErrDisabled
 	}
 	return auth.Check(cur, act)
+}
+
+// inlineDue reports whether checkLocal may read the user in line while
+// the server is believed down: once per UserMaxAge, so an outage costs a
+// keystroke at most one bounded wait in that time.
+func (a *App) inlineDue() bool {
+	sh := a.sh()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	now := a.now()
+	if !sh.tried.IsZero() && now.Sub(sh.tried) < UserMaxAge && !now.Before(sh.tried) {
+		return false
+	}
+	sh.tried = now
+	return true
 }
 
 // offlineUser is what the gate goes by while the server is unreachable:
@@ -552,7 +682,7 @@ func (a *App) allowLocal(ctx context.Context, s *Session, act auth.Action, ws Wo
 		return nil
 	}
 	if ws == nil {
-		_, _ = a.record(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
+		_ = a.note(ctx, s, audit.Denied, string(act), "") // the refusal is returned either way
 		return err
 	}
 	if es, serr := a.spooled(entry{s.name(), s.terminal(), audit.Denied, string(act), ""}); serr == nil {
@@ -562,4 +692,16 @@ func (a *App) allowLocal(ctx context.Context, s *Session, act auth.Action, ws Wo
 		}
 	}
 	return err
+}
+
+// AllowLocal is Allow for the actions that need no server (opening a file,
+// editing a cell): checked against the user as last read (see UserMaxAge),
+// so a front end may call it on every key without a round trip. A refusal
+// is logged like Allow's (spooled when it cannot go first). Any other
+// action is checked by Allow.
+func (a *App) AllowLocal(ctx context.Context, s *Session, act auth.Action) error {
+	if act != auth.OpenFile && act != auth.EditCell {
+		return a.allow(ctx, s, act)
+	}
+	return a.allowLocal(ctx, s, act, nil)
 }

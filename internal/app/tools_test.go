@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"kenshin/internal/app"
+	"kenshin/internal/audit"
 	"kenshin/internal/auth"
 	"kenshin/internal/deletion"
 	"kenshin/internal/doublecheck"
@@ -328,6 +329,7 @@ func TestDoubleCheckBlocksSubmit(t *testing.T) {
 	if err != nil || len(mm) != 1 || mm[0].Row != first.Row || mm[0].Rekeyed != "99999999" {
 		t.Fatalf("mismatches %+v, %v", mm, err)
 	}
+	checkStateGate(t, a, st, u, c2, sub)
 	if _, err := a.DecideMismatch(ctx, u.Boss, sub, first.Row, first.Key, "99999999", "用紙を確認した"); err != nil {
 		t.Fatal(err)
 	}
@@ -441,9 +443,9 @@ func TestConfirmGroup(t *testing.T) {
 	if _, err := a.ConfirmGroup(ctx, u.Admin, s, v, 0, "用紙と一致"); !errors.Is(err, auth.ErrDenied) {
 		t.Errorf("an admin confirming: %v", err)
 	}
-	n, err := a.ConfirmGroup(ctx, u.Clerk, s, v, 0, "用紙と一致")
-	if err != nil || n != v.Groups[0].Count {
-		t.Fatalf("confirmed %d, %v; want the group's %d", n, err, v.Groups[0].Count)
+	res, err := a.ConfirmGroup(ctx, u.Clerk, s, v, 0, "用紙と一致")
+	if err != nil || res.Confirmed != v.Groups[0].Count || res.Refused != 0 {
+		t.Fatalf("confirmed %+v, %v; want the group's %d", res, err, v.Groups[0].Count)
 	}
 	idx := s.Batch.Form.Field("sex").Index
 	for _, r := range v.Groups[0].Rows {
@@ -451,8 +453,96 @@ func TestConfirmGroup(t *testing.T) {
 			t.Errorf("row %d not confirmed", r)
 		}
 	}
-	if n, err := a.ConfirmGroup(ctx, u.Clerk, s, v, 0, "用紙と一致"); err != nil || n != 0 {
-		t.Errorf("again: %d, %v; want nothing new", n, err)
+	if res, err := a.ConfirmGroup(ctx, u.Clerk, s, v, 0, "用紙と一致"); err != nil || res.Confirmed != 0 || res.Already != v.Groups[0].Count {
+		t.Errorf("again: %+v, %v; want nothing new, all already", res, err)
+	}
+}
+
+// TestConfirmGroupRule: the one rule of a group confirmation — ● and the
+// reason that blanks cells are refused for a whole group, cells with an
+// open error are skipped and counted, nothing else is touched.
+func TestConfirmGroupRule(t *testing.T) {
+	a, _ := newApp(t)
+	u := fixture.SetUp(t, a)
+	for _, tt := range []struct {
+		name, value, reason string
+		want                error
+		confirmed, refused  int
+	}{
+		{"unreadable value", "●", "用紙と一致", app.ErrGroupUnreadable, 0, 0},
+		{"unreadable value, another reason", "●", "記入者に確認済み", app.ErrGroupUnreadable, 0, 0},
+		{"blanking reason", "7.5", "用紙でも判読不能", app.ErrGroupBlank, 0, 0},
+		{"open errors", "99.9", "用紙と一致", nil, 0, 3},
+		{"plain value", "7.5", "用紙と一致", nil, 3, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := fixture.Session(t, fixture.File{Form: "m4-exam", Rows: 10, Seed: 72})
+			w := s.Batch.Form.Field("weight").Index
+			for r := range 3 {
+				if err := s.Edit(ctx, r, w, tt.value, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v := a.GroupView(s, "weight", nil)
+			g := -1
+			for i, x := range v.Groups {
+				if x.Value == tt.value {
+					g = i
+				}
+			}
+			if g < 0 {
+				t.Fatalf("no group %q in %+v", tt.value, v.Groups)
+			}
+			before := make([]string, 3)
+			for r := range 3 {
+				before[r] = s.Value(r, w)
+			}
+			res, err := a.ConfirmGroup(ctx, u.Clerk, s, v, g, tt.reason)
+			if !errors.Is(err, tt.want) || res.Confirmed != tt.confirmed || res.Refused != tt.refused {
+				t.Fatalf("%+v, %v; want %v, %d confirmed, %d refused", res, err, tt.want, tt.confirmed, tt.refused)
+			}
+			for r := range 3 {
+				_, ok := s.Confirmed(r, w)
+				if s.Value(r, w) != before[r] || ok != (tt.confirmed > 0) {
+					t.Errorf("row %d: %q confirmed %v after the group confirmation", r, s.Value(r, w), ok)
+				}
+			}
+		})
+	}
+}
+
+// checkStateGate: the stored check with its values is for the supervisor
+// only, behind the gate, and the read is logged; the checker gets the
+// counts without a value; a locked session gets nothing.
+func checkStateGate(t *testing.T, a *app.App, st *store.Store, u fixture.Users, checker *app.Session, sub *app.Submission) {
+	t.Helper()
+	denied := len(events(t, st, audit.Denied))
+	if ds, err := a.DoubleCheckState(ctx, checker, sub); !errors.Is(err, auth.ErrDenied) || ds != nil {
+		t.Errorf("the checker reads every value: %v; want ErrDenied", err)
+	}
+	if d := events(t, st, audit.Denied); len(d) != denied+1 || d[len(d)-1].User != "clerk2" || d[len(d)-1].Object != string(auth.DecideMismatch) {
+		t.Errorf("the refusal is not logged: %+v", d)
+	}
+	before := len(events(t, st, audit.FileOpened))
+	ds, err := a.DoubleCheckState(ctx, u.Boss, sub)
+	if err != nil || ds == nil || ds.Checker != "clerk2" {
+		t.Fatalf("supervisor: %v, %v", ds, err)
+	}
+	opened := events(t, st, audit.FileOpened)
+	if len(opened) != before+1 || opened[len(opened)-1].User != "boss" || !strings.Contains(opened[len(opened)-1].Detail, "double_check_values") {
+		t.Errorf("the supervisor's read of the values is not logged: %+v", opened[before:])
+	}
+	pv, err := a.DoubleCheckProgress(ctx, checker, sub)
+	if err != nil || pv == nil || pv.Items != nil || pv.Checker != "clerk2" || pv.Total != 12 || pv.Open != 1 {
+		t.Errorf("the checker's progress: %+v, %v; want the counts, no items", pv, err)
+	}
+	if _, err := a.DoubleCheckProgress(ctx, u.Admin, sub); !errors.Is(err, auth.ErrDenied) {
+		t.Errorf("an administrator reads the check: %v; want ErrDenied", err)
+	}
+	locked := &app.Session{User: u.Boss.User, Terminal: "T9"}
+	locked.MarkLocked()
+	if _, err := a.DoubleCheckState(ctx, locked, sub); !errors.Is(err, app.ErrLocked) {
+		t.Errorf("a locked session reads the check: %v; want ErrLocked", err)
 	}
 }
 

@@ -207,21 +207,39 @@ func (a *App) Unlock(ctx context.Context, s *Session, password string) error {
 	return nil
 }
 
-// Lock records that the window was locked.
+// Lock records that the window was locked. It waits for no shipment in
+// progress and at most ShipWait for the server (see note): a front end may
+// still call it off its UI goroutine, after MarkLocked.
 func (a *App) Lock(ctx context.Context, s *Session) error {
 	if s == nil {
 		return nil
 	}
 	// locked first: the lock holds even when its entry cannot be written
-	s.locked.Store(true)
-	_, err := a.record(ctx, s, audit.Lock, "window", "")
-	return err
+	s.MarkLocked()
+	return a.RecordLock(ctx, s)
 }
 
-// Logout records the end of a session.
+// MarkLocked locks s at once: from then on no use case acts for s. A
+// front end calls it before it draws its lock screen, and RecordLock off
+// its UI goroutine.
+func (s *Session) MarkLocked() {
+	if s != nil {
+		s.locked.Store(true)
+	}
+}
+
+// RecordLock writes the lock's audit entry (Lock without MarkLocked, so
+// that a late entry cannot lock a session unlocked meanwhile).
+func (a *App) RecordLock(ctx context.Context, s *Session) error {
+	if s == nil {
+		return nil
+	}
+	return a.note(ctx, s, audit.Lock, "window", "")
+}
+
+// Logout records the end of a session, bounded like Lock.
 func (a *App) Logout(ctx context.Context, s *Session) error {
-	_, err := a.record(ctx, s, audit.Logout, "window", "")
-	return err
+	return a.note(ctx, s, audit.Logout, "window", "")
 }
 
 // AddUser creates a user (administrators only).
@@ -246,7 +264,7 @@ func (a *App) AddUser(ctx context.Context, s *Session, name string, roles []stri
 // themself. It also releases a lock.
 func (a *App) SetPassword(ctx context.Context, s *Session, name, password string) error {
 	if s.user() == nil || (s.User.Name != name && !s.User.Can(auth.ManageUsers)) {
-		_, _ = a.record(ctx, s, audit.Denied, "user "+name, "passwd") // refused either way
+		_ = a.note(ctx, s, audit.Denied, "user "+name, "passwd") // refused either way
 		return auth.Check(s.user(), auth.ManageUsers)
 	}
 	if err := a.Policy.CheckPassword(name, password); err != nil {

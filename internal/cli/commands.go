@@ -334,7 +334,9 @@ var cmdReport = &command{
 			if ws, err = workspace.Open(ctx, *opt.workspace, m.Now); err != nil {
 				return ExitUsage, err
 			}
-			defer func() { _ = ws.Close() }() // read here, nothing pending
+			// closed after the session's exit shipment (deferred later):
+			// opening the file below spools its entry here
+			defer func() { _ = ws.Close() }() // changes are committed as they are made
 		}
 		a, s, closeFn, code, err := m.session(ctx, *opt.store, *opt.as)
 		if err != nil {

@@ -70,10 +70,17 @@ func (m *Main) openApp(ctx context.Context, path string) (*app.App, func(), erro
 	a.Workbooks = workbooks.ForApp()
 	a.DoubleCheckOff = m.DoubleCheckOff
 	return a, func() {
-		// the audit entries a command spooled (opening a file) are sent
-		// before it ends; what cannot be sent now waits in the working copy
+		// The audit entries a command spooled (opening a file) are sent
+		// before it ends, within app.ShipWait; what cannot be sent now
+		// waits in the working copy for the next run, and the clerk is
+		// told. Hence a command opens its working copy before the session,
+		// so that the working copy is closed after this.
 		a.Close()
-		_, _ = a.ShipAudit(ctx) // best effort, see above
+		sctx, cancel := context.WithTimeout(ctx, app.ShipWait)
+		defer cancel()
+		if _, err := a.ShipAudit(sctx); err != nil {
+			fmt.Fprintln(m.Stderr, "警告: 操作記録を中央データに送れませんでした。端末の作業データに残し、次に実行したときに送ります:", err)
+		}
 		_ = st.Close()
 	}, nil // read back by the next open
 }

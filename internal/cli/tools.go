@@ -209,16 +209,18 @@ var cmdDoubleCheck = &command{
 		if len(files) != 1 {
 			return ExitUsage, usagef("ダブルチェックする CSV ファイルを 1 つ指定してください")
 		}
+		// the working copy first: closed after the session's exit
+		// shipment, which sends the file-opened entry spooled in it
+		ws, err := workspace.Open(ctx, *opt.workspace, m.Now)
+		if err != nil {
+			return ExitUsage, err
+		}
+		defer func() { _ = ws.Close() }() // changes are committed as they are made
 		a, s, closeFn, code, err := m.session(ctx, *opt.store, *opt.as)
 		if err != nil {
 			return code, err
 		}
 		defer closeFn()
-		ws, err := workspace.Open(ctx, *opt.workspace, m.Now)
-		if err != nil {
-			return ExitUsage, err
-		}
-		defer func() { _ = ws.Close() }() // read here; the check is kept in the store
 		rv, err := a.OpenReview(ctx, s, workcopy.Adapter{Store: ws}, files[0], *opt.form)
 		if err != nil {
 			return exitFor(err), err

@@ -7,6 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"kenshin/internal/app"
+	"kenshin/internal/audit"
+	"kenshin/internal/store"
+	"kenshin/internal/workspace"
 )
 
 func TestToolCommands(t *testing.T) {
@@ -116,5 +121,57 @@ func TestDoubleCheckCommand(t *testing.T) {
 	code, out, e = run(bossPW, "doublecheck", "--as", "boss", "--decide", "1:atena_no=12345678", "--reason", "用紙で確認", blind)
 	if code != ExitOK || !strings.Contains(out, "不一致 11 項目") {
 		t.Errorf("decide: %d %s %s", code, out, e)
+	}
+}
+
+// TestExitShipSendsTheOpenedEntry: a command that opens a file (the
+// double check, the report of a file) sends the entry it spooled before
+// it ends, so nothing is left in the working copy.
+func TestExitShipSendsTheOpenedEntry(t *testing.T) {
+	dir := t.TempDir()
+	storePath := filepath.Join(dir, "central.db")
+	setupUsers(t, dir, storePath)
+	csv := filepath.Join(dir, "a.csv")
+	if code, _, e := runEnv(t, dir, "gen", "--form", "m4-exam", "--rows", "3", "--seed", "7", "--error-rate", "0", "--no-confidence", "--out", csv); code != 0 {
+		t.Fatal(e)
+	}
+	for _, c := range []struct {
+		name, stdin string
+		args        []string
+	}{
+		{"doublecheck", bossPW + "y\n", []string{"doublecheck", "--as", "boss", csv}},
+		{"report", clerkPW, []string{"report", "--as", "clerk1", "--out", filepath.Join(dir, "r.xlsx"), csv}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, e := runIn(t, dir, c.stdin, append(c.args, "--store", storePath)...)
+			if strings.Contains(e, "警告") {
+				t.Errorf("stderr %q: the exit shipment failed", e)
+			}
+			ctx := context.Background()
+			ws, err := workspace.Open(ctx, filepath.Join(dir, "ws.db"), fixedNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := ws.PendingAudit(ctx)
+			_ = ws.Close()
+			if err != nil || n != 0 {
+				t.Fatalf("%d entries left in the working copy (%v); want 0", n, err)
+			}
+			st, err := store.Open(ctx, storePath, store.Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = st.Close() }()
+			var opened []audit.Event
+			if err := st.View(ctx, func(tx app.Tx) error {
+				opened, err = tx.Audit(ctx, audit.Filter{Kind: audit.FileOpened})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(opened) == 0 || opened[len(opened)-1].User != strings.Fields(c.args[2])[0] {
+				t.Fatalf("the file-opened entry of %s did not arrive: %+v", c.args[2], opened)
+			}
+		})
 	}
 }

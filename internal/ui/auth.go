@@ -29,6 +29,9 @@ func hostname() string {
 // table, drops): refused while the window is locked or before a login;
 // otherwise a (a != "") is checked for the logged-in user through the
 // application layer, which logs a refusal, and the clerk is told why.
+// Opening a file and editing a cell are checked by the local gate
+// (App.AllowLocal: the user as last read, no round trip per key); every
+// other action asks the central store (App.Allow).
 func (w *Workbench) allow(a auth.Action) bool {
 	if w.locked {
 		w.gateMsg.SetText("画面がロックされています。パスワードを入力してロックを解除してください。")
@@ -50,7 +53,11 @@ func (w *Workbench) allow(a auth.Action) bool {
 	if a == "" {
 		return true
 	}
-	if err := w.deps.App.Allow(context.Background(), w.session, a); err != nil {
+	check := w.deps.App.Allow
+	if a == auth.OpenFile || a == auth.EditCell {
+		check = w.deps.App.AllowLocal
+	}
+	if err := check(context.Background(), w.session, a); err != nil {
 		if a == auth.Submit && app.IsUnreachable(err) && w.user != nil && w.user.Can(a) {
 			// the server is down: a batch may still be queued on this PC
 			// under the roles read at login; the server checks them again
@@ -178,9 +185,8 @@ func (w *Workbench) lock() {
 	}
 	w.closeDialogs()
 	w.locked = true
-	if err := w.deps.App.Lock(context.Background(), w.session); err != nil {
-		w.setMessage("操作記録を書けません: " + ErrorText(err))
-	}
+	w.session.MarkLocked()
+	defer w.recordLock() // after the lock screen is drawn: health data off screen at once
 	pw := widget.NewPasswordEntry()
 	msg := wrapText("", 460)
 	unlock := func() {
@@ -217,6 +223,20 @@ func (w *Workbench) lock() {
 	msg.relayout = box.Refresh
 	w.setContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 240), box)))
 	w.focus(pw)
+}
+
+// recordLock writes the lock's audit entry off the UI goroutine: it may
+// wait (boundedly) for the server, and the screen is locked already.
+func (w *Workbench) recordLock() {
+	ap, sess := w.deps.App, w.session
+	w.background(func() func() {
+		err := ap.RecordLock(context.Background(), sess)
+		return func() {
+			if err != nil {
+				w.setMessage("操作記録を書けません: " + ErrorText(err))
+			}
+		}
+	})
 }
 
 // closeDialogs takes every dialog off the screen before the lock or a

@@ -33,6 +33,9 @@ func authBench(t *testing.T) (*Workbench, *store.Store, *clock) {
 	a := test.NewTempApp(t)
 	w := New(a, Deps{Forms: ap.Forms, App: ap, Now: c.now, IdleLock: 10 * time.Minute})
 	t.Cleanup(w.Window().Close)
+	// background work (the lock's entry) in place, so a test reads the log
+	// after it; gateBench keeps it off the UI goroutine
+	w.runSync = true
 	return w, st, c
 }
 

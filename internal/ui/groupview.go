@@ -15,12 +15,11 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"kenshin/internal/app"
 	"kenshin/internal/auth"
 	"kenshin/internal/form"
 	"kenshin/internal/groupview"
 	"kenshin/internal/jpdate"
-	"kenshin/internal/normalize"
-	"kenshin/internal/review"
 )
 
 // groupPage is how far PageUp/PageDown move in the group view.
@@ -292,48 +291,44 @@ func (sh *sheet) showRow(row, field int) {
 }
 
 // confirmGroup confirms every cell of the cursor group as matching the
-// paper, one normal confirm a cell: each is journaled and undone like a
-// confirm from the table.
+// paper, one normal confirm a cell (each journaled and undone like a
+// confirm from the table), by the application's one rule (App.ConfirmGroup).
 func (gv *groupView) confirmGroup() {
 	if len(gv.view.Groups) == 0 || !gv.sh.wb.allow(auth.EditCell) {
 		return
 	}
 	g := gv.view.Groups[gv.cur]
-	if strings.Contains(g.Value, normalize.Unreadable) {
-		gv.say("●（読み取れなかった欄）はまとめて確認できません。表で 1 件ずつ入力するか F7（判読不能）を押してください")
-		return
+	var res app.GroupResult
+	var err error
+	if ap := gv.sh.wb.deps.App; ap != nil {
+		res, err = ap.ConfirmGroup(context.Background(), gv.sh.wb.session, gv.sh.session, gv.view, gv.cur, reasonMatchesPaper)
+	} else {
+		// demo and widget tests: no application layer, the same rule
+		res, err = app.ConfirmGroupCells(context.Background(), gv.sh.session, gv.view, gv.cur, reasonMatchesPaper)
 	}
-	ctx := context.Background()
-	done, refused := 0, 0
-	for _, t := range gv.view.Confirm(gv.cur) {
-		err := gv.sh.session.Confirm(ctx, t.Row-1, gv.field, reasonMatchesPaper)
-		switch {
-		case errors.Is(err, review.ErrNothing):
-			continue
-		case errors.Is(err, review.ErrNotConfirmable):
-			refused++ // an open error: the clerk fixes it or gives a reason in the table
-			continue
-		case err != nil:
-			gv.sh.wb.showError(fmt.Sprintf("確認を保存できませんでした（%d 件目で中断、それまでの %d 件は確認済み）", t.Row, done), err)
-			gv.afterConfirm()
-			return
-		}
-		done++
+	switch {
+	case errors.Is(err, app.ErrGroupUnreadable):
+		gv.say(ErrorText(err))
+		return
+	case err != nil:
+		gv.sh.wb.showError(fmt.Sprintf("確認を保存できませんでした（それまでの %d 件は確認済み）", res.Confirmed), err)
+		gv.afterConfirm()
+		return
 	}
 	gv.afterConfirm()
 	left := ""
-	if refused > 0 {
-		left = fmt.Sprintf("。エラーのある %d 件は「用紙と一致」では確認できません（表で修正するか、Shift+F6 で理由を付けて確認してください）", refused)
+	if res.Refused > 0 {
+		left = fmt.Sprintf("。エラーのある %d 件は「用紙と一致」では確認できません（表で修正するか、Shift+F6 で理由を付けて確認してください）", res.Refused)
 	}
-	if done == 0 {
-		if refused > 0 {
+	if res.Confirmed == 0 {
+		if res.Refused > 0 {
 			gv.say(fmt.Sprintf("%s の %d 件は確認していません%s", quoteValue(g.Value), g.Count, left))
 			return
 		}
 		gv.say(fmt.Sprintf("%s の %d 件はすでに確認済みです", quoteValue(g.Value), g.Count))
 		return
 	}
-	gv.say(fmt.Sprintf("%s の %d 件を確認しました（%s）%s", quoteValue(g.Value), done, reasonMatchesPaper, left))
+	gv.say(fmt.Sprintf("%s の %d 件を確認しました（%s）%s", quoteValue(g.Value), res.Confirmed, reasonMatchesPaper, left))
 }
 
 // say shows a message in the view and in the status bar.

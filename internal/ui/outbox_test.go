@@ -78,6 +78,16 @@ func TestSubmitQueuesWhenOffline(t *testing.T) {
 	fixture.Clean(t, s)
 	w.active().changed()
 
+	// the review's audit entries reach the server first (the shipper runs
+	// in the background and nothing waits for it)
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if n, err := ap.PendingAudit(ctx); err == nil && n == 0 {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatal("the review's audit entries were not shipped")
+		}
+	}
 	fs.down.Store(true)
 	w.submit()
 	if w.submitDlg == nil {

@@ -34,6 +34,10 @@ type sheet struct {
 	// queuedKey is the batch of this file waiting in the outbox ("" none):
 	// the tab closes once it is delivered.
 	queuedKey string
+	// shipErrShown is the shipment failure last told in the status line
+	// ("" none), so that it is told once.
+	shipErrShown string
+	shipErrNote  string // its text while it is still to stay in sight
 
 	grid     *grid
 	editor   *editor
@@ -201,6 +205,12 @@ func (sh *sheet) cursorMoved() {
 	}
 	if here != sh.msgAt {
 		sh.wb.setMessage("")
+		if sh.shipErrNote != "" {
+			// the change moved the cursor on (Enter): the failure stays
+			// in sight until the next move
+			sh.say(sh.shipErrNote)
+			sh.shipErrNote = ""
+		}
 	}
 	if !ok {
 		sh.cellName.SetText("（表示する行がありません）")
@@ -325,6 +335,27 @@ func (sh *sheet) changed() {
 	}
 	sh.wb.refreshStatus()
 	sh.wb.auditChanged()
+	sh.noteShipError()
+}
+
+// noteShipError tells the clerk, once per distinct failure, that the audit
+// entries cannot be shipped for another reason than an outage: until that
+// is fixed every submit is refused, and the clerk should know before.
+func (sh *sheet) noteShipError() {
+	a := sh.wb.deps.App
+	if a == nil {
+		return
+	}
+	err := a.ShipError()
+	if err == nil {
+		sh.shipErrShown = "" // cleared: a new failure is told again
+		return
+	}
+	if msg := ErrorText(err); msg != sh.shipErrShown {
+		sh.shipErrShown = msg
+		sh.shipErrNote = "操作記録を中央データに送れません。このままでは送信できません（システム担当者に連絡してください）: " + msg
+		sh.say(sh.shipErrNote)
+	}
 }
 
 // nextFinding jumps to the next (+1) or previous (-1) cell with an open

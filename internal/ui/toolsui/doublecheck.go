@@ -93,7 +93,7 @@ func NewDoubleCheck(env Env, rv *review.Session) (*DoubleCheck, error) {
 	}
 	dc.total = len(doublecheck.FromBatch(sub.Batch, app.CheckKeys(f)))
 	dc.mode = doublecheck.Blind // the stronger check is the default
-	if st, err := env.App.DoubleCheckState(ctx, sub); err != nil {
+	if st, err := env.App.DoubleCheckProgress(ctx, env.Session, sub); err != nil {
 		return nil, err
 	} else if st != nil {
 		dc.mode = st.Mode // resuming: the mode it started with
@@ -437,7 +437,7 @@ func (dc *DoubleCheck) decide() {
 		return
 	}
 	dc.mism, dc.mcur = mm, min(dc.mcur, max(len(mm)-1, 0))
-	if st, err := dc.env.App.DoubleCheckState(ctx, dc.sub); err == nil && st != nil {
+	if st, err := dc.env.App.DoubleCheckProgress(ctx, dc.env.Session, dc.sub); err == nil && st != nil {
 		dc.keepProgress(st)
 	}
 	dc.value.SetText("")
@@ -449,9 +449,8 @@ func (dc *DoubleCheck) decide() {
 	dc.focus(dc)
 }
 
-func (dc *DoubleCheck) keepProgress(st *doublecheck.Session) {
-	settled, open, total := st.Progress()
-	dc.stored = &[3]int{settled, open, total}
+func (dc *DoubleCheck) keepProgress(st *app.CheckView) {
+	dc.stored = &[3]int{st.Settled, st.Open, st.Total}
 }
 
 // State is the check as this screen last read it (nil: not started here).

@@ -104,7 +104,7 @@ func TestDoubleCheckBlind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := b.a.DoubleCheckState(ctx, sub)
+	ds, err := b.a.DoubleCheckState(ctx, b.u.Boss, sub)
 	if err != nil || ds == nil {
 		t.Fatalf("stored check %v, %v", ds, err)
 	}
@@ -151,7 +151,7 @@ func TestDoubleCheckBlind(t *testing.T) {
 	if !strings.HasPrefix(boss.progress.Text, "12 / 12") {
 		t.Errorf("progress after the decision %q", boss.progress.Text)
 	}
-	if ds, _ = b.a.DoubleCheckState(ctx, sub); !ds.Complete() {
+	if ds, _ = b.a.DoubleCheckState(ctx, b.u.Boss, sub); !ds.Complete() {
 		t.Fatal("the check is not complete after the decision")
 	}
 	res, err := b.a.Submit(ctx, b.u.Clerk, sub, nil, nil)
