@@ -425,9 +425,15 @@ func (dc *DoubleCheck) decide() {
 	it := dc.mism[dc.mcur]
 	ctx := context.Background()
 	value := strings.TrimSpace(dc.value.Text)
-	if _, err := dc.env.App.DecideMismatch(ctx, dc.env.Session, dc.sub, it.Row, it.Key, value, reason); err != nil {
+	v, err := dc.env.App.DecideMismatch(ctx, dc.env.Session, dc.sub, it.Row, it.Key, value, reason)
+	if err != nil {
 		dc.fail("判断を記録できません", err)
 		return
+	}
+	if dc.view != nil && v != nil {
+		// the checker deciding: the counts move on (the items, with what
+		// blind mode hides, stay the checker's own)
+		dc.view.Settled, dc.view.Open, dc.view.Total, dc.view.Complete = v.Settled, v.Open, v.Total, v.Complete
 	}
 	dc.note(fmt.Sprintf("%d 件目「%s」を %s に決めました", it.Row, dc.label(it.Key), quote(value)))
 	dc.env.say(dc.msg.Text)

@@ -267,3 +267,41 @@ func TestErrorText(t *testing.T) {
 		}
 	}
 }
+
+// Walkthrough 13: a supervisor who did the check and decides its mismatch
+// with F3 sees the header move on (it kept 「不一致 1（判断待ち）」).
+func TestCheckerDecidingSeesProgress(t *testing.T) {
+	b := newBench(t)
+	s := reviewed(t, 3, 54)
+	dc, err := NewDoubleCheck(b.env(b.u.Boss), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc.Show()
+	b.typeText(t, "2")
+	b.press(t, fyne.KeyReturn)
+	for i := range dc.view.Items {
+		typed := trueValue(dc, dc.view.Items[i])
+		if i == 5 {
+			typed = "99"
+		}
+		b.typeText(t, typed)
+		b.press(t, fyne.KeyReturn)
+		if typed == "" {
+			b.press(t, fyne.KeyReturn)
+		}
+	}
+	if !strings.Contains(dc.progress.Text, "判断待ち") {
+		t.Fatalf("fixture: no mismatch open: %q", dc.progress.Text)
+	}
+	b.press(t, fyne.KeyF3)
+	b.typeText(t, "2")
+	b.typeText(t, "用紙を確認した")
+	b.press(t, fyne.KeyReturn)
+	if len(dc.mism) != 0 {
+		t.Fatalf("%d mismatches left", len(dc.mism))
+	}
+	if strings.Contains(dc.progress.Text, "判断待ち") || !strings.Contains(dc.progress.Text, "12 / 12") {
+		t.Errorf("after the decision the header says %q", dc.progress.Text)
+	}
+}
