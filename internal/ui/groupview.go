@@ -381,7 +381,7 @@ func (gv *groupView) refreshTitle() {
 
 // Column widths of the list: mark, value, count, confidence, findings,
 // confirmed, note (why it stands out, or 参考); the rows take the rest.
-var groupColumns = []float32{30, 190, 70, 120, 60, 80, 330}
+var groupColumns = []float32{30, 190, 70, 120, 60, 80, 360}
 
 // standsOut is what the list marks (▲, warning colour): a value far from
 // the rest of the batch. Outside p3–p97 alone is not a sign of a misread
@@ -527,12 +527,13 @@ func (gv *groupView) rowTexts(id int) []string {
 		rowText += fmt.Sprintf(" ほか %d 件", n)
 	}
 	var why []string
+	// short enough for the column: a longer text ran over the rows column
 	if g.Far {
-		why = append(why, fmt.Sprintf("ほかの値から離れています（z=%.1f）", g.Z))
+		why = append(why, "ほかの値から離れています")
 	}
 	if n := len(g.OutOfBand); n > 0 {
 		// a note, not a sign: real children are there too
-		why = append(why, fmt.Sprintf("参考: p3〜p97 の外 %d 件", n))
+		why = append(why, fmt.Sprintf("参考: p3〜p97 外 %d 件", n))
 	}
 	value := displayValue(g.Value)
 	if g.Value == "" {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 
 	"kenshin/internal/normalize"
 	"kenshin/internal/review"
@@ -71,6 +72,11 @@ func TestGroupViewListsAndFlags(t *testing.T) {
 	texts := gv.rowTexts(*last)
 	if texts[0] != "▲" || !strings.Contains(texts[6], "離れています") || texts[7] != "8" {
 		t.Errorf("65 shown as %q", texts)
+	}
+	// the note fits its column (it ran over the rows column: walkthrough 19)
+	size := theme.TextSize()
+	if w := fyne.MeasureText(texts[6], size, fyne.TextStyle{}).Width; w > groupColumns[6]-theme.Padding() {
+		t.Errorf("備考 %q is %.0f px in a %.0f px column", texts[6], w, groupColumns[6])
 	}
 	// a typical 6.x value does not stand out
 	if i := gv.startGroup(); groups[i].Outlier() && groups[i].Value != "65" {
