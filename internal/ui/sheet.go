@@ -308,10 +308,14 @@ func (sh *sheet) hasOpenFinding(row, field int) bool {
 // decided moves on to the next open finding after a decision (one key per
 // decision) unless the clerk turned that off, and says what was done.
 func (sh *sheet) decided(msg string) {
-	if sh.wb.advanceAfterDecision() && len(sh.openVisible()) > 0 {
+	switch {
+	case len(sh.openVisible()) == 0:
+		sh.findingPos = "" // the last one is settled: no 「指摘 1/1」 left behind
+	case sh.wb.advanceAfterDecision():
 		sh.nextFinding(1)
 	}
 	sh.say(msg)
+	sh.wb.refreshStatus()
 }
 
 // cancelEdit drops the edit and returns to the table.
@@ -686,6 +690,7 @@ func (sh *sheet) applyFilter() {
 	if sh.grid == nil {
 		return
 	}
+	sh.findingPos = "" // its n/N counted the findings the old filter showed
 	prev, field, _ := sh.pos()
 	kind := sh.kindSel.Selected
 	col := sh.columnFilter()

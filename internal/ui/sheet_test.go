@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kenshin/internal/batch"
+	"kenshin/internal/fixture"
 	"kenshin/internal/form"
 	"kenshin/internal/normalize"
 	"kenshin/internal/review"
@@ -841,5 +842,47 @@ func TestReasonRefusedOnNoValue(t *testing.T) {
 	}
 	if _, ok := sh.session.Confirmed(1, f); ok || !sh.session.HasOpenError(1, f) {
 		t.Error("the misread was confirmed")
+	}
+}
+
+// Walkthrough 20: 「指摘 n/N 件目」 goes when the filter changes (its count
+// was of the old filter) and when the last finding is settled.
+func TestFindingPositionNeverStale(t *testing.T) {
+	w, sh, _ := openSample(t, "m4-exam.csv", fyne.NewSize(1400, 860))
+	key(sh.grid, fyne.KeyF8)
+	if !strings.Contains(w.position.Text, "指摘 1/") {
+		t.Fatalf("after F8: %q", w.position.Text)
+	}
+	sh.kindSel.SetSelectedIndex(1)
+	if strings.Contains(w.position.Text, "指摘 ") {
+		t.Errorf("after the filter changed: %q", w.position.Text)
+	}
+	sh.kindSel.SetSelectedIndex(0)
+	fixture.Clean(t, sh.session)
+	// reopen one warning and settle it as the last one
+	p := review.Pos{Row: -1}
+	for i := range sh.session.Len() {
+		for f := range sh.fields() {
+			for _, fd := range sh.session.CellFindings(i, f) {
+				if fd.Severity == batch.Warning && p.Row < 0 {
+					p = review.Pos{Row: i, Field: f}
+				}
+			}
+		}
+	}
+	if p.Row < 0 {
+		t.Fatal("no warning in the sample")
+	}
+	if err := sh.session.Unconfirm(context.Background(), p.Row, p.Field); err != nil {
+		t.Fatal(err)
+	}
+	sh.changed()
+	key(sh.grid, fyne.KeyF8)
+	if !strings.Contains(w.position.Text, "指摘 1/1") {
+		t.Fatalf("F8 to the last open finding: %q", w.position.Text)
+	}
+	key(sh.grid, fyne.KeyF6)
+	if len(sh.session.OpenCells()) != 0 || strings.Contains(w.position.Text, "指摘 ") {
+		t.Errorf("after the last finding was settled: %d open, %q", len(sh.session.OpenCells()), w.position.Text)
 	}
 }
