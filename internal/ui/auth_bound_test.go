@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,9 +14,7 @@ import (
 
 	"kenshin/internal/app"
 	"kenshin/internal/fixture"
-	"kenshin/internal/store"
 	"kenshin/internal/workcopy"
-	"kenshin/internal/workspace"
 )
 
 // gateStore counts the central reads (the gate's round trips) and can
@@ -93,18 +90,8 @@ func stopRetry(t *testing.T, w *Workbench) {
 // clerk logged in and the sample file open.
 func gateBench(t *testing.T) (*Workbench, *gateStore, *clock, *sheet) {
 	t.Helper()
-	ctx := context.Background()
 	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
-	st, err := store.Create(ctx, filepath.Join(t.TempDir(), "central.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ws, err := workspace.Open(ctx, filepath.Join(t.TempDir(), "ws", "work.db"), c.now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
+	st, ws := centralAndWorkspace(t, c)
 	gs := &gateStore{Store: st}
 	t.Cleanup(gs.letGo)
 	ap := app.New(gs, fixture.Forms(t))
@@ -198,18 +185,8 @@ func (b *brokenSpool) UnsentAudit(ctx context.Context, n int) ([]app.Spooled, er
 // TestShipErrorIsToldOnce: a shipment failing for another reason than an
 // outage is told in the status line after the next change, once.
 func TestShipErrorIsToldOnce(t *testing.T) {
-	ctx := context.Background()
 	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
-	st, err := store.Create(ctx, filepath.Join(t.TempDir(), "central.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ws, err := workspace.Open(ctx, filepath.Join(t.TempDir(), "ws", "work.db"), c.now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
+	st, ws := centralAndWorkspace(t, c)
 	bs := &brokenSpool{Workspace: workcopy.Adapter{Store: ws}}
 	ap := app.New(st, fixture.Forms(t))
 	ap.DoubleCheckOff = true

@@ -38,6 +38,24 @@ func (f *flaky) Update(ctx context.Context, fn func(app.Tx) error) error {
 	return f.Store.Update(ctx, fn)
 }
 
+// centralAndWorkspace makes a fresh central SQLite store and a working
+// copy on clock c, closed when the test ends.
+func centralAndWorkspace(t *testing.T, c *clock) (*store.Store, *workspace.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Create(ctx, filepath.Join(t.TempDir(), "central.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ws, err := workspace.Open(ctx, filepath.Join(t.TempDir(), "ws", "work.db"), c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return st, ws
+}
+
 // TestSubmitQueuesWhenOffline: with the server down a submit keeps the
 // batch in the outbox and the file open; the status bar counts it; the
 // retry timer runs only while something waits and delivers it once the
@@ -45,17 +63,8 @@ func (f *flaky) Update(ctx context.Context, fn func(app.Tx) error) error {
 func TestSubmitQueuesWhenOffline(t *testing.T) {
 	ctx := context.Background()
 	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
-	st, err := store.Create(ctx, filepath.Join(t.TempDir(), "central.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, ws := centralAndWorkspace(t, c)
 	fs := &flaky{Store: st}
-	ws, err := workspace.Open(ctx, filepath.Join(t.TempDir(), "ws.db"), c.now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
 	ap := app.New(fs, fixture.Forms(t))
 	ap.DoubleCheckOff = true
 	ap.Now = c.now
@@ -141,17 +150,8 @@ func TestSubmitQueuesWhenOffline(t *testing.T) {
 func TestUnsentAuditShown(t *testing.T) {
 	ctx := context.Background()
 	c := &clock{time.Date(2026, 4, 30, 9, 0, 0, 0, time.UTC)}
-	st, err := store.Create(ctx, filepath.Join(t.TempDir(), "central.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, ws := centralAndWorkspace(t, c)
 	fs := &flaky{Store: st}
-	ws, err := workspace.Open(ctx, filepath.Join(t.TempDir(), "ws.db"), c.now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
 	ap := app.New(fs, fixture.Forms(t))
 	ap.Now = c.now
 	t.Cleanup(ap.Close)
