@@ -122,3 +122,26 @@ func TestAskPassword(t *testing.T) {
 		}
 	}
 }
+
+// Walkthrough 17: the submit dialog says, before 送信する, whether the
+// second-person check and the audit sample are done.
+func TestSubmitDialogSaysWhatIsDone(t *testing.T) {
+	w, _, _ := authBench(t)
+	w.deps.App.DoubleCheckOff = false
+	loginAs(t, w, "clerk1")
+	if err := w.OpenPath(testdata("samples/m18-dental-survey.csv")); err != nil {
+		t.Fatal(err)
+	}
+	fixture.Clean(t, w.active().session)
+	w.active().changed()
+	w.submit()
+	if w.submitDlg == nil {
+		t.Fatal("no submit dialog")
+	}
+	all := allText(w.win.Canvas().Overlays().Top())
+	for _, want := range []string{"ダブルチェック: まだです", "抜き取り検査: していません"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the submit dialog lacks %q:\n%s", want, all)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"kenshin/internal/app"
 	"kenshin/internal/auth"
+	"kenshin/internal/review"
 	"kenshin/internal/submission"
 	"kenshin/internal/ui/toolsui"
 )
@@ -47,7 +48,11 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, bool, error)) {
 	info := widget.NewLabel(fmt.Sprintf("%s\n%d 行（修正 %d、確認 %d、警告 %d）を中央データに送信します。\n送信後、この端末の作業データは削除されます。",
 		s.Batch.Form.Title, st.Rows, st.Corrected, st.Confirmed, st.Warnings))
 	sampleLine, sampleErr := toolsui.SampleStatus(w.deps.App, w.session, s)
-	items := []*widget.FormItem{widget.NewFormItem("", info), widget.NewFormItem("", widget.NewLabel(sampleLine)), widget.NewFormItem("保健センター", sel)}
+	status := sampleLine
+	if line := w.doubleCheckLine(ctx, s); line != "" {
+		status = line + "\n" + sampleLine
+	}
+	items := []*widget.FormItem{widget.NewFormItem("", info), widget.NewFormItem("", widget.NewLabel(status)), widget.NewFormItem("保健センター", sel)}
 	reason := widget.NewEntry()
 	if st.Errors > 0 { // only a supervisor gets here with errors left
 		reason.SetPlaceHolder("エラーを残したまま送信する理由（必須）")
@@ -101,6 +106,32 @@ func (w *Workbench) askSubmit(sh *sheet, done func(string, bool, error)) {
 	})
 	k.d.Resize(fyne.NewSize(640, 300+float32(min(st.Errors, 8))*30))
 	w.submitDlg = k
+}
+
+// doubleCheckLine is the submit dialog's line on the second-person check
+// ("" when it is not required): the clerk sees before 送信する whether it
+// is done, instead of a refusal after.
+func (w *Workbench) doubleCheckLine(ctx context.Context, s *review.Session) string {
+	a := w.deps.App
+	if a == nil || a.DoubleCheckOff || w.user == nil || !w.user.Can(auth.DoubleCheck) {
+		return ""
+	}
+	sub, err := a.CheckTarget(ctx, w.session, s)
+	if err != nil {
+		return "ダブルチェック: " + ErrorText(err)
+	}
+	v, err := a.DoubleCheckProgress(ctx, w.session, sub)
+	switch {
+	case err != nil:
+		return "ダブルチェック: 状態を確かめられません（" + ErrorText(err) + "）"
+	case v == nil:
+		return "ダブルチェック: まだです（別の利用者が ツール → ダブルチェック で行います）"
+	case v.Complete:
+		return fmt.Sprintf("ダブルチェック: 済み（%s、%d 項目）", v.Checker, v.Total)
+	case v.Open > 0:
+		return fmt.Sprintf("ダブルチェック: 途中（%d / %d、不一致 %d は確認者が判断します）", v.Settled, v.Total, v.Open)
+	}
+	return fmt.Sprintf("ダブルチェック: 途中（%d / %d）", v.Settled, v.Total)
 }
 
 const skipChoice = "登録済みの記録を残し、この行はスキップする"
