@@ -192,15 +192,8 @@ func (t *tx) InsertBatch(ctx context.Context, b *submission.Batch, decisions map
 		return res, t.wrap("登録済みの記録を確認できません", err)
 	}
 	conflicts, recIDs := submission.Match(b, existing)
-	var open []submission.Conflict
-	for _, c := range conflicts {
-		d, ok := decisions[c.Row]
-		if !ok || (d.Replace && strings.TrimSpace(d.Reason) == "") {
-			open = append(open, c)
-		}
-	}
-	if len(open) > 0 {
-		return res, &submission.UnresolvedError{Conflicts: open}
+	if err := submission.Unresolved(conflicts, decisions); err != nil {
+		return res, err
 	}
 	var ovUser, ovReason any
 	if b.Override != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,23 @@ func (e *UnresolvedError) Error() string {
 }
 
 func (e *UnresolvedError) Unwrap() error { return ErrUnresolved }
+
+// Unresolved is the *UnresolvedError for the conflicts decisions do not
+// settle (no decision, or a replacement without a reason); nil when every
+// conflict is settled. Both stores check it inside the submit transaction.
+func Unresolved(conflicts []Conflict, decisions map[int]Decision) error {
+	var open []Conflict
+	for _, c := range conflicts {
+		d, ok := decisions[c.Row]
+		if !ok || (d.Replace && strings.TrimSpace(d.Reason) == "") {
+			open = append(open, c)
+		}
+	}
+	if len(open) > 0 {
+		return &UnresolvedError{Conflicts: open}
+	}
+	return nil
+}
 
 // Info describes a stored batch.
 type Info struct {

@@ -3,6 +3,7 @@ package submission_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -113,6 +114,40 @@ func TestOverriddenUnreadableIsBlank(t *testing.T) {
 			if strings.Contains(v, "●") {
 				t.Errorf("row %d %s holds ●", rec.Row, k)
 			}
+		}
+	}
+}
+
+// Unresolved: a conflict needs a decision, and a replacement a reason.
+func TestUnresolved(t *testing.T) {
+	cs := []submission.Conflict{{Row: 1}, {Row: 2}, {Row: 3}}
+	for _, tc := range []struct {
+		name string
+		dec  map[int]submission.Decision
+		open []int
+	}{
+		{"none decided", nil, []int{1, 2, 3}},
+		{"all skipped or replaced with a reason", map[int]submission.Decision{1: {}, 2: {Replace: true, Reason: "訂正"}, 3: {}}, nil},
+		{"a replacement without a reason", map[int]submission.Decision{1: {}, 2: {Replace: true, Reason: " "}, 3: {}}, []int{2}},
+		{"one left out", map[int]submission.Decision{1: {}, 2: {}}, []int{3}},
+	} {
+		err := submission.Unresolved(cs, tc.dec)
+		var ue *submission.UnresolvedError
+		if tc.open == nil {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		if !errors.As(err, &ue) || !errors.Is(err, submission.ErrUnresolved) {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var rows []int
+		for _, c := range ue.Conflicts {
+			rows = append(rows, c.Row)
+		}
+		if fmt.Sprint(rows) != fmt.Sprint(tc.open) {
+			t.Errorf("%s: open %v, want %v", tc.name, rows, tc.open)
 		}
 	}
 }
