@@ -108,18 +108,11 @@ var cmdSubmit = &command{
 		if *opt.skip && *opt.replace != "" {
 			return ExitUsage, usagef("--skip-conflicts と --replace-conflicts は同時に指定できません")
 		}
-		// the working copy is checked before the login writes anything: a
-		// damaged one stops the command with the store untouched
-		ws, err := workspace.Open(ctx, *opt.workspace, m.Now)
-		if err != nil {
-			return ExitUsage, err
-		}
-		defer func() { _ = ws.Close() }() // changes are committed as they are made
-		a, s, closeFn, code, err := m.session(ctx, *opt.store, *opt.as)
+		a, s, ws, done, code, err := m.workSession(ctx, *opt.workspace, *opt.store, *opt.as)
 		if err != nil {
 			return code, err
 		}
-		defer closeFn()
+		defer done()
 		wc := workcopy.Adapter{Store: ws}
 		rv, err := a.OpenReview(ctx, s, wc, files[0], *opt.form)
 		if err != nil {

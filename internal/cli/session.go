@@ -136,6 +136,28 @@ func (m *Main) session(ctx context.Context, path, as string) (*app.App, *app.Ses
 	return a, s, closeFn, ExitOK, nil
 }
 
+// workSession is session for a command that reviews a file: the working
+// copy is opened (and checked) first, before the login writes anything, so
+// a damaged one stops the command with the store untouched; done closes
+// the session, whose exit shipment sends what the command spooled in the
+// working copy, and then the working copy. done must be called when err is
+// nil.
+func (m *Main) workSession(ctx context.Context, wsPath, path, as string) (*app.App, *app.Session, *workspace.Store, func(), int, error) {
+	ws, err := workspace.Open(ctx, wsPath, m.Now)
+	if err != nil {
+		return nil, nil, nil, nil, ExitUsage, err
+	}
+	a, s, closeFn, code, err := m.session(ctx, path, as)
+	if err != nil {
+		_ = ws.Close() // nothing was written to it yet
+		return nil, nil, nil, nil, code, err
+	}
+	return a, s, ws, func() {
+		closeFn()
+		_ = ws.Close() // changes are committed as they are made
+	}, ExitOK, nil
+}
+
 // exitFor maps an error to the exit code: refusals and retryable problems
 // are 1 (the input was fine, the action did not happen); unusable input or
 // an unusable store is 2.

@@ -12,7 +12,6 @@ import (
 	"kenshin/internal/app"
 	"kenshin/internal/doublecheck"
 	"kenshin/internal/workcopy"
-	"kenshin/internal/workspace"
 )
 
 // readPassword reads a file password from the next line of standard input
@@ -209,18 +208,11 @@ var cmdDoubleCheck = &command{
 		if len(files) != 1 {
 			return ExitUsage, usagef("ダブルチェックする CSV ファイルを 1 つ指定してください")
 		}
-		// the working copy first: closed after the session's exit
-		// shipment, which sends the file-opened entry spooled in it
-		ws, err := workspace.Open(ctx, *opt.workspace, m.Now)
-		if err != nil {
-			return ExitUsage, err
-		}
-		defer func() { _ = ws.Close() }() // changes are committed as they are made
-		a, s, closeFn, code, err := m.session(ctx, *opt.store, *opt.as)
+		a, s, ws, done, code, err := m.workSession(ctx, *opt.workspace, *opt.store, *opt.as)
 		if err != nil {
 			return code, err
 		}
-		defer closeFn()
+		defer done()
 		rv, err := a.OpenReview(ctx, s, workcopy.Adapter{Store: ws}, files[0], *opt.form)
 		if err != nil {
 			return exitFor(err), err
