@@ -568,48 +568,6 @@ func TestKeystrokesPerSuspectKind(t *testing.T) {
 	}
 }
 
-// paperDate stands for the date a clerk reads on the paper: another row's
-// date of field f that the checker accepts in row r (tried and undone on a
-// scratch copy of the review).
-func paperDate(t *testing.T, sh *sheet, r, f int) string {
-	t.Helper()
-	if fd := sh.fields()[f]; fd.Key == form.KeyAtena {
-		// every child has its own: another row's would be a duplicate
-		return fmt.Sprintf("%0*d", fd.Length, 900000000000000+r)
-	}
-	s, deps := sh.session, sh.wb.deps
-	scratch, err := review.Open(s.Batch, review.Options{User: "probe", Now: deps.Now, Growth: deps.Forms.Growth}, s.Changes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tries []string
-	for i := range s.Len() {
-		if i != r {
-			tries = append(tries, s.Value(i, f))
-		}
-	}
-	if sh.fields()[f].Type == form.TypeDate {
-		// a date no other row has that fits this child: days before the
-		// exam date, up to four years
-		if exam, err := time.Parse("2006-01-02", s.Value(r, s.Batch.Form.Field(form.KeyExamDate).Index)); err == nil {
-			for d := 0; d < 4*366; d += 7 {
-				tries = append(tries, exam.AddDate(0, 0, -d).Format("2006-01-02"))
-			}
-		}
-	}
-	for _, v := range tries {
-		if v == "" || scratch.Edit(context.Background(), r, f, v, "") != nil {
-			continue
-		}
-		// it fits when this cell is clear and nothing else opened
-		if !scratch.HasOpenError(r, f) && len(scratch.OpenCells()) < len(s.OpenCells()) {
-			return v
-		}
-		scratch.Undo(context.Background())
-	}
-	return "1"
-}
-
 func notValue(sh *sheet, r, f int) bool {
 	_, bad := sh.session.NotAValue(r, f)
 	return bad
@@ -667,7 +625,7 @@ func keystrokes(t *testing.T, file string) {
 			// the value on the paper (a misread that is no value cannot be
 			// confirmed), counted as one key ("value + Enter"): the value of
 			// another row that fits here
-			typed := paperDate(t, sh, r, f)
+			typed := fixture.PaperValue(t, sh.session, r, f)
 			keys++
 			for i, ch := range typed {
 				if i == 0 {
@@ -693,7 +651,7 @@ func keystrokes(t *testing.T, file string) {
 				press(fyne.KeyF6)
 			}
 			if len(sh.session.OpenCells()) >= open {
-				t.Fatalf("stuck at %d/%d %s (%q → %q: %s; paper %q)", r, f, kind, v, sh.session.Value(r, f), codes(sh.session.CellFindings(r, f)), paperDate(t, sh, r, f))
+				t.Fatalf("stuck at %d/%d %s (%q → %q: %s; paper %q)", r, f, kind, v, sh.session.Value(r, f), codes(sh.session.CellFindings(r, f)), fixture.PaperValue(t, sh.session, r, f))
 			}
 		}
 		tl := per[kind]
