@@ -310,12 +310,14 @@ func (sh *sheet) hasOpenFinding(row, field int) bool {
 func (sh *sheet) decided(msg string) {
 	switch {
 	case len(sh.openVisible()) == 0:
-		sh.findingPos = "" // the last one is settled: no 「指摘 1/1」 left behind
+		if sh.findingPos != "" {
+			sh.findingPos = "" // the last one is settled: no 「指摘 1/1」 left behind
+			sh.wb.refreshStatus()
+		}
 	case sh.wb.advanceAfterDecision():
 		sh.nextFinding(1)
 	}
 	sh.say(msg)
-	sh.wb.refreshStatus()
 }
 
 // cancelEdit drops the edit and returns to the table.
